@@ -1,0 +1,118 @@
+//! The one error type shared by server functions, services and the UI.
+//!
+//! Services return domain variants; the server maps them to HTTP statuses in one place
+//! ([`AppError::status`]); the UI shows [`AppError::message`] in the reader's language.
+//! Internal details are logged on the server and never sent to the browser.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Input failed validation: `field` names what is wrong, `message` says why (in Korean and English).
+    #[error("invalid {field}: {message_en}")]
+    Validation {
+        field: String,
+        message_ko: String,
+        message_en: String,
+    },
+    #[error("login required")]
+    Unauthenticated,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("{what} not found")]
+    NotFound { what: String },
+    #[error("request refused: cross-site request")]
+    CrossSite,
+    /// Something failed on the server; the details are in the server log under this reference.
+    #[error("internal error (ref {reference})")]
+    Internal { reference: String },
+    /// The server function machinery failed (network, encoding).
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn validation(field: &str, message_ko: &str, message_en: &str) -> Self {
+        AppError::Validation {
+            field: field.to_string(),
+            message_ko: message_ko.to_string(),
+            message_en: message_en.to_string(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        AppError::NotFound {
+            what: what.to_string(),
+        }
+    }
+
+    /// The HTTP status this error is answered with: the single mapping used everywhere.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::Validation { .. } => S::BAD_REQUEST,
+            AppError::Unauthenticated | AppError::BadCredentials => S::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CrossSite => S::FORBIDDEN,
+            AppError::NotFound { .. } => S::NOT_FOUND,
+            AppError::Internal { .. } => S::INTERNAL_SERVER_ERROR,
+            // On the server this means the request itself could not be decoded or routed.
+            AppError::Transport(_) => S::BAD_REQUEST,
+        }
+    }
+
+    /// A message for people, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AppError::Validation { message_ko, .. }, Lang::Ko) => message_ko.clone(),
+            (AppError::Validation { message_en, .. }, Lang::En) => message_en.clone(),
+            (AppError::Unauthenticated, Lang::Ko) => "로그인이 필요합니다.".into(),
+            (AppError::Unauthenticated, Lang::En) => "Please sign in.".into(),
+            (AppError::BadCredentials, Lang::Ko) => {
+                "아이디 또는 비밀번호가 올바르지 않습니다.".into()
+            }
+            (AppError::BadCredentials, Lang::En) => "Wrong username or password.".into(),
+            (AppError::Forbidden, Lang::Ko) => "이 작업을 할 권한이 없습니다.".into(),
+            (AppError::Forbidden, Lang::En) => "You are not allowed to do this.".into(),
+            (AppError::NotFound { what }, Lang::Ko) => format!("찾을 수 없습니다: {what}"),
+            (AppError::NotFound { what }, Lang::En) => format!("Not found: {what}"),
+            (AppError::CrossSite, Lang::Ko) => {
+                "다른 사이트에서 보낸 요청은 받을 수 없습니다.".into()
+            }
+            (AppError::CrossSite, Lang::En) => "Requests from other sites are refused.".into(),
+            (AppError::Internal { reference }, Lang::Ko) => {
+                format!("서버 오류가 발생했습니다 (참조 {reference}).")
+            }
+            (AppError::Internal { reference }, Lang::En) => {
+                format!("Something went wrong on the server (ref {reference}).")
+            }
+            (AppError::Transport(_), Lang::Ko) => {
+                "서버와 통신하지 못했습니다. 다시 시도하세요.".into()
+            }
+            (AppError::Transport(_), Lang::En) => "Could not reach the server. Try again.".into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments that do not decode are the caller's fault: a 400 naming the problem.
+            ServerFnErrorErr::Args(msg)
+            | ServerFnErrorErr::MissingArg(msg)
+            | ServerFnErrorErr::Deserialization(msg) => AppError::Validation {
+                field: "request".into(),
+                message_ko: format!("요청 값이 올바르지 않습니다: {msg}"),
+                message_en: format!("Invalid request arguments: {msg}"),
+            },
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,116 @@
+#![recursion_limit = "256"]
+//! Dongne's UI: components, routes and server functions, compiled twice — for the server
+//! (`ssr`) and for the browser (`hydrate`).
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod model;
+mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+#[cfg(feature = "hydrate")]
+mod client;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::layout::{Footer, Header};
+use crate::i18n::Lang;
+
+/// The HTML document rendered on the server around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b5cad"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The language the page was rendered in: the request's cookie on the server, the document's
+/// `lang` attribute in the browser (so hydration matches the HTML).
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        ssr::request_lang()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        client::document_lang()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Lang::default()
+    }
+}
+
+/// Login and logout, shared so the header refreshes the user after either.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    pub login: ServerAction<api::Login>,
+    pub logout: ServerAction<api::Logout>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = initial_lang();
+    provide_context(lang);
+    let auth = AuthActions {
+        login: ServerAction::<api::Login>::new(),
+        logout: ServerAction::<api::Logout>::new(),
+    };
+    provide_context(auth);
+    let user = Resource::new(
+        move || (auth.login.version().get(), auth.logout.version().get()),
+        |_| api::current_user(),
+    );
+    provide_context(user);
+
+    // Mark the document once the wasm has taken over (used by browser tests and CSS).
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        client::mark_hydrated();
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/dongne.css"/>
+        <Title formatter=move |t: String| {
+            if t.is_empty() { lang.t("동네 데이터", "Dongne data").to_string() }
+            else { format!("{t} · {}", lang.t("동네 데이터", "Dongne data")) }
+        }/>
+        <Router>
+            <a class="skip-link" href="#main">{lang.t("본문 바로가기", "Skip to content")}</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=move || view! { <pages::NotFound/> }>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/datasets") view=pages::catalog::CatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/datasets/:slug") view=pages::dataset::DatasetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/datasets/:slug/edit") view=pages::edit::EditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/crowd") view=pages::crowd::CrowdPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

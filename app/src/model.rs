@@ -1,0 +1,642 @@
+//! Data shared by server and browser (DTOs). SeaORM entities stay in the server crate and are
+//! converted into these there.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+macro_rules! coded_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $ko:literal, $en:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code stored in the database and used in URLs.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+
+            pub fn label(self, lang: Lang) -> &'static str {
+                match self { $($name::$variant => lang.t($ko, $en)),+ }
+            }
+        }
+    };
+}
+
+coded_enum!(
+    /// What a staff member may do. Admins do everything; see `SessionUser::can_*`.
+    Role {
+        Admin = "admin", "관리자", "Administrator";
+        Steward = "steward", "데이터 관리책임자", "Steward";
+        Editor = "editor", "편집자", "Editor";
+        Viewer = "viewer", "열람자", "Viewer";
+    }
+);
+
+coded_enum!(
+    Visibility {
+        Public = "public", "공개", "Public";
+        Internal = "internal", "내부", "Internal";
+    }
+);
+
+coded_enum!(
+    Status {
+        Draft = "draft", "초안", "Draft";
+        Published = "published", "게시", "Published";
+        Archived = "archived", "보관", "Archived";
+    }
+);
+
+coded_enum!(
+    UpdateCycle {
+        RealTime = "realtime", "실시간", "Real-time";
+        Daily = "daily", "일간", "Daily";
+        Weekly = "weekly", "주간", "Weekly";
+        Monthly = "monthly", "월간", "Monthly";
+        Quarterly = "quarterly", "분기", "Quarterly";
+        Yearly = "yearly", "연간", "Yearly";
+        Irregular = "irregular", "수시", "Irregular";
+    }
+);
+
+impl UpdateCycle {
+    /// Days until the next update is due, or `None` when the cycle has no due date.
+    pub fn period_days(self) -> Option<i64> {
+        match self {
+            UpdateCycle::RealTime | UpdateCycle::Daily => Some(1),
+            UpdateCycle::Weekly => Some(7),
+            UpdateCycle::Monthly => Some(31),
+            UpdateCycle::Quarterly => Some(92),
+            UpdateCycle::Yearly => Some(366),
+            UpdateCycle::Irregular => None,
+        }
+    }
+}
+
+/// Crowd congestion as published by the city (1 = 여유 … 4 = 붐빔).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum CrowdLevel {
+    Relaxed = 1,
+    Normal = 2,
+    SlightlyBusy = 3,
+    Busy = 4,
+}
+
+impl CrowdLevel {
+    pub fn from_number(n: i16) -> Option<Self> {
+        match n {
+            1 => Some(CrowdLevel::Relaxed),
+            2 => Some(CrowdLevel::Normal),
+            3 => Some(CrowdLevel::SlightlyBusy),
+            4 => Some(CrowdLevel::Busy),
+            _ => None,
+        }
+    }
+
+    /// The city's Korean label, as in the `citydata_ppltn` feed.
+    pub fn from_city_label(s: &str) -> Option<Self> {
+        match s.trim() {
+            "여유" => Some(CrowdLevel::Relaxed),
+            "보통" => Some(CrowdLevel::Normal),
+            "약간 붐빔" => Some(CrowdLevel::SlightlyBusy),
+            "붐빔" => Some(CrowdLevel::Busy),
+            _ => None,
+        }
+    }
+
+    pub fn number(self) -> i16 {
+        self as i16
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            CrowdLevel::Relaxed => lang.t("여유", "Relaxed"),
+            CrowdLevel::Normal => lang.t("보통", "Normal"),
+            CrowdLevel::SlightlyBusy => lang.t("약간 붐빔", "Slightly busy"),
+            CrowdLevel::Busy => lang.t("붐빔", "Busy"),
+        }
+    }
+
+    /// CSS class carrying the colour-blind-safe colour and the shape cue.
+    pub fn css_class(self) -> &'static str {
+        match self {
+            CrowdLevel::Relaxed => "lvl lvl-1",
+            CrowdLevel::Normal => "lvl lvl-2",
+            CrowdLevel::SlightlyBusy => "lvl lvl-3",
+            CrowdLevel::Busy => "lvl lvl-4",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentRef {
+    pub id: i32,
+    pub code: String,
+    pub name_ko: String,
+    pub name_en: String,
+}
+
+impl DepartmentRef {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.t(&self.name_ko, &self.name_en)
+    }
+}
+
+/// The signed-in user, as the UI and permission checks see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: Option<DepartmentRef>,
+}
+
+impl SessionUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn department_id(&self) -> Option<i32> {
+        self.department.as_ref().map(|d| d.id)
+    }
+
+    /// Stewards and editors edit their own department's datasets; admins edit everything.
+    pub fn can_edit(&self, owner_department_id: i32) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Steward | Role::Editor => self.department_id() == Some(owner_department_id),
+            Role::Viewer => false,
+        }
+    }
+}
+
+/// Who is reading: decides which datasets exist for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Viewer {
+    /// Residents and the public portal: published public datasets only.
+    Public,
+    Staff(SessionUser),
+}
+
+impl Viewer {
+    pub fn from_user(user: Option<SessionUser>) -> Self {
+        user.map(Viewer::Staff).unwrap_or(Viewer::Public)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermRef {
+    pub scheme: String,
+    pub code: String,
+    pub label_ko: String,
+    pub label_en: String,
+}
+
+impl TermRef {
+    pub fn label(&self, lang: Lang) -> &str {
+        lang.t(&self.label_ko, &self.label_en)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermCount {
+    pub term: TermRef,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetSummary {
+    pub id: i32,
+    pub slug: String,
+    pub title_ko: String,
+    pub title_en: String,
+    pub summary_ko: String,
+    pub summary_en: String,
+    pub department: DepartmentRef,
+    pub source_institution: String,
+    pub visibility: Visibility,
+    pub status: Status,
+    pub update_cycle: UpdateCycle,
+    pub updated_at: DateTime<Utc>,
+    pub themes: Vec<TermRef>,
+}
+
+impl DatasetSummary {
+    pub fn title(&self, lang: Lang) -> &str {
+        lang.t(&self.title_ko, &self.title_en)
+    }
+    pub fn summary(&self, lang: Lang) -> &str {
+        lang.t(&self.summary_ko, &self.summary_en)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Distribution {
+    pub title: String,
+    pub kind: String,
+    pub format: String,
+    pub url: String,
+    pub size_bytes: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataColumn {
+    pub name: String,
+    pub data_type: String,
+    pub description: Option<String>,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionSummary {
+    pub version: i32,
+    pub author: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub message: String,
+    pub changed_fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetDetail {
+    pub summary: DatasetSummary,
+    pub description_ko: String,
+    pub description_en: String,
+    pub license: String,
+    pub last_updated: Option<NaiveDate>,
+    pub next_due: Option<NaiveDate>,
+    pub keywords: Vec<String>,
+    pub spatial_coverage: Option<String>,
+    pub temporal_start: Option<NaiveDate>,
+    pub temporal_end: Option<NaiveDate>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub terms: Vec<TermRef>,
+    pub distributions: Vec<Distribution>,
+    pub columns: Vec<DataColumn>,
+    pub revisions: Vec<RevisionSummary>,
+    pub revision_count: u64,
+    /// Whether the current reader may edit it (computed on the server).
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemeInfo {
+    pub code: String,
+    pub name_ko: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum CatalogSort {
+    #[default]
+    Updated,
+    Title,
+}
+
+impl CatalogSort {
+    pub fn code(self) -> &'static str {
+        match self {
+            CatalogSort::Updated => "updated",
+            CatalogSort::Title => "title",
+        }
+    }
+}
+
+pub const MAX_PER_PAGE: u64 = 100;
+pub const DEFAULT_PER_PAGE: u64 = 20;
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// A validated catalog listing request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CatalogQuery {
+    pub q: String,
+    pub theme: Option<String>,
+    pub department: Option<String>,
+    pub sort: CatalogSort,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl CatalogQuery {
+    /// Validate raw URL parameters; the error names the offending parameter.
+    pub fn from_params(
+        q: Option<&str>,
+        theme: Option<&str>,
+        department: Option<&str>,
+        sort: Option<&str>,
+        page: Option<&str>,
+        per_page: Option<&str>,
+    ) -> Result<Self, AppError> {
+        let q = q.unwrap_or("").trim().to_string();
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(AppError::validation(
+                "q",
+                "검색어는 200자 이하로 입력하세요.",
+                "The search text must be at most 200 characters.",
+            ));
+        }
+        let code = |name: &str, v: Option<&str>| -> Result<Option<String>, AppError> {
+            match v.map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(s)
+                    if s.len() <= 64
+                        && s.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+                {
+                    Ok(Some(s.to_string()))
+                }
+                Some(_) => Err(AppError::validation(
+                    name,
+                    &format!("{name} 값이 올바른 코드가 아닙니다."),
+                    &format!("{name} is not a valid code."),
+                )),
+            }
+        };
+        let sort = match sort.map(str::trim).filter(|s| !s.is_empty()) {
+            None | Some("updated") => CatalogSort::Updated,
+            Some("title") => CatalogSort::Title,
+            Some(_) => {
+                return Err(AppError::validation(
+                    "sort",
+                    "sort는 updated 또는 title 이어야 합니다.",
+                    "sort must be 'updated' or 'title'.",
+                ))
+            }
+        };
+        let number =
+            |name: &str, v: Option<&str>, default: u64, max: u64| -> Result<u64, AppError> {
+                match v.map(str::trim).filter(|s| !s.is_empty()) {
+                    None => Ok(default),
+                    Some(s) => match s.parse::<u64>() {
+                        Ok(n) if n >= 1 && n <= max => Ok(n),
+                        _ => Err(AppError::validation(
+                            name,
+                            &format!("{name}는 1부터 {max} 사이의 정수여야 합니다."),
+                            &format!("{name} must be a whole number from 1 to {max}."),
+                        )),
+                    },
+                }
+            };
+        Ok(CatalogQuery {
+            q,
+            theme: code("theme", theme)?,
+            department: code("department", department)?,
+            sort,
+            page: number("page", page, 1, 100_000)?,
+            per_page: number("per_page", per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
+        })
+    }
+
+    /// The query as URL parameters (for links), without the page.
+    pub fn to_query_string(&self, page: u64) -> String {
+        let mut parts = Vec::new();
+        let enc = |s: &str| -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        if !self.q.is_empty() {
+            parts.push(format!("q={}", enc(&self.q)));
+        }
+        if let Some(t) = &self.theme {
+            parts.push(format!("theme={}", enc(t)));
+        }
+        if let Some(d) = &self.department {
+            parts.push(format!("department={}", enc(d)));
+        }
+        if self.sort != CatalogSort::Updated {
+            parts.push(format!("sort={}", self.sort.code()));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        parts.join("&")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    pub items: Vec<T>,
+}
+
+impl<T> Page<T> {
+    pub fn page_count(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogPage {
+    pub results: Page<DatasetSummary>,
+    pub themes: Vec<TermCount>,
+    pub departments: Vec<DepartmentRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub dataset_count: u64,
+    pub department_count: u64,
+    pub recent: Vec<DatasetSummary>,
+    pub themes: Vec<TermCount>,
+    pub crowd: Vec<HotSpotStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HotSpotStatus {
+    pub code: String,
+    pub name_ko: String,
+    pub name_en: String,
+    pub district: String,
+    pub is_local: bool,
+    pub lat: f64,
+    pub lon: f64,
+    pub level: Option<CrowdLevel>,
+    pub population_min: Option<i32>,
+    pub population_max: Option<i32>,
+    pub observed_at: Option<DateTime<Utc>>,
+    pub source: Option<String>,
+}
+
+impl HotSpotStatus {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.t(&self.name_ko, &self.name_en)
+    }
+
+    /// Readings older than this are stale and never shown as live.
+    pub const STALE_AFTER_MINUTES: i64 = 20;
+
+    pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
+        match self.observed_at {
+            Some(t) => (now - t).num_minutes() > Self::STALE_AFTER_MINUTES,
+            None => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentOverview {
+    pub department: DepartmentRef,
+    pub user_count: u64,
+    pub dataset_count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOverview {
+    pub departments: Vec<DepartmentOverview>,
+    pub users: Vec<UserRow>,
+    pub schemes: Vec<(SchemeInfo, u64)>,
+}
+
+/// Login form input, validated identically in the browser and on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginInput {
+    pub username: String,
+    pub password: String,
+}
+
+impl LoginInput {
+    pub fn validate(&self) -> Result<(), AppError> {
+        let u = self.username.trim();
+        if u.is_empty() {
+            return Err(AppError::validation(
+                "username",
+                "아이디를 입력하세요.",
+                "Enter your username.",
+            ));
+        }
+        if u.len() > 64 {
+            return Err(AppError::validation(
+                "username",
+                "아이디가 너무 깁니다.",
+                "The username is too long.",
+            ));
+        }
+        if self.password.is_empty() {
+            return Err(AppError::validation(
+                "password",
+                "비밀번호를 입력하세요.",
+                "Enter your password.",
+            ));
+        }
+        if self.password.len() > 1024 {
+            return Err(AppError::validation(
+                "password",
+                "비밀번호가 너무 깁니다.",
+                "The password is too long.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_query_names_bad_parameter() {
+        let err = CatalogQuery::from_params(None, None, None, None, Some("0"), None).unwrap_err();
+        assert!(matches!(err, AppError::Validation { ref field, .. } if field == "page"));
+        let err =
+            CatalogQuery::from_params(None, None, None, Some("best"), None, None).unwrap_err();
+        assert!(matches!(err, AppError::Validation { ref field, .. } if field == "sort"));
+        let err = CatalogQuery::from_params(None, Some("a b"), None, None, None, None).unwrap_err();
+        assert!(matches!(err, AppError::Validation { ref field, .. } if field == "theme"));
+        let err =
+            CatalogQuery::from_params(None, None, None, None, None, Some("1000")).unwrap_err();
+        assert!(matches!(err, AppError::Validation { ref field, .. } if field == "per_page"));
+    }
+
+    #[test]
+    fn catalog_query_round_trips_to_url() {
+        let q = CatalogQuery::from_params(
+            Some(" 공원 "),
+            Some("environment"),
+            None,
+            Some("title"),
+            Some("2"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(q.q, "공원");
+        assert_eq!(q.page, 2);
+        assert_eq!(
+            q.to_query_string(3),
+            "q=%EA%B3%B5%EC%9B%90&theme=environment&sort=title&page=3"
+        );
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for c in UpdateCycle::ALL {
+            assert_eq!(UpdateCycle::parse(c.code()), Some(*c));
+        }
+        assert_eq!(
+            CrowdLevel::from_city_label("약간 붐빔"),
+            Some(CrowdLevel::SlightlyBusy)
+        );
+        assert_eq!(CrowdLevel::from_number(5), None);
+    }
+
+    #[test]
+    fn editors_edit_only_their_department() {
+        let dept = DepartmentRef {
+            id: 3,
+            code: "parks".into(),
+            name_ko: "공원녹지과".into(),
+            name_en: "Parks".into(),
+        };
+        let mut u = SessionUser {
+            id: 1,
+            username: "e".into(),
+            display_name: "E".into(),
+            role: Role::Editor,
+            department: Some(dept),
+        };
+        assert!(u.can_edit(3));
+        assert!(!u.can_edit(4));
+        u.role = Role::Viewer;
+        assert!(!u.can_edit(3));
+        u.role = Role::Admin;
+        assert!(u.can_edit(4));
+    }
+}

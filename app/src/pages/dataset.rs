@@ -1,0 +1,178 @@
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::api::dataset;
+use crate::components::common::ErrorBox;
+use crate::i18n::Lang;
+use crate::model::DatasetDetail;
+
+#[component]
+pub fn DatasetPage() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let params = use_params_map();
+    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let detail = Resource::new(slug, dataset);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <DatasetView d/> }.into_any(),
+                    Err(err) => view! { <ErrorBox err/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn or_dash(v: Option<String>) -> String {
+    v.filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "—".to_string())
+}
+
+#[component]
+fn DatasetView(d: DatasetDetail) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let s = d.summary.clone();
+    let title = s.title(lang).to_string();
+    let description = lang.t(&d.description_ko, &d.description_en).to_string();
+    let edit = d.can_edit.then(|| {
+        let href = format!("/datasets/{}/edit", s.slug);
+        view! { <a class="button" href=href>{lang.t("편집", "Edit")}</a> }
+    });
+    let mut schemes: Vec<(String, Vec<String>)> = Vec::new();
+    for t in &d.terms {
+        let label = t.label(lang).to_string();
+        match schemes.iter_mut().find(|(s, _)| *s == t.scheme) {
+            Some((_, v)) => v.push(label),
+            None => schemes.push((t.scheme.clone(), vec![label])),
+        }
+    }
+    let terms = schemes
+        .into_iter()
+        .map(|(scheme, labels)| view! { <dt>{scheme_label(&scheme, lang)}</dt><dd>{labels.join(", ")}</dd> })
+        .collect_view();
+    let distributions = d.distributions.iter().map(|x| {
+        let size = x.size_bytes.map(human_size).unwrap_or_default();
+        view! {
+            <tr>
+                <td>{x.title.clone()}</td>
+                <td>{x.format.clone()}</td>
+                <td>{x.kind.clone()}</td>
+                <td>{size}</td>
+                <td><a href=x.url.clone() rel="nofollow noopener">{lang.t("내려받기/열기", "Download/open")}</a></td>
+            </tr>
+        }
+    }).collect_view();
+    let columns = d
+        .columns
+        .iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <td><code>{c.name.clone()}</code></td>
+                    <td>{c.data_type.clone()}</td>
+                    <td>{or_dash(c.description.clone())}</td>
+                    <td>{or_dash(c.unit.clone())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let revisions = d.revisions.iter().map(|r| view! {
+        <li>
+            <strong>{format!("v{}", r.version)}</strong>
+            " · " {r.author.clone().unwrap_or_else(|| lang.t("시스템", "system").to_string())}
+            " · " <time datetime=r.created_at.to_rfc3339()>{r.created_at.format("%Y-%m-%d %H:%M").to_string()}</time>
+            " · " {r.message.clone()}
+        </li>
+    }).collect_view();
+    let temporal = match (d.temporal_start, d.temporal_end) {
+        (None, None) => "—".to_string(),
+        (a, b) => format!(
+            "{} ~ {}",
+            a.map(|x| x.to_string()).unwrap_or_default(),
+            b.map(|x| x.to_string()).unwrap_or_default()
+        ),
+    };
+    let meta_description: String = description.chars().take(160).collect();
+    view! {
+        <Title text=title.clone()/>
+        <Meta name="description" content=meta_description/>
+        <article class="dataset">
+            <p class="breadcrumb"><a href="/datasets">{lang.t("데이터 목록", "Datasets")}</a></p>
+            <h1>{title}</h1>
+            <p class="subtitle" lang=lang.other().code()>{s.title(lang.other()).to_string()}</p>
+            <p class="badges">
+                <span class="badge">{s.visibility.label(lang)}</span>
+                <span class="badge">{s.status.label(lang)}</span>
+                <span class="badge">{format!("v{}", d.version)}</span>
+                {edit}
+            </p>
+            <p class="description">{description}</p>
+            <section aria-labelledby="meta-h">
+                <h2 id="meta-h">{lang.t("기본 정보", "About")}</h2>
+                <dl class="meta-grid">
+                    <dt>{lang.t("담당 부서", "Department")}</dt><dd>{s.department.name(lang).to_string()}</dd>
+                    <dt>{lang.t("제공 기관", "Source")}</dt><dd>{s.source_institution.clone()}</dd>
+                    <dt>{lang.t("갱신 주기", "Update cycle")}</dt><dd>{s.update_cycle.label(lang)}</dd>
+                    <dt>{lang.t("최종 갱신", "Last updated")}</dt><dd>{or_dash(d.last_updated.map(|x| x.to_string()))}</dd>
+                    <dt>{lang.t("다음 갱신 예정", "Next due")}</dt><dd>{or_dash(d.next_due.map(|x| x.to_string()))}</dd>
+                    <dt>{lang.t("이용 허락", "License")}</dt><dd>{d.license.clone()}</dd>
+                    <dt>{lang.t("공간 범위", "Spatial coverage")}</dt><dd>{or_dash(d.spatial_coverage.clone())}</dd>
+                    <dt>{lang.t("시간 범위", "Temporal coverage")}</dt><dd>{temporal}</dd>
+                    <dt>{lang.t("키워드", "Keywords")}</dt><dd>{d.keywords.join(", ")}</dd>
+                    <dt>{lang.t("문의", "Contact")}</dt><dd>{or_dash(d.contact_name.clone())} " " {or_dash(d.contact_phone.clone())}</dd>
+                    {terms}
+                </dl>
+            </section>
+            <section aria-labelledby="dist-h">
+                <h2 id="dist-h">{lang.t("제공 파일·API", "Distributions")}</h2>
+                <div class="table-wrap"><table>
+                    <thead><tr>
+                        <th scope="col">{lang.t("이름", "Name")}</th><th scope="col">{lang.t("형식", "Format")}</th>
+                        <th scope="col">{lang.t("유형", "Kind")}</th><th scope="col">{lang.t("크기", "Size")}</th><th scope="col"><span class="visually-hidden">{lang.t("링크", "Link")}</span></th>
+                    </tr></thead>
+                    <tbody>{distributions}</tbody>
+                </table></div>
+            </section>
+            <section aria-labelledby="cols-h">
+                <h2 id="cols-h">{lang.t("데이터 항목 정의", "Data dictionary")}</h2>
+                <div class="table-wrap"><table>
+                    <thead><tr>
+                        <th scope="col">{lang.t("항목명", "Column")}</th><th scope="col">{lang.t("유형", "Type")}</th>
+                        <th scope="col">{lang.t("설명", "Description")}</th><th scope="col">{lang.t("단위", "Unit")}</th>
+                    </tr></thead>
+                    <tbody>{columns}</tbody>
+                </table></div>
+            </section>
+            <section aria-labelledby="rev-h">
+                <h2 id="rev-h">{lang.t("변경 이력", "Revisions")} " (" {d.revision_count} ")"</h2>
+                <ul class="revisions">{revisions}</ul>
+            </section>
+        </article>
+    }
+}
+
+pub fn scheme_label(code: &str, lang: Lang) -> String {
+    match code {
+        "theme" => lang.t("분야", "Theme"),
+        "department" => lang.t("부서", "Department"),
+        "dong" => lang.t("행정동", "Administrative dong"),
+        "source" => lang.t("제공 기관", "Source institution"),
+        "data_type" => lang.t("데이터 유형", "Data type"),
+        "update_cycle" => lang.t("갱신 주기", "Update cycle"),
+        other => other,
+    }
+    .to_string()
+}
+
+fn human_size(bytes: i64) -> String {
+    let b = bytes as f64;
+    if b >= 1_048_576.0 {
+        format!("{:.1} MB", b / 1_048_576.0)
+    } else if b >= 1024.0 {
+        format!("{:.0} KB", b / 1024.0)
+    } else {
+        format!("{bytes} B")
+    }
+}

@@ -1,0 +1,126 @@
+//! Server-side glue for server functions: the [`Backend`] port the server crate implements,
+//! and the per-request context (who is asking, how cookies are set).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::*;
+
+pub const SESSION_COOKIE: &str = "dongne_session";
+pub const SESSION_DAYS: i64 = 7;
+
+/// Everything server functions need from the server crate. Implemented there over SeaORM
+/// services; `app` never sees a database type.
+#[async_trait]
+pub trait Backend: Send + Sync + 'static {
+    async fn session_user(&self, token: &str) -> Result<Option<SessionUser>, AppError>;
+    /// Check the password and open a session: the user and the new session token.
+    async fn login(&self, input: &LoginInput) -> Result<(SessionUser, String), AppError>;
+    async fn logout(&self, token: &str) -> Result<(), AppError>;
+    async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError>;
+    async fn catalog(&self, viewer: &Viewer, query: &CatalogQuery)
+        -> Result<CatalogPage, AppError>;
+    async fn dataset(&self, viewer: &Viewer, slug: &str) -> Result<DatasetDetail, AppError>;
+    async fn crowd(&self) -> Result<Vec<HotSpotStatus>, AppError>;
+    async fn admin_overview(&self) -> Result<AdminOverview, AppError>;
+}
+
+/// Provided to every request by the server (see `leptos_routes_with_context`).
+#[derive(Clone)]
+pub struct ServerContext {
+    pub backend: Arc<dyn Backend>,
+    /// `Some(true)`: always mark cookies Secure; `Some(false)`: never; `None`: when the request
+    /// came over TLS (directly or as told by `X-Forwarded-Proto`).
+    pub secure_cookies: Option<bool>,
+}
+
+pub fn ctx() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>().ok_or_else(|| AppError::Internal {
+        reference: "no-server-context".into(),
+    })
+}
+
+fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The value of cookie `name` in the current request.
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = request_parts()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The UI language for the current request (from the `lang` cookie).
+pub fn request_lang() -> crate::i18n::Lang {
+    request_cookie("lang")
+        .and_then(|v| crate::i18n::Lang::parse(&v))
+        .unwrap_or_default()
+}
+
+impl ServerContext {
+    pub async fn user(&self) -> Result<Option<SessionUser>, AppError> {
+        match request_cookie(SESSION_COOKIE) {
+            Some(token) if !token.is_empty() => self.backend.session_user(&token).await,
+            _ => Ok(None),
+        }
+    }
+
+    pub async fn viewer(&self) -> Result<Viewer, AppError> {
+        Ok(Viewer::from_user(self.user().await?))
+    }
+
+    pub async fn require_user(&self) -> Result<SessionUser, AppError> {
+        self.user().await?.ok_or(AppError::Unauthenticated)
+    }
+
+    fn secure(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| {
+            request_parts().is_some_and(|p| {
+                p.uri.scheme_str() == Some("https")
+                    || p.headers
+                        .get("x-forwarded-proto")
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+            })
+        })
+    }
+
+    /// Set (or with `None`, clear) the session cookie on the response.
+    pub fn set_session_cookie(&self, token: Option<&str>) {
+        let max_age = if token.is_some() {
+            SESSION_DAYS * 86_400
+        } else {
+            0
+        };
+        let secure = if self.secure() { "; Secure" } else { "" };
+        let cookie = format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+            token.unwrap_or("")
+        );
+        if let (Some(resp), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&cookie),
+        ) {
+            resp.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// Only same-site relative paths are followed after login (no open redirects).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}

@@ -1,0 +1,174 @@
+//! Typed configuration from the environment, read once at start and passed down (no globals).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` (embedded default) or `postgres://…`.
+    pub database_url: String,
+    /// `DONGNE_ADDR` (or cargo-leptos' `LEPTOS_SITE_ADDR`): where to listen.
+    pub addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: the built site (wasm, JS, CSS, vendor assets).
+    pub site_root: PathBuf,
+    /// `LEPTOS_SITE_PKG_DIR`, `LEPTOS_OUTPUT_NAME`: set by cargo-leptos; defaults match the build.
+    pub site_pkg_dir: String,
+    pub output_name: String,
+    /// `DONGNE_DEMO_DATA`: load the demo catalog into an empty database (default true).
+    pub demo_data: bool,
+    /// `DONGNE_SECURE_COOKIES`: `auto` (Secure when the request came over TLS), `true`, `false`.
+    pub secure_cookies: Option<bool>,
+    /// `DONGNE_DB_MAX_CONNECTIONS` (default 10).
+    pub db_max_connections: u32,
+    /// `DONGNE_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Build from any key lookup (tests pass a map instead of touching the process environment).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let bool_var = |var: &'static str, default: bool| -> Result<bool, ConfigError> {
+            match get(var).as_deref() {
+                None => Ok(default),
+                Some("1" | "true" | "yes" | "on") => Ok(true),
+                Some("0" | "false" | "no" | "off") => Ok(false),
+                Some(other) => Err(ConfigError {
+                    var,
+                    message: format!("expected true or false, got {other:?}"),
+                }),
+            }
+        };
+        let database_url =
+            get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/dongne.db?mode=rwc".to_string());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError {
+                var: "DATABASE_URL",
+                message: "must start with sqlite: or postgres://".into(),
+            });
+        }
+        let addr_raw = get("DONGNE_ADDR")
+            .or_else(|| get("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_raw.parse().map_err(|_| ConfigError {
+            var: "DONGNE_ADDR",
+            message: format!("{addr_raw:?} is not an address like 127.0.0.1:3000"),
+        })?;
+        let secure_cookies = match get("DONGNE_SECURE_COOKIES").as_deref() {
+            None | Some("auto") => None,
+            Some("true" | "1") => Some(true),
+            Some("false" | "0") => Some(false),
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "DONGNE_SECURE_COOKIES",
+                    message: format!("expected auto, true or false, got {other:?}"),
+                })
+            }
+        };
+        let db_max_connections = match get("DONGNE_DB_MAX_CONNECTIONS") {
+            None => 10,
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or(ConfigError {
+                    var: "DONGNE_DB_MAX_CONNECTIONS",
+                    message: format!("expected a number from 1 to 1000, got {v:?}"),
+                })?,
+        };
+        let log_format = match get("DONGNE_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "DONGNE_LOG_FORMAT",
+                    message: format!("expected text or json, got {other:?}"),
+                })
+            }
+        };
+        Ok(Config {
+            database_url,
+            addr,
+            site_root: get("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
+            site_pkg_dir: get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()),
+            output_name: get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "dongne".into()),
+            demo_data: bool_var("DONGNE_DEMO_DATA", true)?,
+            secure_cookies,
+            db_max_connections,
+            log_format,
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_embedded_sqlite_on_port_3000() {
+        let c = cfg(&[]).unwrap();
+        assert!(c.is_sqlite());
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert!(c.demo_data);
+        assert_eq!(c.secure_cookies, None);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert_eq!(
+            cfg(&[("DONGNE_ADDR", "nowhere")]).unwrap_err().var,
+            "DONGNE_ADDR"
+        );
+        assert_eq!(
+            cfg(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            cfg(&[("DONGNE_DEMO_DATA", "maybe")]).unwrap_err().var,
+            "DONGNE_DEMO_DATA"
+        );
+        assert_eq!(
+            cfg(&[("DONGNE_DB_MAX_CONNECTIONS", "0")]).unwrap_err().var,
+            "DONGNE_DB_MAX_CONNECTIONS"
+        );
+    }
+}

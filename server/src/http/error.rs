@@ -1,0 +1,33 @@
+//! The one place where domain errors become HTTP responses for the plain (non-Leptos) routes.
+
+use app::error::AppError;
+use app::i18n::Lang;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let field = match &self.0 {
+            AppError::Validation { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let body = json!({
+            "error": {
+                "message": self.0.message(Lang::En),
+                "message_ko": self.0.message(Lang::Ko),
+                "field": field,
+                "detail": self.0,
+            }
+        });
+        (self.0.status(), Json(body)).into_response()
+    }
+}

@@ -1,0 +1,87 @@
+//! The axum router: Leptos pages and server functions, health probes, and the security layers
+//! every request passes through.
+
+mod error;
+mod health;
+mod lang;
+mod security;
+mod server_fn_status;
+
+use std::sync::Arc;
+
+use app::ssr::ServerContext;
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+use crate::config::Config;
+use crate::services::Services;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(config.output_name.as_str())
+        .site_root(config.site_root.to_string_lossy().as_ref())
+        .site_pkg_dir(config.site_pkg_dir.as_str())
+        .site_addr(config.addr)
+        .build()
+}
+
+/// Request bodies above this are refused with 413 before any handler runs.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+pub fn router(db: DatabaseConnection, config: Arc<Config>) -> Router {
+    let state = AppState {
+        leptos_options: leptos_options(&config),
+        db: db.clone(),
+        config: config.clone(),
+    };
+    let server_ctx = ServerContext {
+        backend: Arc::new(Services { db }),
+        secure_cookies: config.secure_cookies,
+    };
+    let routes = generate_route_list(app::App);
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/lang/{code}", get(lang::switch))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(server_ctx.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(axum::middleware::from_fn(server_fn_status::map_status))
+        .layer(axum::middleware::from_fn(security::same_origin_writes))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

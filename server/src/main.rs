@@ -1,0 +1,57 @@
+#![recursion_limit = "256"]
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use server::config::{Config, LogFormat};
+
+/// Dongne: the district data platform.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Migrate and load the demo data into an empty database, then exit.
+    Seed,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::from_env().context("reading configuration")?;
+    init_tracing(&config.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => server::serve(config).await,
+        Command::Migrate => {
+            let db = server::db::connect(&config.database_url, 1)
+                .await
+                .context("connecting")?;
+            server::db::migrate(&db).await.context("migrating")?;
+            Ok(())
+        }
+        Command::Seed => {
+            let config = Config {
+                demo_data: true,
+                ..config
+            };
+            server::prepare_database(&config).await.map(|_| ())
+        }
+    }
+}
+
+fn init_tracing(format: &LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

@@ -1,0 +1,150 @@
+//! Passwords (argon2) and database-backed sessions. The cookie carries a random token; the
+//! database stores only its SHA-256, so a copy of the table opens no session.
+
+use app::error::AppError;
+use app::model::{DepartmentRef, LoginInput, Role, SessionUser};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{Duration, Utc};
+use sea_orm::*;
+use sha2::{Digest, Sha256};
+
+use super::OrInternal;
+use crate::entities::{department, session, user};
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .or_internal()
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn token_id(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub async fn to_session_user(
+    db: &impl ConnectionTrait,
+    u: user::Model,
+) -> Result<SessionUser, AppError> {
+    let department = match u.department_id {
+        Some(id) => department::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .or_internal()?
+            .map(|d| DepartmentRef {
+                id: d.id,
+                code: d.code,
+                name_ko: d.name_ko,
+                name_en: d.name_en,
+            }),
+        None => None,
+    };
+    Ok(SessionUser {
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        role: Role::parse(&u.role).unwrap_or(Role::Viewer),
+        department,
+    })
+}
+
+pub async fn login(
+    db: &DatabaseConnection,
+    input: &LoginInput,
+) -> Result<(SessionUser, String), AppError> {
+    input.validate()?;
+    let found = user::Entity::find()
+        .filter(user::Column::Username.eq(input.username.trim()))
+        .filter(user::Column::Active.eq(true))
+        .one(db)
+        .await
+        .or_internal()?;
+    // Verify against a real hash even for unknown users, so timing does not reveal who exists.
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZwcgA2B8lWjrHCu4qnUmVwRLLq02EuCxzMdQV6cKYPo";
+    let hash = found
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY.to_string());
+    let password = input.password.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .or_internal()?;
+    let Some(u) = found.filter(|_| ok) else {
+        return Err(AppError::BadCredentials);
+    };
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let now = Utc::now();
+    session::ActiveModel {
+        id: Set(token_id(&token)),
+        user_id: Set(u.id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(app::ssr::SESSION_DAYS)),
+    }
+    .insert(db)
+    .await
+    .or_internal()?;
+    // Housekeeping: expired sessions go away as new ones are made.
+    session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await
+        .or_internal()?;
+    Ok((to_session_user(db, u).await?, token))
+}
+
+pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {
+    session::Entity::delete_by_id(token_id(token))
+        .exec(db)
+        .await
+        .or_internal()?;
+    Ok(())
+}
+
+pub async fn session_user(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<SessionUser>, AppError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let Some(s) = session::Entity::find_by_id(token_id(token))
+        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .one(db)
+        .await
+        .or_internal()?
+    else {
+        return Ok(None);
+    };
+    match user::Entity::find_by_id(s.user_id)
+        .filter(user::Column::Active.eq(true))
+        .one(db)
+        .await
+        .or_internal()?
+    {
+        Some(u) => Ok(Some(to_session_user(db, u).await?)),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dummy_hash_parses_and_rejects() {
+        assert!(!super::verify_password("x", "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZwcgA2B8lWjrHCu4qnUmVwRLLq02EuCxzMdQV6cKYPo"));
+        let h = super::hash_password("secret").unwrap();
+        assert!(super::verify_password("secret", &h));
+        assert!(!super::verify_password("Secret", &h));
+    }
+}

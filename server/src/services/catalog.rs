@@ -1,0 +1,475 @@
+//! Reading the catalog: listing with filters, the home page, one dataset. Visibility is part of
+//! every query ([`visible`]), so internal datasets never reach the public, not even as counts.
+
+use std::collections::HashMap;
+
+use app::error::AppError;
+use app::model::*;
+use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
+use sea_orm::*;
+
+use super::OrInternal;
+use crate::entities::{
+    data_column, dataset, dataset_term, department, distribution, revision, scheme, term, user,
+};
+
+pub const THEME_SCHEME: &str = "theme";
+
+/// The datasets a viewer may see.
+pub fn visible(viewer: &Viewer) -> Condition {
+    match viewer {
+        Viewer::Public => Condition::all()
+            .add(dataset::Column::Visibility.eq(Visibility::Public.code()))
+            .add(dataset::Column::Status.eq(Status::Published.code())),
+        Viewer::Staff(u) if u.is_admin() => Condition::all(),
+        // Staff read everything published or archived, and the drafts of their own department.
+        Viewer::Staff(u) => Condition::any()
+            .add(dataset::Column::Status.ne(Status::Draft.code()))
+            .add(dataset::Column::DepartmentId.eq(u.department_id().unwrap_or(-1))),
+    }
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Datasets matching the query's text, theme and department (not paging).
+fn filter(query: &CatalogQuery, scheme_id: Option<i32>) -> Condition {
+    let mut cond = Condition::all();
+    for word in query.q.split_whitespace().take(8) {
+        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+        let mut any = Condition::any();
+        for col in [
+            dataset::Column::TitleKo,
+            dataset::Column::TitleEn,
+            dataset::Column::DescriptionKo,
+            dataset::Column::DescriptionEn,
+        ] {
+            any = any.add(
+                Expr::expr(Func::lower(Expr::col((dataset::Entity, col))))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\')),
+            );
+        }
+        cond = cond.add(any);
+    }
+    if let Some(code) = &query.theme {
+        cond = cond.add(
+            dataset::Column::Id.in_subquery(
+                Query::select()
+                    .column((dataset_term::Entity, dataset_term::Column::DatasetId))
+                    .from(dataset_term::Entity)
+                    .inner_join(
+                        term::Entity,
+                        Expr::col((term::Entity, term::Column::Id))
+                            .equals((dataset_term::Entity, dataset_term::Column::TermId)),
+                    )
+                    .and_where(
+                        Expr::col((term::Entity, term::Column::SchemeId))
+                            .eq(scheme_id.unwrap_or(-1)),
+                    )
+                    .and_where(Expr::col((term::Entity, term::Column::Code)).eq(code.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(code) = &query.department {
+        cond = cond.add(
+            dataset::Column::DepartmentId.in_subquery(
+                Query::select()
+                    .column(department::Column::Id)
+                    .from(department::Entity)
+                    .and_where(department::Column::Code.eq(code.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    cond
+}
+
+async fn scheme_id(db: &DatabaseConnection, code: &str) -> Result<Option<i32>, AppError> {
+    Ok(scheme::Entity::find()
+        .filter(scheme::Column::Code.eq(code))
+        .one(db)
+        .await
+        .or_internal()?
+        .map(|s| s.id))
+}
+
+async fn departments(db: &DatabaseConnection) -> Result<HashMap<i32, DepartmentRef>, AppError> {
+    Ok(department::Entity::find()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|d| {
+            (
+                d.id,
+                DepartmentRef {
+                    id: d.id,
+                    code: d.code,
+                    name_ko: d.name_ko,
+                    name_en: d.name_en,
+                },
+            )
+        })
+        .collect())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct TermCountRow {
+    code: String,
+    label_ko: String,
+    label_en: String,
+    n: i64,
+}
+
+/// Counts per theme among the visible datasets matching `cond`.
+async fn theme_counts(
+    db: &DatabaseConnection,
+    scheme_id: Option<i32>,
+    cond: Condition,
+) -> Result<Vec<TermCount>, AppError> {
+    let Some(scheme_id) = scheme_id else {
+        return Ok(Vec::new());
+    };
+    let stmt = Query::select()
+        .column((term::Entity, term::Column::Code))
+        .column((term::Entity, term::Column::LabelKo))
+        .column((term::Entity, term::Column::LabelEn))
+        .expr_as(
+            Expr::col((dataset_term::Entity, dataset_term::Column::DatasetId)).count(),
+            "n",
+        )
+        .from(dataset_term::Entity)
+        .inner_join(
+            term::Entity,
+            Expr::col((term::Entity, term::Column::Id))
+                .equals((dataset_term::Entity, dataset_term::Column::TermId)),
+        )
+        .inner_join(
+            dataset::Entity,
+            Expr::col((dataset::Entity, dataset::Column::Id))
+                .equals((dataset_term::Entity, dataset_term::Column::DatasetId)),
+        )
+        .and_where(Expr::col((term::Entity, term::Column::SchemeId)).eq(scheme_id))
+        .cond_where(cond)
+        .group_by_col((term::Entity, term::Column::Id))
+        .group_by_col((term::Entity, term::Column::Code))
+        .group_by_col((term::Entity, term::Column::LabelKo))
+        .group_by_col((term::Entity, term::Column::LabelEn))
+        .group_by_col((term::Entity, term::Column::Position))
+        .order_by((term::Entity, term::Column::Position), Order::Asc)
+        .to_owned();
+    let rows = TermCountRow::find_by_statement(db.get_database_backend().build(&stmt))
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TermCount {
+            term: TermRef {
+                scheme: THEME_SCHEME.into(),
+                code: r.code,
+                label_ko: r.label_ko,
+                label_en: r.label_en,
+            },
+            count: u64::try_from(r.n).unwrap_or(0),
+        })
+        .collect())
+}
+
+fn summary_of(text: &str) -> String {
+    let mut out: String = text.chars().take(140).collect();
+    if text.chars().count() > 140 {
+        out.push('…');
+    }
+    out
+}
+
+/// Turn dataset rows into summaries (departments and themes attached in two queries).
+async fn summaries(
+    db: &DatabaseConnection,
+    rows: Vec<dataset::Model>,
+) -> Result<Vec<DatasetSummary>, AppError> {
+    let depts = departments(db).await?;
+    let ids: Vec<i32> = rows.iter().map(|d| d.id).collect();
+    let mut themes: HashMap<i32, Vec<TermRef>> = HashMap::new();
+    if let Some(theme_id) = scheme_id(db, THEME_SCHEME).await? {
+        let links = dataset_term::Entity::find()
+            .filter(dataset_term::Column::DatasetId.is_in(ids.clone()))
+            .all(db)
+            .await
+            .or_internal()?;
+        let term_ids: Vec<i32> = links.iter().map(|l| l.term_id).collect();
+        let terms: HashMap<i32, term::Model> = term::Entity::find()
+            .filter(term::Column::Id.is_in(term_ids))
+            .filter(term::Column::SchemeId.eq(theme_id))
+            .all(db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect();
+        for l in links {
+            if let Some(t) = terms.get(&l.term_id) {
+                themes.entry(l.dataset_id).or_default().push(TermRef {
+                    scheme: THEME_SCHEME.into(),
+                    code: t.code.clone(),
+                    label_ko: t.label_ko.clone(),
+                    label_en: t.label_en.clone(),
+                });
+            }
+        }
+    }
+    rows.into_iter()
+        .map(|d| {
+            let department = depts.get(&d.department_id).cloned().ok_or_else(|| {
+                super::internal(format!("dataset {} has unknown department", d.id))
+            })?;
+            Ok(DatasetSummary {
+                id: d.id,
+                summary_ko: summary_of(&d.description_ko),
+                summary_en: summary_of(&d.description_en),
+                themes: themes.remove(&d.id).unwrap_or_default(),
+                slug: d.slug,
+                title_ko: d.title_ko,
+                title_en: d.title_en,
+                department,
+                source_institution: d.source_institution,
+                visibility: Visibility::parse(&d.visibility).unwrap_or(Visibility::Internal),
+                status: Status::parse(&d.status).unwrap_or(Status::Draft),
+                update_cycle: UpdateCycle::parse(&d.update_cycle).unwrap_or(UpdateCycle::Irregular),
+                updated_at: d.updated_at,
+            })
+        })
+        .collect()
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    query: &CatalogQuery,
+) -> Result<CatalogPage, AppError> {
+    let theme_id = scheme_id(db, THEME_SCHEME).await?;
+    let cond = Condition::all()
+        .add(visible(viewer))
+        .add(filter(query, theme_id));
+    let mut select = dataset::Entity::find().filter(cond.clone());
+    select = match query.sort {
+        CatalogSort::Updated => select
+            .order_by_desc(dataset::Column::UpdatedAt)
+            .order_by_asc(dataset::Column::Id),
+        CatalogSort::Title => select
+            .order_by_asc(dataset::Column::TitleKo)
+            .order_by_asc(dataset::Column::Id),
+    };
+    let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
+    let paginator = select.paginate(db, per_page);
+    let total = paginator.num_items().await.or_internal()?;
+    let rows = paginator
+        .fetch_page(query.page.saturating_sub(1))
+        .await
+        .or_internal()?;
+    // Theme counts ignore the theme filter itself so other themes stay selectable.
+    let facet_query = CatalogQuery {
+        theme: None,
+        ..query.clone()
+    };
+    let facet_cond = Condition::all()
+        .add(visible(viewer))
+        .add(filter(&facet_query, theme_id));
+    let mut depts: Vec<DepartmentRef> = departments(db).await?.into_values().collect();
+    depts.sort_by(|a, b| a.name_ko.cmp(&b.name_ko));
+    Ok(CatalogPage {
+        results: Page {
+            total,
+            page: query.page,
+            per_page,
+            items: summaries(db, rows).await?,
+        },
+        themes: theme_counts(db, theme_id, facet_cond).await?,
+        departments: depts,
+    })
+}
+
+pub async fn home(db: &DatabaseConnection, viewer: &Viewer) -> Result<HomeData, AppError> {
+    let theme_id = scheme_id(db, THEME_SCHEME).await?;
+    let dataset_count = dataset::Entity::find()
+        .filter(visible(viewer))
+        .count(db)
+        .await
+        .or_internal()?;
+    let department_count = department::Entity::find().count(db).await.or_internal()?;
+    let recent = dataset::Entity::find()
+        .filter(visible(viewer))
+        .order_by_desc(dataset::Column::UpdatedAt)
+        .order_by_asc(dataset::Column::Id)
+        .limit(6)
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(HomeData {
+        dataset_count,
+        department_count,
+        recent: summaries(db, recent).await?,
+        themes: theme_counts(db, theme_id, visible(viewer)).await?,
+        crowd: super::crowd::status(db).await?,
+    })
+}
+
+pub async fn detail(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    slug_or_id: &str,
+) -> Result<DatasetDetail, AppError> {
+    let by = match slug_or_id.parse::<i32>() {
+        Ok(id) => dataset::Column::Id.eq(id),
+        Err(_) => dataset::Column::Slug.eq(slug_or_id),
+    };
+    // An invisible dataset is "not found", so its existence is not revealed.
+    let d = dataset::Entity::find()
+        .filter(by)
+        .filter(visible(viewer))
+        .one(db)
+        .await
+        .or_internal()?
+        .ok_or_else(|| AppError::not_found(slug_or_id))?;
+    let can_edit = match viewer {
+        Viewer::Staff(u) => u.can_edit(d.department_id),
+        Viewer::Public => false,
+    };
+    let links = dataset_term::Entity::find()
+        .filter(dataset_term::Column::DatasetId.eq(d.id))
+        .all(db)
+        .await
+        .or_internal()?;
+    let schemes: HashMap<i32, (String, i32)> = scheme::Entity::find()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|s| (s.id, (s.code, s.position)))
+        .collect();
+    let mut terms: Vec<(i32, i32, TermRef)> = term::Entity::find()
+        .filter(term::Column::Id.is_in(links.iter().map(|l| l.term_id)))
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .filter_map(|t| {
+            let (code, pos) = schemes.get(&t.scheme_id)?.clone();
+            Some((
+                pos,
+                t.position,
+                TermRef {
+                    scheme: code,
+                    code: t.code,
+                    label_ko: t.label_ko,
+                    label_en: t.label_en,
+                },
+            ))
+        })
+        .collect();
+    terms.sort_by_key(|(a, b, _)| (*a, *b));
+    let distributions = distribution::Entity::find()
+        .filter(distribution::Column::DatasetId.eq(d.id))
+        .order_by_asc(distribution::Column::Position)
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|x| Distribution {
+            title: x.title,
+            kind: x.kind,
+            format: x.format,
+            url: x.url,
+            size_bytes: x.size_bytes,
+        })
+        .collect();
+    let columns = data_column::Entity::find()
+        .filter(data_column::Column::DatasetId.eq(d.id))
+        .order_by_asc(data_column::Column::Position)
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|c| DataColumn {
+            name: c.name,
+            data_type: c.data_type,
+            description: c.description,
+            unit: c.unit,
+        })
+        .collect();
+    let revision_count = revision::Entity::find()
+        .filter(revision::Column::DatasetId.eq(d.id))
+        .count(db)
+        .await
+        .or_internal()?;
+    let recent_revisions = revision::Entity::find()
+        .filter(revision::Column::DatasetId.eq(d.id))
+        .order_by_desc(revision::Column::Version)
+        .limit(5)
+        .all(db)
+        .await
+        .or_internal()?;
+    let authors: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(recent_revisions.iter().filter_map(|r| r.author_id)))
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let revisions = recent_revisions
+        .into_iter()
+        .map(|r| RevisionSummary {
+            version: r.version,
+            author: r.author_id.and_then(|id| authors.get(&id).cloned()),
+            created_at: r.created_at,
+            message: r.message,
+            changed_fields: r
+                .diff
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let keywords = d
+        .keywords
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let summary = summaries(db, vec![d.clone()])
+        .await?
+        .pop()
+        .ok_or_else(|| super::internal("summary missing"))?;
+    Ok(DatasetDetail {
+        summary,
+        description_ko: d.description_ko,
+        description_en: d.description_en,
+        license: d.license,
+        last_updated: d.last_updated,
+        next_due: d.next_due,
+        keywords,
+        spatial_coverage: d.spatial_coverage,
+        temporal_start: d.temporal_start,
+        temporal_end: d.temporal_end,
+        contact_name: d.contact_name,
+        contact_phone: d.contact_phone,
+        contact_email: d.contact_email,
+        version: d.version,
+        created_at: d.created_at,
+        terms: terms.into_iter().map(|(_, _, t)| t).collect(),
+        distributions,
+        columns,
+        revisions,
+        revision_count,
+        can_edit,
+    })
+}

@@ -1,0 +1,70 @@
+//! Domain services: plain async functions over a `DatabaseConnection`, testable without Leptos.
+//! They return `AppError` domain variants; database failures become `Internal` with a logged
+//! reference, never a leaked message.
+
+pub mod admin;
+pub mod auth;
+pub mod catalog;
+pub mod crowd;
+
+use std::fmt::Display;
+
+use app::error::AppError;
+use app::model::*;
+use async_trait::async_trait;
+use sea_orm::DatabaseConnection;
+
+/// Log the real cause and return an opaque error with a reference to it.
+pub fn internal(err: impl Display) -> AppError {
+    let reference = format!("{:08x}", rand::random::<u32>());
+    tracing::error!(%reference, error = %err, "internal error");
+    AppError::Internal { reference }
+}
+
+pub trait OrInternal<T> {
+    fn or_internal(self) -> Result<T, AppError>;
+}
+
+impl<T, E: Display> OrInternal<T> for Result<T, E> {
+    fn or_internal(self) -> Result<T, AppError> {
+        self.map_err(internal)
+    }
+}
+
+/// The server's implementation of the UI's [`app::ssr::Backend`] port.
+#[derive(Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+}
+
+#[async_trait]
+impl app::ssr::Backend for Services {
+    async fn session_user(&self, token: &str) -> Result<Option<SessionUser>, AppError> {
+        auth::session_user(&self.db, token).await
+    }
+    async fn login(&self, input: &LoginInput) -> Result<(SessionUser, String), AppError> {
+        auth::login(&self.db, input).await
+    }
+    async fn logout(&self, token: &str) -> Result<(), AppError> {
+        auth::logout(&self.db, token).await
+    }
+    async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError> {
+        catalog::home(&self.db, viewer).await
+    }
+    async fn catalog(
+        &self,
+        viewer: &Viewer,
+        query: &CatalogQuery,
+    ) -> Result<CatalogPage, AppError> {
+        catalog::list(&self.db, viewer, query).await
+    }
+    async fn dataset(&self, viewer: &Viewer, slug: &str) -> Result<DatasetDetail, AppError> {
+        catalog::detail(&self.db, viewer, slug).await
+    }
+    async fn crowd(&self) -> Result<Vec<HotSpotStatus>, AppError> {
+        crowd::status(&self.db).await
+    }
+    async fn admin_overview(&self) -> Result<AdminOverview, AppError> {
+        admin::overview(&self.db).await
+    }
+}

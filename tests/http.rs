@@ -1,0 +1,486 @@
+//! Integration tests through the real router over real HTTP, on SQLite and on PostgreSQL.
+//! Every test runs once per database, each time on a database of its own.
+
+use dongne_tests::{Backend, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use server::entities::{dataset, hot_spot, user};
+
+macro_rules! both_databases {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Backend::Sqlite).await } )+ }
+        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Backend::Postgres).await } )+ }
+    };
+}
+
+both_databases!(
+    demo_catalog_is_loaded_and_served,
+    health_and_readiness,
+    public_never_sees_internal_datasets,
+    login_sets_secure_session_cookie_and_logout_ends_it,
+    bad_login_input_is_a_4xx_not_a_500,
+    role_checks_are_enforced_on_the_server,
+    cross_site_writes_are_refused,
+    bad_catalog_parameters_are_400_naming_the_parameter,
+    language_switch_is_remembered,
+);
+
+const PASSWORD: &str = server::seed::DEMO_PASSWORD;
+
+async fn app(backend: Backend) -> Option<TestApp> {
+    TestApp::start(backend).await
+}
+
+async fn demo_catalog_is_loaded_and_served(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    assert_eq!(dataset::Entity::find().count(&app.db).await.unwrap(), 733);
+    assert!(hot_spot::Entity::find().count(&app.db).await.unwrap() >= 30);
+    let names: Vec<String> = hot_spot::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.name_ko)
+        .collect();
+    for spot in ["성수카페거리", "왕십리역", "서울숲공원"] {
+        assert!(names.iter().any(|n| n == spot), "hot spot {spot} missing");
+    }
+
+    let html = reqwest::get(app.url("/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<html lang=\"ko\""), "Korean by default");
+    assert!(
+        html.contains("data-testid=\"stats\""),
+        "home content rendered on the server"
+    );
+
+    let resp = reqwest::get(app.url("/datasets?q=%EA%B3%B5%EC%9B%90"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("공원 및 녹지 현황"),
+        "search for 공원 lists the parks dataset"
+    );
+
+    let resp = reqwest::get(app.url("/datasets/parks-green-spaces"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("공원명"), "data dictionary rendered");
+    assert!(html.contains("최초 등록"), "revision summary rendered");
+
+    let resp = reqwest::get(app.url("/datasets/no-such-dataset"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+
+    // Restarting on the same database neither re-seeds nor fails (migrations are idempotent).
+    let again = server::prepare_database(&app.config()).await.unwrap();
+    assert_eq!(dataset::Entity::find().count(&again).await.unwrap(), 733);
+}
+
+async fn health_and_readiness(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let r = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = reqwest::get(app.url("/readyz")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+}
+
+async fn public_never_sees_internal_datasets(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let internal = dataset::Entity::find()
+        .filter(dataset::Column::Visibility.eq("internal"))
+        .filter(dataset::Column::Status.eq("published"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("demo data has internal datasets");
+    let anon = app.client();
+    let r = anon
+        .get(app.url(&format!("/datasets/{}", internal.slug)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        404,
+        "an internal dataset does not exist for the public"
+    );
+    let listing = anon
+        .get(app.url("/datasets?per_page=100"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!listing.contains(&internal.title_ko));
+    // Through the server function too.
+    let r = anon
+        .post(app.url("/api/dataset"))
+        .form(&[("slug", internal.slug.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    // Staff see it.
+    let (staff, status) = app.login("viewer", PASSWORD).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "login failed: {status}"
+    );
+    let r = staff
+        .get(app.url(&format!("/datasets/{}", internal.slug)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+async fn login_sets_secure_session_cookie_and_logout_ends_it(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let client = app.client();
+    let resp = client
+        .post(app.url("/api/login"))
+        .header("accept", "application/json")
+        .form(&[("username", "parks-steward"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        resp.status().is_success() || resp.status().is_redirection(),
+        "{}",
+        resp.status()
+    );
+    let cookie = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("dongne_session="))
+        .expect("session cookie set");
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http on loopback: not Secure"
+    );
+
+    let me = client
+        .post(app.url("/api/current_user"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(me.contains("parks-steward"), "{me}");
+    let html = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-testid=\"user-name\""));
+
+    // Behind TLS the cookie is Secure.
+    let tls = app.client();
+    let resp = tls
+        .post(app.url("/api/login"))
+        .header("x-forwarded-proto", "https")
+        .form(&[("username", "parks-steward"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+
+    let r = client.post(app.url("/api/logout")).send().await.unwrap();
+    assert!(r.status().is_success() || r.status().is_redirection());
+    let me = client
+        .post(app.url("/api/current_user"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(me.trim(), "null");
+    // A forged token is nobody.
+    let forged = reqwest::Client::new()
+        .post(app.url("/api/current_user"))
+        .header("cookie", format!("dongne_session={}", "a".repeat(64)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(forged.trim(), "null");
+}
+
+async fn bad_login_input_is_a_4xx_not_a_500(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let (_, status) = app.login("parks-steward", "wrong password").await;
+    assert_eq!(status, 401);
+    let (_, status) = app.login("nobody", PASSWORD).await;
+    assert_eq!(status, 401);
+    let client = app.client();
+    let r = client
+        .post(app.url("/api/login"))
+        .form(&[("username", ""), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("username"), "names the field: {body}");
+    // Missing field, garbage body, unknown function.
+    let r = client
+        .post(app.url("/api/login"))
+        .form(&[("username", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = client
+        .post(app.url("/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![0xff, 0xfe, 0x00])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let r = client
+        .post(app.url("/api/login"))
+        .body(vec![b'a'; 3 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let r = client
+        .post(app.url("/api/no_such_function"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+}
+
+async fn role_checks_are_enforced_on_the_server(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    // Anonymous: admin data is refused.
+    let r = app
+        .client()
+        .post(app.url("/api/admin_overview"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = app.client().get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    // A steward is not an admin.
+    let (steward, _) = app.login("parks-steward", PASSWORD).await;
+    let r = steward
+        .post(app.url("/api/admin_overview"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // The steward may edit their own department's dataset but not another department's.
+    let r = steward
+        .post(app.url("/api/dataset_for_edit"))
+        .form(&[("slug", "parks-green-spaces")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = steward
+        .post(app.url("/api/dataset_for_edit"))
+        .form(&[("slug", "public-wifi")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = steward
+        .get(app.url("/datasets/public-wifi/edit"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // A viewer edits nothing.
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let r = viewer
+        .post(app.url("/api/dataset_for_edit"))
+        .form(&[("slug", "parks-green-spaces")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // The admin sees the overview, with every department and user.
+    let (admin, _) = app.login("admin", PASSWORD).await;
+    let r = admin
+        .post(app.url("/api/admin_overview"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let users = user::Entity::find().count(&app.db).await.unwrap();
+    assert_eq!(body["users"].as_array().unwrap().len() as u64, users);
+    let r = admin.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+async fn cross_site_writes_are_refused(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let (client, _) = app.login("admin", PASSWORD).await;
+    let r = client
+        .post(app.url("/api/logout"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = client
+        .post(app.url("/api/current_user"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // Still signed in: the forged logout did nothing.
+    let me = client
+        .post(app.url("/api/current_user"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(me.contains("admin"));
+    // Same-origin writes pass.
+    let origin = app.base.clone();
+    let r = client
+        .post(app.url("/api/current_user"))
+        .header("origin", origin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+async fn bad_catalog_parameters_are_400_naming_the_parameter(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    for (query, param) in [
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("sort=best", "sort"),
+        ("theme=%27%3B--", "theme"),
+    ] {
+        let r = reqwest::get(app.url(&format!("/datasets?{query}")))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{query}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(param), "{query}: error names {param}");
+    }
+    let r = app
+        .client()
+        .post(app.url("/api/catalog"))
+        .form(&[("page", "-1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("\"page\""), "{body}");
+    // Valid filters narrow results; LIKE wildcards are literal.
+    let r = app
+        .client()
+        .post(app.url("/api/catalog"))
+        .form(&[("theme", "environment")])
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = r.json().await.unwrap();
+    let total = body["results"]["total"].as_u64().unwrap();
+    assert!(total > 0 && total < 733);
+    let r = app
+        .client()
+        .post(app.url("/api/catalog"))
+        .form(&[("q", "%%")])
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["results"]["total"].as_u64().unwrap(), 0);
+}
+
+async fn language_switch_is_remembered(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let client = app.client();
+    let r = client
+        .get(app.url("/lang/en?next=/datasets"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers().get("location").unwrap(), "/datasets");
+    let html = client
+        .get(app.url("/datasets"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<html lang=\"en\""));
+    assert!(html.contains("Datasets"));
+    // No open redirects, and unknown languages are a 400.
+    let r = client
+        .get(app.url("/lang/ko?next=//evil.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers().get("location").unwrap(), "/");
+    let r = client.get(app.url("/lang/fr")).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+}

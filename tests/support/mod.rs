@@ -1,0 +1,196 @@
+//! Test support: each test gets its own real database (a fresh SQLite file, or a fresh
+//! PostgreSQL database created for it and dropped afterwards) and a real server on a loopback
+//! port, driven over HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::config::Config;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server for tests (`DONGNE_TEST_PG`, default the local one).
+pub fn pg_admin_url() -> String {
+    std::env::var("DONGNE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    )
+}
+
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    PgDatabase(String),
+}
+
+impl TestDb {
+    /// A fresh empty database, or `None` when PostgreSQL is not reachable and not required
+    /// (`DONGNE_REQUIRE_PG=1`, as CI sets, turns that into a failure).
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join("dongne-tests");
+                std::fs::create_dir_all(&dir).unwrap();
+                let path = dir.join(format!("{}.db", unique("t")));
+                Some(TestDb {
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    cleanup: Cleanup::File(path),
+                })
+            }
+            Backend::Postgres => {
+                let admin = match Database::connect(pg_admin_url()).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        if std::env::var("DONGNE_REQUIRE_PG").as_deref() == Ok("1") {
+                            panic!(
+                                "PostgreSQL required but unreachable at {}: {e}",
+                                pg_admin_url()
+                            );
+                        }
+                        eprintln!(
+                            "SKIPPED: PostgreSQL unreachable at {} ({e})",
+                            pg_admin_url()
+                        );
+                        return None;
+                    }
+                };
+                let name = unique("dongne_t");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                admin.close().await.ok();
+                let base = pg_admin_url();
+                let url = match base.rfind('/') {
+                    Some(i) if i > "postgres://".len() => format!("{}/{name}", &base[..i]),
+                    _ => panic!("DONGNE_TEST_PG must name a database: {base}"),
+                };
+                Some(TestDb {
+                    url,
+                    cleanup: Cleanup::PgDatabase(name),
+                })
+            }
+        }
+    }
+
+    pub fn config(&self) -> Config {
+        let url = self.url.clone();
+        Config::from_lookup(move |k| match k {
+            "DATABASE_URL" => Some(url.clone()),
+            "DONGNE_ADDR" => Some("127.0.0.1:0".into()),
+            "DONGNE_DB_MAX_CONNECTIONS" => Some("5".into()),
+            _ => None,
+        })
+        .expect("test config")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::PgDatabase(name) => {
+                let name = name.clone();
+                // Drop on a separate runtime: Drop may run inside or outside a test runtime.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(pg_admin_url()).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A running server on a loopback port, on its own database.
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    test_db: TestDb,
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> Option<TestApp> {
+        let test_db = TestDb::new(backend).await?;
+        let config = test_db.config();
+        let db = server::prepare_database(&config)
+            .await
+            .expect("database prepared");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let router = server::http::router(db.clone(), Arc::new(config));
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("server runs");
+        });
+        Some(TestApp {
+            base: format!("http://{addr}"),
+            db,
+            test_db,
+        })
+    }
+
+    pub fn config(&self) -> Config {
+        self.test_db.config()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client that keeps cookies (like a browser) and does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Sign in through the real login server function; returns the client holding the session.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (reqwest::Client, reqwest::StatusCode) {
+        let client = self.client();
+        let resp = client
+            .post(self.url("/api/login"))
+            .header("accept", "application/json")
+            .form(&[("username", username), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        (client, status)
+    }
+}
