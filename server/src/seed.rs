@@ -15,6 +15,9 @@ use crate::entities::*;
 pub const DEMO_PASSWORD: &str = "dongne-demo";
 pub const DATASET_COUNT: usize = 733;
 
+/// (code, Korean label, English label)
+pub type Coded = (&'static str, &'static str, &'static str);
+
 /// (code, Korean name, English name)
 pub const DEPARTMENTS: &[(&str, &str, &str)] = &[
     ("planning", "기획예산과", "Planning and Budget Division"),
@@ -298,14 +301,14 @@ fn plan() -> Vec<Planned<'static>> {
 fn source_for(topic: &Topic, i: usize) -> usize {
     match topic.kind {
         "statistics" => {
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 2
             } else {
                 0
             }
         }
         "api" => {
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 3
             } else {
                 1
@@ -426,7 +429,7 @@ async fn seed(txn: &DatabaseTransaction) -> Result<(), DbErr> {
             )
         })
         .collect();
-    let schemes: [(&str, &str, &str, &[(&str, &str, &str)]); 6] = [
+    let schemes: [(&str, &str, &str, &[Coded]); 6] = [
         ("theme", "분야", "Theme", THEMES),
         ("department", "부서", "Department", DEPARTMENTS),
         ("dong", "행정동", "Administrative dong", DONGS),
