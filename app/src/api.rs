@@ -4,6 +4,9 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::model::*;
+#[cfg(feature = "ssr")]
+use crate::search::{parse_query_string, SearchQuery, MAX_QUERY_CHARS};
+use crate::search::{SearchResult, Suggestion};
 
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
@@ -43,25 +46,31 @@ pub async fn load_home() -> Result<HomeData, AppError> {
     ctx.backend.home(&viewer).await
 }
 
-#[server(endpoint = "catalog")]
-pub async fn catalog(
-    q: Option<String>,
-    theme: Option<String>,
-    department: Option<String>,
-    sort: Option<String>,
-    page: Option<String>,
-) -> Result<CatalogPage, AppError> {
-    let query = CatalogQuery::from_params(
-        q.as_deref(),
-        theme.as_deref(),
-        department.as_deref(),
-        sort.as_deref(),
-        page.as_deref(),
-        None,
-    )?;
+/// Search the catalog. `query` is the URL query string of the search page (`q=…&theme=…`),
+/// validated here with the same rules as the JSON API.
+#[server(endpoint = "search")]
+pub async fn search_datasets(query: String) -> Result<SearchResult, AppError> {
+    let query = SearchQuery::from_pairs(parse_query_string(&query))?;
     let ctx = crate::ssr::ctx()?;
     let viewer = ctx.viewer().await?;
-    ctx.backend.catalog(&viewer, &query).await
+    ctx.backend
+        .search(&viewer, &query, crate::ssr::request_lang())
+        .await
+}
+
+/// Type-ahead titles for what has been typed so far.
+#[server(endpoint = "suggest")]
+pub async fn suggest(q: String) -> Result<Vec<Suggestion>, AppError> {
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(AppError::validation(
+            "q",
+            "검색어가 너무 깁니다.",
+            "The search text is too long.",
+        ));
+    }
+    let ctx = crate::ssr::ctx()?;
+    let viewer = ctx.viewer().await?;
+    ctx.backend.suggest(&viewer, &q).await
 }
 
 #[server(endpoint = "dataset")]

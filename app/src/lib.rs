@@ -8,6 +8,7 @@ pub mod error;
 pub mod i18n;
 pub mod model;
 mod pages;
+pub mod search;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::model::*;
+use crate::search::{SearchQuery, SearchResult, Suggestion};
 
 pub const SESSION_COOKIE: &str = "dongne_session";
 pub const SESSION_DAYS: i64 = 7;
@@ -21,8 +23,13 @@ pub trait Backend: Send + Sync + 'static {
     async fn login(&self, input: &LoginInput) -> Result<(SessionUser, String), AppError>;
     async fn logout(&self, token: &str) -> Result<(), AppError>;
     async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError>;
-    async fn catalog(&self, viewer: &Viewer, query: &CatalogQuery)
-        -> Result<CatalogPage, AppError>;
+    async fn search(
+        &self,
+        viewer: &Viewer,
+        query: &SearchQuery,
+        lang: Lang,
+    ) -> Result<SearchResult, AppError>;
+    async fn suggest(&self, viewer: &Viewer, q: &str) -> Result<Vec<Suggestion>, AppError>;
     async fn dataset(&self, viewer: &Viewer, slug: &str) -> Result<DatasetDetail, AppError>;
     async fn crowd(&self) -> Result<Vec<HotSpotStatus>, AppError>;
     async fn admin_overview(&self) -> Result<AdminOverview, AppError>;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod http;
+pub mod search;
 pub mod seed;
 pub mod services;
 
@@ -46,7 +47,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.addr))?;
     tracing::info!(addr = %config.addr, "Dongne listening on http://{}", config.addr);
-    let router = http::router(db.clone(), Arc::new(config));
+    let started = std::time::Instant::now();
+    let services = services::Services::new(db.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("building the search index: {e}"))?;
+    tracing::info!(
+        datasets = services.search.num_docs(),
+        ms = started.elapsed().as_millis() as u64,
+        "search index built"
+    );
+    let router = http::router(services, Arc::new(config));
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

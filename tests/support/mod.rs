@@ -8,6 +8,31 @@ use std::sync::Arc;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use server::config::Config;
 
+/// Run each listed `async fn name(backend: Backend)` as two tests: on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both_databases {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(::dongne_tests::Backend::Sqlite).await } )+ }
+        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(::dongne_tests::Backend::Postgres).await } )+ }
+    };
+}
+
+/// No request in a test may hang the suite: it fails with its URL instead.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A cookie-less client with the test timeout.
+pub fn plain_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .unwrap()
+}
+
+/// `GET url` with the test timeout.
+pub async fn get(url: String) -> reqwest::Result<reqwest::Response> {
+    plain_client().get(url).send().await
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -40,7 +65,7 @@ enum Cleanup {
 
 impl TestDb {
     /// A fresh empty database, or `None` when PostgreSQL is not reachable and not required
-    /// (`DONGNE_REQUIRE_PG=1`, as CI sets, turns that into a failure).
+    /// (`DONGNE_REQUIRE_PG=1`, as the test script sets when it is up, turns that into a failure).
     pub async fn new(backend: Backend) -> Option<TestDb> {
         match backend {
             Backend::Sqlite => {
@@ -132,10 +157,25 @@ impl Drop for TestDb {
     }
 }
 
+/// Servers (and their database pools) live on one process-wide runtime, as in the real binary:
+/// a test's own runtime ends with the test, and no server task may be tied to it.
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .thread_name("test-server")
+            .build()
+            .expect("test server runtime")
+    })
+}
+
 /// A running server on a loopback port, on its own database.
 pub struct TestApp {
     pub base: String,
     pub db: DatabaseConnection,
+    pub services: server::services::Services,
     test_db: TestDb,
 }
 
@@ -143,18 +183,28 @@ impl TestApp {
     pub async fn start(backend: Backend) -> Option<TestApp> {
         let test_db = TestDb::new(backend).await?;
         let config = test_db.config();
-        let db = server::prepare_database(&config)
+        let (db, services, addr) = server_runtime()
+            .spawn(async move {
+                let db = server::prepare_database(&config)
+                    .await
+                    .expect("database prepared");
+                let services = server::services::Services::new(db.clone())
+                    .await
+                    .expect("search index built");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let addr: SocketAddr = listener.local_addr().unwrap();
+                let router = server::http::router(services.clone(), Arc::new(config));
+                tokio::spawn(async move {
+                    axum::serve(listener, router).await.expect("server runs");
+                });
+                (db, services, addr)
+            })
             .await
-            .expect("database prepared");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
-        let router = server::http::router(db.clone(), Arc::new(config));
-        tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("server runs");
-        });
+            .expect("test server started");
         Some(TestApp {
             base: format!("http://{addr}"),
             db,
+            services,
             test_db,
         })
     }
@@ -172,6 +222,7 @@ impl TestApp {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .unwrap()
     }

@@ -1,119 +1,275 @@
+//! The search page: text, facets for every classification scheme, sort and pages, all in the
+//! URL. Rendered on the server (works without wasm); once hydrated, results follow the
+//! typing and titles are suggested as you type.
+
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
 
-use crate::api::catalog;
-use crate::components::common::{DatasetCard, ErrorBox};
+use crate::api::{search_datasets, suggest};
+use crate::components::common::ErrorBox;
 use crate::i18n::Lang;
-use crate::model::{CatalogQuery, CatalogSort};
+use crate::search::*;
+
+fn segments(segs: Vec<Seg>) -> impl IntoView {
+    segs.into_iter()
+        .map(|s| {
+            if s.hit {
+                view! { <mark>{s.text}</mark> }.into_any()
+            } else {
+                s.text.into_any()
+            }
+        })
+        .collect_view()
+}
 
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let query = use_query_map();
-    let params = move || {
-        query.with(|q| {
-            (
-                q.get("q"),
-                q.get("theme"),
-                q.get("department"),
-                q.get("sort"),
-                q.get("page"),
-            )
-        })
+    let location = use_location();
+    let parsed =
+        Memo::new(move |_| SearchQuery::from_pairs(parse_query_string(&location.search.get())));
+    let results = Resource::new(
+        move || {
+            parsed
+                .get()
+                .map(|q| q.to_query_string())
+                .unwrap_or_else(|_| location.search.get())
+        },
+        search_datasets,
+    );
+    let current = move || parsed.get().unwrap_or_default();
+    let suggestions = RwSignal::new(Vec::<Suggestion>::new());
+    let typing = StoredValue::new(0u64);
+    let navigate = use_navigate();
+
+    // Live results and type-ahead once hydrated (debounced; the form still works without JS).
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let generation = typing.get_value() + 1;
+        typing.set_value(generation);
+        let navigate = navigate.clone();
+        let base = current();
+        set_timeout(
+            move || {
+                if typing.get_value() != generation {
+                    return;
+                }
+                let next = SearchQuery {
+                    q: value.split_whitespace().collect::<Vec<_>>().join(" "),
+                    page: 1,
+                    ..base
+                };
+                navigate(
+                    &format!("/datasets?{}", next.to_query_string()),
+                    NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+                let q = next.q.clone();
+                leptos::task::spawn_local(async move {
+                    suggestions.set(suggest(q).await.unwrap_or_default());
+                });
+            },
+            std::time::Duration::from_millis(250),
+        );
     };
-    let results = Resource::new(params, |(q, theme, department, sort, page)| {
-        catalog(q, theme, department, sort, page)
-    });
-    let current_q = move || query.with(|q| q.get("q").unwrap_or_default());
 
     view! {
-        <Title text=lang.t("데이터 목록", "Datasets")/>
-        <h1>{lang.t("데이터 목록", "Datasets")}</h1>
-        <Form method="GET" action="/datasets" attr:class="search-form" attr:role="search">
+        <Title text=lang.t("데이터 찾기", "Find datasets")/>
+        <h1>{lang.t("데이터 찾기", "Find datasets")}</h1>
+        <form method="get" action="/datasets" class="search-form" role="search">
             <label for="catalog-q" class="visually-hidden">{lang.t("검색어", "Search text")}</label>
-            <input id="catalog-q" name="q" type="search" prop:value=current_q
-                placeholder=lang.t("제목, 설명으로 찾기", "Search titles and descriptions")/>
-            <button type="submit">{lang.t("검색", "Search")}</button>
-        </Form>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
-            {move || Suspend::new(async move {
-                let (q, theme, department, sort, page) = params();
-                let parsed = CatalogQuery::from_params(q.as_deref(), theme.as_deref(), department.as_deref(), sort.as_deref(), page.as_deref(), None);
-                match (results.await, parsed) {
-                    (Ok(data), Ok(query)) => {
-                        let themes = data.themes.into_iter().map(|t| {
-                            let selected = query.theme.as_deref() == Some(t.term.code.as_str());
-                            let mut next = query.clone();
-                            next.theme = if selected { None } else { Some(t.term.code.clone()) };
-                            let href = format!("/datasets?{}", next.to_query_string(1));
-                            view! {
-                                <li>
-                                    <a href=href aria-current=selected.then_some("true") class:selected=selected>
-                                        {t.term.label(lang).to_string()} " " <span class="count">{t.count}</span>
-                                    </a>
-                                </li>
-                            }
-                        }).collect_view();
-                        let departments = data.departments.into_iter().map(|d| {
-                            let selected = query.department.as_deref() == Some(d.code.as_str());
-                            view! { <option value=d.code.clone() selected=selected>{d.name(lang).to_string()}</option> }
-                        }).collect_view();
-                        let total = data.results.total;
-                        let page_count = data.results.page_count();
-                        let prev = (query.page > 1).then(|| {
-                            let href = format!("/datasets?{}", query.to_query_string(query.page - 1));
-                            view! { <a href=href rel="prev">{lang.t("← 이전", "← Previous")}</a> }
-                        });
-                        let next = (query.page < page_count).then(|| {
-                            let href = format!("/datasets?{}", query.to_query_string(query.page + 1));
-                            view! { <a href=href rel="next">{lang.t("다음 →", "Next →")}</a> }
-                        });
-                        let items = data.results.items;
-                        let empty = items.is_empty();
-                        let list = items.into_iter().map(|d| view! { <DatasetCard d/> }).collect_view();
-                        view! {
-                            <div class="catalog">
-                                <details class="facets" open>
-                                    <summary>{lang.t("분류로 좁히기", "Narrow down")}</summary>
-                                    <h2 class="facet-title">{lang.t("분야", "Theme")}</h2>
-                                    <ul class="facet-list">{themes}</ul>
-                                    <form method="get" action="/datasets" class="stack">
-                                        <input type="hidden" name="q" value=query.q.clone()/>
-                                        {query.theme.clone().map(|t| view! { <input type="hidden" name="theme" value=t/> })}
-                                        <label for="dept">{lang.t("부서", "Department")}</label>
-                                        <select id="dept" name="department">
-                                            <option value="">{lang.t("전체", "All")}</option>
-                                            {departments}
-                                        </select>
-                                        <label for="sort">{lang.t("정렬", "Sort")}</label>
-                                        <select id="sort" name="sort">
-                                            <option value="updated" selected=query.sort == CatalogSort::Updated>{lang.t("최근 갱신순", "Recently updated")}</option>
-                                            <option value="title" selected=query.sort == CatalogSort::Title>{lang.t("제목순", "Title")}</option>
-                                        </select>
-                                        <button type="submit">{lang.t("적용", "Apply")}</button>
-                                    </form>
-                                </details>
-                                <section class="results" aria-live="polite">
-                                    <p class="result-count" data-testid="result-count">
-                                        {match lang {
-                                            Lang::Ko => format!("{total}건 · {}/{} 쪽", query.page, page_count),
-                                            Lang::En => format!("{total} datasets · page {} of {}", query.page, page_count),
-                                        }}
-                                    </p>
-                                    {empty.then(|| view! {
-                                        <p class="empty">{lang.t("조건에 맞는 데이터가 없습니다. 검색어를 줄이거나 분류 선택을 해제해 보세요.", "No datasets match. Try fewer words or clear a filter.")}</p>
-                                    })}
-                                    <ul class="dataset-list">{list}</ul>
-                                    <nav class="pager" aria-label=lang.t("쪽 이동", "Pages")>{prev} {next}</nav>
-                                </section>
-                            </div>
-                        }.into_any()
+            <input id="catalog-q" name="q" type="search" autocomplete="off" list="catalog-suggestions"
+                prop:value=move || current().q
+                placeholder=lang.t("예: 공원, 교통, wifi, 주차장", "e.g. park, transport, wifi")
+                on:input=on_input/>
+            <datalist id="catalog-suggestions">
+                {move || suggestions.get().into_iter().map(|s| view! { <option value=lang.t(&s.title_ko, &s.title_en).to_string()></option> }).collect_view()}
+            </datalist>
+            {move || {
+                let q = current();
+                let mut hidden = Vec::new();
+                for (k, values) in q.filters {
+                    for v in values {
+                        hidden.push(view! { <input type="hidden" name=k.param() value=v/> });
                     }
-                    (Err(err), _) | (_, Err(err)) => view! { <ErrorBox err/> }.into_any(),
+                }
+                if q.sort != SearchSort::Relevance {
+                    hidden.push(view! { <input type="hidden" name="sort" value=q.sort.code().to_string()/> });
+                }
+                hidden
+            }}
+            <button type="submit">{lang.t("검색", "Search")}</button>
+        </form>
+        <Transition fallback=move || view! { <p class="loading">{lang.t("찾는 중…", "Searching…")}</p> }>
+            {move || Suspend::new(async move {
+                let query = match parsed.get() {
+                    Ok(q) => q,
+                    Err(err) => return view! { <ErrorBox err/> }.into_any(),
+                };
+                match results.await {
+                    Ok(r) => view! { <Results r query/> }.into_any(),
+                    Err(err) => view! { <ErrorBox err/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+#[component]
+fn Results(r: SearchResult, query: SearchQuery) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let page_count = r.page_count();
+    let facets = r
+        .facets
+        .iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(key, values)| {
+            let key = *key;
+            let options = values
+                .iter()
+                .map(|v| {
+                    let selected = query.is_selected(key, &v.term);
+                    let href = format!("/datasets?{}", query.toggled(key, &v.term).to_query_string());
+                    view! {
+                        <li>
+                            <a href=href role="checkbox" aria-checked=if selected { "true" } else { "false" }
+                                class="facet-option" class:selected=selected data-facet=key.param() data-term=v.term.clone()>
+                                <span class="box" aria-hidden="true">{if selected { "☑" } else { "☐" }}</span>
+                                {v.label(lang).to_string()} " " <span class="count">{v.count}</span>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="facet" aria-label=key.label(lang)>
+                    <h2 class="facet-title">{key.label(lang)}</h2>
+                    <ul class="facet-list">{options}</ul>
+                </section>
+            }
+        })
+        .collect_view();
+    let sort_links = [
+        SearchSort::Relevance,
+        SearchSort::Updated,
+        SearchSort::Title,
+    ]
+    .into_iter()
+    .map(|s| {
+        let label = match s {
+            SearchSort::Relevance => lang.t("정확도순", "Best match"),
+            SearchSort::Updated => lang.t("최근 갱신순", "Recently updated"),
+            SearchSort::Title => lang.t("제목순", "Title"),
+        };
+        let href = format!(
+            "/datasets?{}",
+            SearchQuery {
+                sort: s,
+                page: 1,
+                ..query.clone()
+            }
+            .to_query_string()
+        );
+        let current = (query.sort == s).then_some("true");
+        view! { <a href=href aria-current=current class="sort-link">{label}</a> }
+    })
+    .collect_view();
+    let clear = (!query.filters.is_empty()).then(|| {
+        let href = format!(
+            "/datasets?{}",
+            SearchQuery {
+                filters: Default::default(),
+                page: 1,
+                ..query.clone()
+            }
+            .to_query_string()
+        );
+        view! { <a href=href class="clear-filters">{lang.t("선택 해제", "Clear filters")}</a> }
+    });
+    let pager = (page_count > 1).then(|| {
+        let first = query.page.saturating_sub(2).max(1);
+        let last = (first + 4).min(page_count);
+        let numbers = (first..=last)
+            .map(|p| {
+                let href = format!("/datasets?{}", query.with_page(p).to_query_string());
+                let current = (p == query.page).then_some("page");
+                view! { <a href=href aria-current=current>{p}</a> }
+            })
+            .collect_view();
+        let prev = (query.page > 1).then(|| {
+            let href = format!("/datasets?{}", query.with_page(query.page - 1).to_query_string());
+            view! { <a href=href rel="prev">{lang.t("← 이전", "← Previous")}</a> }
+        });
+        let next = (query.page < page_count).then(|| {
+            let href = format!("/datasets?{}", query.with_page(query.page + 1).to_query_string());
+            view! { <a href=href rel="next">{lang.t("다음 →", "Next →")}</a> }
+        });
+        view! { <nav class="pager" aria-label=lang.t("쪽 이동", "Pages")>{prev} {numbers} {next}</nav> }
+    });
+    let empty = r.items.is_empty();
+    let items = r
+        .items
+        .into_iter()
+        .map(|hit| {
+            let d = hit.dataset;
+            let href = format!("/datasets/{}", d.slug);
+            let title = if hit.title_highlight.is_empty() { d.title(lang).to_string().into_any() } else { segments(hit.title_highlight).into_any() };
+            let snippet = if hit.snippet.is_empty() { d.summary(lang).to_string().into_any() } else { segments(hit.snippet).into_any() };
+            let internal = (d.visibility == crate::model::Visibility::Internal)
+                .then(|| view! { <span class="badge badge-internal">{d.visibility.label(lang)}</span> });
+            let draft = (d.status != crate::model::Status::Published).then(|| view! { <span class="badge">{d.status.label(lang)}</span> });
+            let themes = d.themes.iter().map(|t| view! { <span class="tag">{t.label(lang).to_string()}</span> }).collect_view();
+            view! {
+                <li class="dataset-card">
+                    <h3><a href=href>{title}</a> {internal} {draft}</h3>
+                    <p class="summary">{snippet}</p>
+                    <p class="meta">
+                        <span>{d.department.name(lang).to_string()}</span> " · "
+                        <span>{d.source_institution.clone()}</span> " · "
+                        <span>{d.update_cycle.label(lang)}</span> " · "
+                        <time datetime=d.updated_at.to_rfc3339()>{d.updated_at.format("%Y-%m-%d").to_string()}</time>
+                    </p>
+                    <p class="tags">{themes}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="catalog">
+            <details class="facets">
+                <summary>{lang.t("분류로 좁히기", "Narrow down")}</summary>
+                {clear}
+                {facets}
+            </details>
+            <section class="results" aria-live="polite" aria-busy="false">
+                <p class="result-count" data-testid="result-count">
+                    {match lang {
+                        Lang::Ko => format!("{}건 · {}/{}쪽 · {:.1}ms", r.total, query.page, page_count, r.took_ms),
+                        Lang::En => format!("{} datasets · page {} of {} · {:.1} ms", r.total, query.page, page_count, r.took_ms),
+                    }}
+                </p>
+                <p class="sort">{lang.t("정렬: ", "Sort: ")} {sort_links}</p>
+                {r.fuzzy.then(|| view! {
+                    <p class="notice">{lang.t("정확히 일치하는 데이터가 없어 비슷한 철자로 찾았습니다.", "No exact match: showing results for similar spellings.")}</p>
+                })}
+                {empty.then(|| view! {
+                    <div class="empty">
+                        <p><strong>{lang.t("조건에 맞는 데이터가 없습니다.", "No datasets match.")}</strong></p>
+                        <ul>
+                            <li>{lang.t("검색어를 줄이거나 더 일반적인 말로 바꿔 보세요 (예: 공원, 주차, 인구).", "Use fewer or more general words (e.g. park, parking, population).")}</li>
+                            <li>{lang.t("한국어와 영어 모두 찾을 수 있습니다.", "Both Korean and English work.")}</li>
+                            <li>{lang.t("선택한 분류를 해제해 보세요.", "Clear some of the selected filters.")}</li>
+                        </ul>
+                    </div>
+                })}
+                <ol class="dataset-list">{items}</ol>
+                {pager}
+            </section>
+        </div>
     }
 }

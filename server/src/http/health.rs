@@ -10,7 +10,7 @@ pub async fn healthz() -> &'static str {
 
 /// Readiness: the database answers too.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.db.ping().await {
+    match state.services.db.ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

@@ -1,6 +1,7 @@
 //! The axum router: Leptos pages and server functions, health probes, and the security layers
 //! every request passes through.
 
+mod api_v1;
 mod error;
 mod health;
 mod lang;
@@ -15,7 +16,6 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use sea_orm::DatabaseConnection;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -28,7 +28,7 @@ use crate::services::Services;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: DatabaseConnection,
+    pub services: Services,
     pub config: Arc<Config>,
 }
 
@@ -50,14 +50,14 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// Request bodies above this are refused with 413 before any handler runs.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-pub fn router(db: DatabaseConnection, config: Arc<Config>) -> Router {
+pub fn router(services: Services, config: Arc<Config>) -> Router {
     let state = AppState {
         leptos_options: leptos_options(&config),
-        db: db.clone(),
+        services: services.clone(),
         config: config.clone(),
     };
     let server_ctx = ServerContext {
-        backend: Arc::new(Services { db }),
+        backend: Arc::new(services),
         secure_cookies: config.secure_cookies,
     };
     let routes = generate_route_list(app::App);
@@ -65,6 +65,10 @@ pub fn router(db: DatabaseConnection, config: Arc<Config>) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(lang::switch))
+        .route("/api/v1/datasets", get(api_v1::search))
+        .route("/api/v1/datasets/{id}", get(api_v1::dataset))
+        .route("/api/v1/suggest", get(api_v1::suggest))
+        .route("/api/v1/openapi.json", get(api_v1::openapi))
         .leptos_routes_with_context(
             &state,
             routes,

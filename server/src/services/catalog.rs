@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use app::error::AppError;
 use app::model::*;
-use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::*;
 
 use super::OrInternal;
@@ -27,65 +27,6 @@ pub fn visible(viewer: &Viewer) -> Condition {
             .add(dataset::Column::Status.ne(Status::Draft.code()))
             .add(dataset::Column::DepartmentId.eq(u.department_id().unwrap_or(-1))),
     }
-}
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-/// Datasets matching the query's text, theme and department (not paging).
-fn filter(query: &CatalogQuery, scheme_id: Option<i32>) -> Condition {
-    let mut cond = Condition::all();
-    for word in query.q.split_whitespace().take(8) {
-        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-        let mut any = Condition::any();
-        for col in [
-            dataset::Column::TitleKo,
-            dataset::Column::TitleEn,
-            dataset::Column::DescriptionKo,
-            dataset::Column::DescriptionEn,
-        ] {
-            any = any.add(
-                Expr::expr(Func::lower(Expr::col((dataset::Entity, col))))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\')),
-            );
-        }
-        cond = cond.add(any);
-    }
-    if let Some(code) = &query.theme {
-        cond = cond.add(
-            dataset::Column::Id.in_subquery(
-                Query::select()
-                    .column((dataset_term::Entity, dataset_term::Column::DatasetId))
-                    .from(dataset_term::Entity)
-                    .inner_join(
-                        term::Entity,
-                        Expr::col((term::Entity, term::Column::Id))
-                            .equals((dataset_term::Entity, dataset_term::Column::TermId)),
-                    )
-                    .and_where(
-                        Expr::col((term::Entity, term::Column::SchemeId))
-                            .eq(scheme_id.unwrap_or(-1)),
-                    )
-                    .and_where(Expr::col((term::Entity, term::Column::Code)).eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(code) = &query.department {
-        cond = cond.add(
-            dataset::Column::DepartmentId.in_subquery(
-                Query::select()
-                    .column(department::Column::Id)
-                    .from(department::Entity)
-                    .and_where(department::Column::Code.eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
-    }
-    cond
 }
 
 async fn scheme_id(db: &DatabaseConnection, code: &str) -> Result<Option<i32>, AppError> {
@@ -245,53 +186,6 @@ async fn summaries(
             })
         })
         .collect()
-}
-
-pub async fn list(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    query: &CatalogQuery,
-) -> Result<CatalogPage, AppError> {
-    let theme_id = scheme_id(db, THEME_SCHEME).await?;
-    let cond = Condition::all()
-        .add(visible(viewer))
-        .add(filter(query, theme_id));
-    let mut select = dataset::Entity::find().filter(cond.clone());
-    select = match query.sort {
-        CatalogSort::Updated => select
-            .order_by_desc(dataset::Column::UpdatedAt)
-            .order_by_asc(dataset::Column::Id),
-        CatalogSort::Title => select
-            .order_by_asc(dataset::Column::TitleKo)
-            .order_by_asc(dataset::Column::Id),
-    };
-    let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
-    let paginator = select.paginate(db, per_page);
-    let total = paginator.num_items().await.or_internal()?;
-    let rows = paginator
-        .fetch_page(query.page.saturating_sub(1))
-        .await
-        .or_internal()?;
-    // Theme counts ignore the theme filter itself so other themes stay selectable.
-    let facet_query = CatalogQuery {
-        theme: None,
-        ..query.clone()
-    };
-    let facet_cond = Condition::all()
-        .add(visible(viewer))
-        .add(filter(&facet_query, theme_id));
-    let mut depts: Vec<DepartmentRef> = departments(db).await?.into_values().collect();
-    depts.sort_by(|a, b| a.name_ko.cmp(&b.name_ko));
-    Ok(CatalogPage {
-        results: Page {
-            total,
-            page: query.page,
-            per_page,
-            items: summaries(db, rows).await?,
-        },
-        themes: theme_counts(db, theme_id, facet_cond).await?,
-        departments: depts,
-    })
 }
 
 pub async fn home(db: &DatabaseConnection, viewer: &Viewer) -> Result<HomeData, AppError> {

@@ -8,9 +8,12 @@ pub mod catalog;
 pub mod crowd;
 
 use std::fmt::Display;
+use std::sync::Arc;
 
 use app::error::AppError;
+use app::i18n::Lang;
 use app::model::*;
+use app::search::{SearchQuery, SearchResult, Suggestion};
 use async_trait::async_trait;
 use sea_orm::DatabaseConnection;
 
@@ -35,6 +38,15 @@ impl<T, E: Display> OrInternal<T> for Result<T, E> {
 #[derive(Clone)]
 pub struct Services {
     pub db: DatabaseConnection,
+    pub search: Arc<crate::search::SearchIndex>,
+}
+
+impl Services {
+    /// Services over `db`, with the search index built from it.
+    pub async fn new(db: DatabaseConnection) -> Result<Services, AppError> {
+        let search = Arc::new(crate::search::SearchIndex::build(&db).await?);
+        Ok(Services { db, search })
+    }
 }
 
 #[async_trait]
@@ -51,12 +63,16 @@ impl app::ssr::Backend for Services {
     async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError> {
         catalog::home(&self.db, viewer).await
     }
-    async fn catalog(
+    async fn search(
         &self,
         viewer: &Viewer,
-        query: &CatalogQuery,
-    ) -> Result<CatalogPage, AppError> {
-        catalog::list(&self.db, viewer, query).await
+        query: &SearchQuery,
+        lang: Lang,
+    ) -> Result<SearchResult, AppError> {
+        self.search.search(viewer, query, lang)
+    }
+    async fn suggest(&self, viewer: &Viewer, q: &str) -> Result<Vec<Suggestion>, AppError> {
+        self.search.suggest(viewer, q, 8)
     }
     async fn dataset(&self, viewer: &Viewer, slug: &str) -> Result<DatasetDetail, AppError> {
         catalog::detail(&self.db, viewer, slug).await

@@ -1,0 +1,726 @@
+//! The in-process search index (tantivy). The database is the source of truth: the index is
+//! built from it at start ([`SearchIndex::build`]), rebuilt on demand (`server reindex`), and
+//! updated within the request that changes a dataset ([`SearchIndex::refresh`]).
+
+mod source;
+pub mod tokenizer;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, RwLock};
+use std::time::Instant;
+
+use app::error::AppError;
+use app::i18n::Lang;
+use app::model::*;
+use app::search::*;
+use sea_orm::DatabaseConnection;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RegexQuery, TermQuery,
+};
+use tantivy::schema::*;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
+};
+
+pub use source::DocSource;
+use tokenizer::{koen_tokens, KoEnTokenizer, PrefixTokenizer};
+
+use crate::services::{internal, OrInternal};
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title_ko: Field,
+    title_en: Field,
+    keywords: Field,
+    description_ko: Field,
+    description_en: Field,
+    columns: Field,
+    department: Field,
+    facets: Field,
+    updated: Field,
+    title_sort: Field,
+    prefix: Field,
+    summary: Field,
+}
+
+/// Field weights: title > keywords > description > data dictionary columns > department.
+type FieldOf = fn(&Fields) -> Field;
+
+const WEIGHTS: [(FieldOf, f32); 7] = [
+    (|f| f.title_ko, 5.0),
+    (|f| f.title_en, 5.0),
+    (|f| f.keywords, 3.0),
+    (|f| f.description_ko, 2.0),
+    (|f| f.description_en, 2.0),
+    (|f| f.columns, 1.5),
+    (|f| f.department, 1.0),
+];
+
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    f: Fields,
+    /// (facet, code) -> (Korean label, English label), from the database's terms.
+    labels: RwLock<HashMap<(FacetKey, String), (String, String)>>,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("koen")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored {
+            o.set_stored()
+        } else {
+            o
+        }
+    };
+    let f = Fields {
+        id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        title_ko: b.add_text_field("title_ko", text(true)),
+        title_en: b.add_text_field("title_en", text(true)),
+        keywords: b.add_text_field("keywords", text(false)),
+        description_ko: b.add_text_field("description_ko", text(true)),
+        description_en: b.add_text_field("description_en", text(true)),
+        columns: b.add_text_field("columns", text(false)),
+        department: b.add_text_field("department", text(false)),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+        updated: b.add_i64_field("updated", FAST),
+        title_sort: b.add_text_field("title_sort", STRING | FAST),
+        prefix: b.add_text_field(
+            "prefix",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("prefix")
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
+        summary: b.add_text_field("summary", STORED),
+    };
+    (b.build(), f)
+}
+
+fn facet_path(key: FacetKey, code: &str) -> Facet {
+    Facet::from_path([key.param(), code])
+}
+
+fn status_facet(code: &str) -> Facet {
+    Facet::from_path(["status", code])
+}
+
+/// Which facet a classification scheme feeds.
+fn facet_for_scheme(scheme: &str) -> Option<FacetKey> {
+    FacetKey::ALL
+        .into_iter()
+        .find(|k| k.scheme() == Some(scheme))
+}
+
+fn summary_text(text: &str) -> String {
+    let mut out: String = text.chars().take(140).collect();
+    if text.chars().count() > 140 {
+        out.push('…');
+    }
+    out
+}
+
+fn to_segments(fragment: &str, highlighted: &[std::ops::Range<usize>]) -> Vec<Seg> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for r in highlighted {
+        if r.start < at
+            || r.end > fragment.len()
+            || !fragment.is_char_boundary(r.start)
+            || !fragment.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        if r.start > at {
+            out.push(Seg {
+                text: fragment[at..r.start].to_string(),
+                hit: false,
+            });
+        }
+        out.push(Seg {
+            text: fragment[r.start..r.end].to_string(),
+            hit: true,
+        });
+        at = r.end;
+    }
+    if at < fragment.len() {
+        out.push(Seg {
+            text: fragment[at..].to_string(),
+            hit: false,
+        });
+    }
+    out
+}
+
+impl SearchIndex {
+    /// An empty index (in memory: it is always derived from the database).
+    pub fn empty() -> Result<SearchIndex, AppError> {
+        let (schema, f) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register("koen", KoEnTokenizer);
+        index.tokenizers().register("prefix", PrefixTokenizer);
+        let writer = index.writer_with_num_threads(2, 80_000_000).or_internal()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .or_internal()?;
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            f,
+            labels: RwLock::new(HashMap::new()),
+        })
+    }
+
+    /// Build the index from the whole database.
+    pub async fn build(db: &DatabaseConnection) -> Result<SearchIndex, AppError> {
+        let index = SearchIndex::empty()?;
+        index.rebuild(db).await?;
+        Ok(index)
+    }
+
+    /// Drop everything and index the database again.
+    pub async fn rebuild(&self, db: &DatabaseConnection) -> Result<usize, AppError> {
+        self.reload_labels(db).await?;
+        let docs = source::load(db, None).await?;
+        let n = docs.len();
+        let mut writer = self.writer.lock().map_err(internal)?;
+        writer.delete_all_documents().or_internal()?;
+        for d in &docs {
+            writer.add_document(self.document(d)).or_internal()?;
+        }
+        writer.commit().or_internal()?;
+        drop(writer);
+        self.reader.reload().or_internal()?;
+        Ok(n)
+    }
+
+    async fn reload_labels(&self, db: &DatabaseConnection) -> Result<(), AppError> {
+        use crate::entities::{scheme, term};
+        use sea_orm::EntityTrait;
+        let schemes: HashMap<i32, String> = scheme::Entity::find()
+            .all(db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|s| (s.id, s.code))
+            .collect();
+        let mut labels = HashMap::new();
+        for t in term::Entity::find().all(db).await.or_internal()? {
+            if let Some(key) = schemes.get(&t.scheme_id).and_then(|s| facet_for_scheme(s)) {
+                labels.insert((key, t.code), (t.label_ko, t.label_en));
+            }
+        }
+        for v in Visibility::ALL {
+            labels.insert(
+                (FacetKey::Visibility, v.code().to_string()),
+                (v.label(Lang::Ko).into(), v.label(Lang::En).into()),
+            );
+        }
+        *self.labels.write().map_err(internal)? = labels;
+        Ok(())
+    }
+
+    /// Re-read these datasets from the database and replace (or, if gone, remove) their
+    /// documents; visible to searches as soon as this returns.
+    pub async fn refresh(&self, db: &DatabaseConnection, ids: &[i32]) -> Result<(), AppError> {
+        let docs = source::load(db, Some(ids)).await?;
+        let mut writer = self.writer.lock().map_err(internal)?;
+        for id in ids {
+            writer.delete_term(Term::from_field_u64(self.f.id, *id as u64));
+        }
+        for d in &docs {
+            writer.add_document(self.document(d)).or_internal()?;
+        }
+        writer.commit().or_internal()?;
+        drop(writer);
+        self.reader.reload().or_internal()
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn document(&self, d: &DocSource) -> TantivyDocument {
+        let f = &self.f;
+        let ds = &d.dataset;
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(f.id, ds.id as u64);
+        doc.add_text(f.title_ko, &ds.title_ko);
+        doc.add_text(f.title_en, &ds.title_en);
+        doc.add_text(f.description_ko, &ds.description_ko);
+        doc.add_text(f.description_en, &ds.description_en);
+        if let Some(words) = ds.keywords.as_array() {
+            for w in words.iter().filter_map(|w| w.as_str()) {
+                doc.add_text(f.keywords, w);
+            }
+        }
+        doc.add_text(f.columns, d.columns.join(" "));
+        doc.add_text(
+            f.department,
+            format!("{} {}", d.department.name_ko, d.department.name_en),
+        );
+        doc.add_text(f.prefix, format!("{} {}", ds.title_ko, ds.title_en));
+        doc.add_text(f.title_sort, &ds.title_ko);
+        doc.add_i64(f.updated, ds.updated_at.timestamp_millis());
+        for (scheme, t) in &d.terms {
+            if let Some(key) = facet_for_scheme(scheme) {
+                doc.add_facet(f.facets, facet_path(key, &t.code));
+            }
+        }
+        for format in &d.formats {
+            doc.add_facet(f.facets, facet_path(FacetKey::Format, format));
+        }
+        doc.add_facet(f.facets, facet_path(FacetKey::Visibility, &ds.visibility));
+        doc.add_facet(f.facets, status_facet(&ds.status));
+        // The department facet is also the ownership key used for draft visibility.
+        doc.add_facet(
+            f.facets,
+            Facet::from_path(["owner", d.department.code.as_str()]),
+        );
+        let summary = DatasetSummary {
+            id: ds.id,
+            slug: ds.slug.clone(),
+            title_ko: ds.title_ko.clone(),
+            title_en: ds.title_en.clone(),
+            summary_ko: summary_text(&ds.description_ko),
+            summary_en: summary_text(&ds.description_en),
+            department: d.department.clone(),
+            source_institution: ds.source_institution.clone(),
+            visibility: Visibility::parse(&ds.visibility).unwrap_or(Visibility::Internal),
+            status: Status::parse(&ds.status).unwrap_or(Status::Draft),
+            update_cycle: UpdateCycle::parse(&ds.update_cycle).unwrap_or(UpdateCycle::Irregular),
+            updated_at: ds.updated_at,
+            themes: d
+                .terms
+                .iter()
+                .filter(|(s, _)| s == "theme")
+                .map(|(_, t)| t.clone())
+                .collect(),
+        };
+        doc.add_text(
+            f.summary,
+            serde_json::to_string(&summary).unwrap_or_default(),
+        );
+        doc
+    }
+
+    fn facet_term(&self, facet: &Facet) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_facet(self.f.facets, facet),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// What this viewer may see, as a query clause (`None`: everything).
+    fn visibility_clause(&self, viewer: &Viewer) -> Option<Box<dyn Query>> {
+        match viewer {
+            Viewer::Public => Some(Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    self.facet_term(&facet_path(FacetKey::Visibility, Visibility::Public.code())),
+                ),
+                (
+                    Occur::Must,
+                    self.facet_term(&status_facet(Status::Published.code())),
+                ),
+            ]))),
+            Viewer::Staff(u) if u.is_admin() => None,
+            Viewer::Staff(u) => {
+                let mut any = vec![
+                    (
+                        Occur::Should,
+                        self.facet_term(&status_facet(Status::Published.code())),
+                    ),
+                    (
+                        Occur::Should,
+                        self.facet_term(&status_facet(Status::Archived.code())),
+                    ),
+                ];
+                if let Some(d) = &u.department {
+                    any.push((
+                        Occur::Should,
+                        self.facet_term(&Facet::from_path(["owner", d.code.as_str()])),
+                    ));
+                }
+                Some(Box::new(BooleanQuery::new(any)))
+            }
+        }
+    }
+
+    /// The text part of a query: every word must match (in some field); Hangul words match as
+    /// bigram phrases, a lone syllable as a bigram prefix, Latin words exactly or, with
+    /// `fuzzy`, within one or two edits when they have 5+ letters.
+    fn text_clause(&self, q: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
+        let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in q.split_whitespace() {
+            let tokens = koen_tokens(word);
+            if tokens.is_empty() {
+                continue;
+            }
+            let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+            for (field_of, weight) in WEIGHTS {
+                let field = field_of(&self.f);
+                let q: Box<dyn Query> = if tokens.len() == 1 {
+                    let t = &tokens[0].text;
+                    let single_cjk = t.chars().count() == 1
+                        && !t.chars().all(|c| c.is_alphanumeric() && c.is_ascii());
+                    if single_cjk {
+                        // One syllable: any bigram starting or ending with it.
+                        let escaped = regex_escape(t);
+                        match RegexQuery::from_pattern(
+                            &format!("{escaped}.|.{escaped}|{escaped}"),
+                            field,
+                        ) {
+                            Ok(r) => Box::new(r),
+                            Err(_) => continue,
+                        }
+                    } else if fuzzy && t.chars().count() >= 5 && t.is_ascii() {
+                        let distance = if t.len() >= 8 { 2 } else { 1 };
+                        Box::new(FuzzyTermQuery::new(
+                            Term::from_field_text(field, t),
+                            distance,
+                            true,
+                        ))
+                    } else {
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, t),
+                            IndexRecordOption::WithFreqs,
+                        ))
+                    }
+                } else {
+                    let terms: Vec<(usize, Term)> = tokens
+                        .iter()
+                        .map(|t| (t.position, Term::from_field_text(field, &t.text)))
+                        .collect();
+                    Box::new(PhraseQuery::new_with_offset(terms))
+                };
+                per_field.push(Box::new(BoostQuery::new(q, weight)));
+            }
+            words.push((
+                Occur::Must,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.2)),
+            ));
+        }
+        if words.is_empty() {
+            // Text without any searchable character (say "%%") matches nothing, not everything.
+            (!q.trim().is_empty()).then(|| Box::new(EmptyQuery) as Box<dyn Query>)
+        } else {
+            Some(Box::new(BooleanQuery::new(words)))
+        }
+    }
+
+    fn compose(
+        &self,
+        text: Option<&dyn Query>,
+        viewer: &Viewer,
+        filters: &BTreeMap<FacetKey, Vec<String>>,
+        skip: Option<FacetKey>,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match text {
+            Some(t) => clauses.push((Occur::Must, t.box_clone())),
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        if let Some(v) = self.visibility_clause(viewer) {
+            clauses.push((Occur::Must, v));
+        }
+        for (key, values) in filters {
+            if Some(*key) == skip || values.is_empty() {
+                continue;
+            }
+            let any: Vec<(Occur, Box<dyn Query>)> = values
+                .iter()
+                .map(|v| (Occur::Should, self.facet_term(&facet_path(*key, v))))
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    pub fn search(
+        &self,
+        viewer: &Viewer,
+        query: &SearchQuery,
+        lang: Lang,
+    ) -> Result<SearchResult, AppError> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let mut fuzzy = false;
+        let mut text = self.text_clause(&query.q, false);
+        let mut result = self.run(&searcher, text.as_deref(), viewer, query)?;
+        if result.0 == 0 && text.is_some() {
+            let typo_tolerant = self.text_clause(&query.q, true);
+            let retry = self.run(&searcher, typo_tolerant.as_deref(), viewer, query)?;
+            if retry.0 > 0 {
+                fuzzy = true;
+                text = typo_tolerant;
+                result = retry;
+            }
+        }
+        let (total, hits, facets) = result;
+        let items = self.hits(&searcher, text.as_deref(), &hits, lang)?;
+        Ok(SearchResult {
+            total,
+            page: query.page,
+            per_page: query.per_page,
+            items,
+            facets,
+            fuzzy,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn run(
+        &self,
+        searcher: &Searcher,
+        text: Option<&dyn Query>,
+        viewer: &Viewer,
+        query: &SearchQuery,
+    ) -> Result<(u64, Vec<DocAddress>, BTreeMap<FacetKey, Vec<FacetValue>>), AppError> {
+        let keys: Vec<FacetKey> = FacetKey::ALL
+            .into_iter()
+            .filter(|k| *k != FacetKey::Visibility || matches!(viewer, Viewer::Staff(_)))
+            .collect();
+        let main = self.compose(text, viewer, &query.filters, None);
+        let per_page = query.per_page.clamp(1, app::search::MAX_PER_PAGE) as usize;
+        let offset = (query.page.saturating_sub(1) as usize).saturating_mul(per_page);
+        let top = TopDocs::with_limit(per_page).and_offset(offset);
+        // Facets without a selection are counted with every filter, in the same pass as the hits.
+        let mut shared = FacetCollector::for_field("facets");
+        for k in keys.iter().filter(|k| !query.filters.contains_key(k)) {
+            shared.add_facet(Facet::from_path([k.param()]));
+        }
+        let sort = if text.is_none() && query.sort == SearchSort::Relevance {
+            SearchSort::Updated
+        } else {
+            query.sort
+        };
+        let (total, hits, shared_counts) = match sort {
+            SearchSort::Relevance => {
+                let (docs, total, counts) = searcher
+                    .search(&*main, &(top.order_by_score(), Count, shared))
+                    .or_internal()?;
+                (
+                    total,
+                    docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(),
+                    counts,
+                )
+            }
+            SearchSort::Updated => {
+                let (docs, total, counts) = searcher
+                    .search(
+                        &*main,
+                        &(
+                            top.order_by_fast_field::<i64>("updated", Order::Desc),
+                            Count,
+                            shared,
+                        ),
+                    )
+                    .or_internal()?;
+                (total, docs.into_iter().map(|(_, a)| a).collect(), counts)
+            }
+            SearchSort::Title => {
+                let (docs, total, counts) = searcher
+                    .search(
+                        &*main,
+                        &(
+                            top.order_by_string_fast_field("title_sort", Order::Asc),
+                            Count,
+                            shared,
+                        ),
+                    )
+                    .or_internal()?;
+                (total, docs.into_iter().map(|(_, a)| a).collect(), counts)
+            }
+        };
+        let labels = self.labels.read().map_err(internal)?;
+        let mut facets = BTreeMap::new();
+        let mut collect = |key: FacetKey, counts: &tantivy::collector::FacetCounts| {
+            let root = Facet::from_path([key.param()]);
+            let mut values: Vec<FacetValue> = counts
+                .get(root)
+                .filter_map(|(facet, count)| {
+                    let code = facet.to_path().last()?.to_string();
+                    let (ko, en) = labels
+                        .get(&(key, code.clone()))
+                        .cloned()
+                        .unwrap_or_else(|| (code.to_uppercase(), code.to_uppercase()));
+                    Some(FacetValue {
+                        term: code,
+                        label: ko,
+                        label_en: en,
+                        count,
+                    })
+                })
+                .collect();
+            for selected in query.filters.get(&key).into_iter().flatten() {
+                if !values.iter().any(|v| &v.term == selected) {
+                    let (ko, en) = labels
+                        .get(&(key, selected.clone()))
+                        .cloned()
+                        .unwrap_or_else(|| (selected.clone(), selected.clone()));
+                    values.push(FacetValue {
+                        term: selected.clone(),
+                        label: ko,
+                        label_en: en,
+                        count: 0,
+                    });
+                }
+            }
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+            facets.insert(key, values);
+        };
+        for k in keys.iter().filter(|k| !query.filters.contains_key(k)) {
+            collect(*k, &shared_counts);
+        }
+        // A facet with a selection is counted without its own filter, so its other values
+        // show how many a wider (OR) selection would give.
+        for k in keys.iter().filter(|k| query.filters.contains_key(k)) {
+            let q = self.compose(text, viewer, &query.filters, Some(*k));
+            let mut fc = FacetCollector::for_field("facets");
+            fc.add_facet(Facet::from_path([k.param()]));
+            let counts = searcher.search(&*q, &fc).or_internal()?;
+            collect(*k, &counts);
+        }
+        Ok((total as u64, hits, facets))
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        text: Option<&dyn Query>,
+        hits: &[DocAddress],
+        lang: Lang,
+    ) -> Result<Vec<SearchHit>, AppError> {
+        let (title_field, desc_field) = match lang {
+            Lang::Ko => (self.f.title_ko, self.f.description_ko),
+            Lang::En => (self.f.title_en, self.f.description_en),
+        };
+        let generators = match text {
+            Some(q) => {
+                let mut title = SnippetGenerator::create(searcher, q, title_field).or_internal()?;
+                title.set_max_num_chars(300);
+                let mut desc = SnippetGenerator::create(searcher, q, desc_field).or_internal()?;
+                desc.set_max_num_chars(160);
+                Some((title, desc))
+            }
+            None => None,
+        };
+        let mut out = Vec::with_capacity(hits.len());
+        for addr in hits {
+            let doc: TantivyDocument = searcher.doc(*addr).or_internal()?;
+            let summary = doc
+                .get_first(self.f.summary)
+                .and_then(|v| v.as_str())
+                .and_then(|s| serde_json::from_str::<DatasetSummary>(s).ok())
+                .ok_or_else(|| internal("search document without summary"))?;
+            let (title_highlight, snippet) = match &generators {
+                Some((t, d)) => {
+                    let ts = t.snippet_from_doc(&doc);
+                    let ds = d.snippet_from_doc(&doc);
+                    let title = if ts.highlighted().is_empty() {
+                        Vec::new()
+                    } else {
+                        to_segments(ts.fragment(), ts.highlighted())
+                    };
+                    let desc = if ds.highlighted().is_empty() {
+                        Vec::new()
+                    } else {
+                        to_segments(ds.fragment(), ds.highlighted())
+                    };
+                    (title, desc)
+                }
+                None => (Vec::new(), Vec::new()),
+            };
+            out.push(SearchHit {
+                dataset: summary,
+                title_highlight,
+                snippet,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Type-ahead: titles with a word starting with what was typed (after one Hangul syllable
+    /// or two letters).
+    pub fn suggest(
+        &self,
+        viewer: &Viewer,
+        q: &str,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, AppError> {
+        let words = tokenizer::words(q);
+        let Some((_, _, last)) = words.last() else {
+            return Ok(Vec::new());
+        };
+        let long_enough = !last.is_ascii() || last.chars().count() >= 2;
+        if !long_enough {
+            return Ok(Vec::new());
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|(_, _, w)| {
+                let prefix: String = w.chars().take(tokenizer::MAX_PREFIX_CHARS).collect();
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.f.prefix, &prefix),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        if let Some(v) = self.visibility_clause(viewer) {
+            clauses.push((Occur::Must, v));
+        }
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(limit).order_by_score(),
+            )
+            .or_internal()?;
+        let mut out = Vec::new();
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).or_internal()?;
+            if let Some(s) = doc
+                .get_first(self.f.summary)
+                .and_then(|v| v.as_str())
+                .and_then(|s| serde_json::from_str::<DatasetSummary>(s).ok())
+            {
+                out.push(Suggestion {
+                    slug: s.slug,
+                    title_ko: s.title_ko,
+                    title_en: s.title_en,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if "\\.+*?()|[]{}^$#&-~\"".contains(c) {
+                format!("\\{c}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
