@@ -74,7 +74,7 @@ test('language switch, phone layout and keyboard use', async () => {
   await page.goto(`${server.base}/datasets`);
   await page.click('a[hreflang=en]');
   await page.waitForSelector('html[lang=en]');
-  assert.match(await page.locator('h1').innerText(), /Datasets/);
+  assert.match(await page.locator('h1').innerText(), /Find datasets/);
   for (const path of ['/', '/datasets', '/datasets/parks-green-spaces', '/crowd', '/login']) {
     await page.goto(`${server.base}${path}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
