@@ -4,6 +4,7 @@
 //! Error policy: `anyhow` only at boot and in the CLI (`main.rs`, [`run`]); services return
 //! `app::error::AppError` domain errors; HTTP statuses come from `AppError::status`, in one place.
 
+pub mod bench;
 pub mod config;
 pub mod db;
 pub mod entities;

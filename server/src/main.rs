@@ -22,6 +22,15 @@ enum Command {
     /// Build the search index from the database and report it. (Each running server builds
     /// its own index at start and keeps it in step with every change.)
     Reindex,
+    /// Benchmark search at scale against a plain-SQL baseline (run with --release).
+    BenchSearch {
+        /// How many datasets the synthetic catalog has.
+        #[arg(long, default_value_t = 100_000)]
+        datasets: usize,
+        /// How many times each query is measured.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+    },
 }
 
 #[tokio::main]
@@ -55,6 +64,7 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::BenchSearch { datasets, rounds } => server::bench::run(datasets, rounds).await,
         Command::Seed => {
             let config = Config {
                 demo_data: true,

@@ -5,8 +5,8 @@
 use app::model::{Role, Status, UpdateCycle, Visibility};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    PaginatorTrait, Set,
 };
 use serde_json::json;
 
@@ -241,13 +241,36 @@ fn mix(a: u64, b: u64) -> u64 {
 }
 
 /// One generated dataset before insertion.
-struct Planned<'a> {
+#[derive(Clone)]
+pub struct Planned<'a> {
     topic: &'a Topic,
     slug: String,
     title_ko: String,
     title_en: String,
     dong: Option<usize>,
     year: Option<i32>,
+}
+
+/// A synthetic catalog of `n` more datasets shaped like the demo one (for benchmarks):
+/// every topic, per dong, per year, numbered editions.
+pub fn synthetic_plan(n: usize) -> Vec<Planned<'static>> {
+    (0..n)
+        .map(|i| {
+            let t = &TOPICS[i % TOPICS.len()];
+            let dong = (i / TOPICS.len()) % DONGS.len();
+            let year = 2000 + ((i / (TOPICS.len() * DONGS.len())) % 25) as i32;
+            let edition = i / (TOPICS.len() * DONGS.len() * 25);
+            let (code, ko, en) = DONGS[dong];
+            Planned {
+                topic: t,
+                slug: format!("syn-{}-{code}-{year}-{edition}", t.slug),
+                title_ko: format!("서울특별시 성동구_{ko} {} ({year}년 제{}판)", t.ko, edition + 1),
+                title_en: format!("Seongdong-gu {en}: {} ({year}, edition {})", t.en, edition + 1),
+                dong: Some(dong),
+                year: Some(year),
+            }
+        })
+        .collect()
 }
 
 fn plan() -> Vec<Planned<'static>> {
@@ -393,7 +416,6 @@ async fn seed(txn: &DatabaseTransaction) -> Result<(), DbErr> {
             *code,
         ));
     }
-    let mut user_ids: Vec<(String, i32)> = Vec::new();
     for (username, name, role, dept) in users
         .drain(..)
         .map(|(u, n, r, d)| (u.to_string(), n.to_string(), r, d))
@@ -403,8 +425,8 @@ async fn seed(txn: &DatabaseTransaction) -> Result<(), DbErr> {
                 .map(|(u, n, r, d)| (u, n, r, Some(d))),
         )
     {
-        let u = user::ActiveModel {
-            username: Set(username.clone()),
+        user::ActiveModel {
+            username: Set(username),
             display_name: Set(name),
             password_hash: Set(hash.clone()),
             role: Set(role.code().to_string()),
@@ -415,7 +437,6 @@ async fn seed(txn: &DatabaseTransaction) -> Result<(), DbErr> {
         }
         .insert(txn)
         .await?;
-        user_ids.push((username, u.id));
     }
 
     // Classification schemes and their terms.
@@ -437,7 +458,6 @@ async fn seed(txn: &DatabaseTransaction) -> Result<(), DbErr> {
         ("data_type", "데이터 유형", "Data type", DATA_TYPES),
         ("update_cycle", "갱신 주기", "Update cycle", &cycles),
     ];
-    let mut term_ids: std::collections::HashMap<(String, String), i32> = Default::default();
     for (pos, (code, ko, en, terms)) in schemes.iter().enumerate() {
         let s = scheme::ActiveModel {
             code: Set(code.to_string()),
@@ -451,26 +471,35 @@ async fn seed(txn: &DatabaseTransaction) -> Result<(), DbErr> {
         term::Entity::insert_many(term_rows(s.id, terms))
             .exec(txn)
             .await?;
-        for t in term::Entity::find()
-            .filter(term::Column::SchemeId.eq(s.id))
-            .all(txn)
-            .await?
-        {
-            term_ids.insert((code.to_string(), t.code), t.id);
-        }
     }
-    let tid = |scheme: &str, code: &str| {
-        term_ids
-            .get(&(scheme.to_string(), code.to_string()))
-            .copied()
-            .expect("known term")
-    };
+    insert_planned(txn, plan(), 0).await?;
+    seed_hot_spots(txn).await
+}
 
+
+/// Insert planned datasets with their terms, distributions, columns and first revision.
+/// `offset` keeps the pseudo-random choices of later batches distinct.
+pub async fn insert_planned(txn: &DatabaseTransaction, plans: Vec<Planned<'static>>, offset: usize) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let depts: std::collections::HashMap<String, i32> =
+        department::Entity::find().all(txn).await?.into_iter().map(|d| (d.code, d.id)).collect();
+    let dept_id = |code: &str| depts.get(code).copied().expect("known department");
+    let schemes: std::collections::HashMap<i32, String> =
+        scheme::Entity::find().all(txn).await?.into_iter().map(|s| (s.id, s.code)).collect();
+    let term_ids: std::collections::HashMap<(String, String), i32> = term::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|t| Some(((schemes.get(&t.scheme_id)?.clone(), t.code), t.id)))
+        .collect();
+    let tid = |scheme: &str, code: &str| term_ids.get(&(scheme.to_string(), code.to_string())).copied().expect("known term");
+    let user_ids: Vec<(String, i32)> = user::Entity::find().all(txn).await?.into_iter().map(|u| (u.username, u.id)).collect();
     let mut links = Vec::new();
     let mut dists = Vec::new();
     let mut cols = Vec::new();
     let mut revs = Vec::new();
-    for (i, p) in plan().into_iter().enumerate() {
+    for (i, p) in plans.into_iter().enumerate() {
+        let i = offset + i;
         let t = p.topic;
         let r = mix(i as u64, 7);
         let source = source_for(t, i);
@@ -686,7 +715,7 @@ async fn seed(txn: &DatabaseTransaction) -> Result<(), DbErr> {
             .exec(txn)
             .await?;
     }
-    seed_hot_spots(txn).await
+    Ok(())
 }
 
 /// (name ko, name en, district, category, lat, lon, district's own)
