@@ -17,18 +17,63 @@ use crate::config::Config;
 
 /// Realistic queries: Korean, English, mixed, typos, with and without facets.
 pub const QUERIES: &[&str] = &[
-    "q=공원", "q=교통", "q=주차장", "q=와이파이", "q=공공와이파이 설치", "q=위반건축물", "q=어린이 보행자 사고",
-    "q=대기질", "q=인구", "q=복지시설", "q=경로당", "q=도서관", "q=CCTV", "q=흡연구역", "q=음식점",
-    "q=가로수", "q=정비사업", "q=따릉이", "q=버스정류소", "q=보안등", "q=침수", "q=무더위쉼터",
-    "q=park", "q=parking", "q=wifi", "q=air quality", "q=library", "q=bus stops", "q=population",
-    "q=school zones", "q=street trees", "q=smart poles", "q=budget", "q=contracts",
-    "q=교통 bus", "q=공원 park", "q=성수 startups", "q=인구 2020",
-    "q=parkinng", "q=libraray", "q=polulation",
-    "q=공원&theme=environment", "q=주차&dong=oksu", "q=인구&type=statistics&cycle=monthly",
-    "q=wifi&source=seongdong", "q=park&dong=seongsu1ga1&dong=seongsu2ga1", "theme=transport",
-    "theme=environment&dong=majang", "department=parks", "format=geojson", "cycle=realtime&theme=transport",
-    "q=현황&sort=updated", "q=공원&sort=title", "q=성동구&page=5", "dong=haengdang1&type=map&sort=updated",
-    "q=보건&theme=health&source=data-go-kr", "q=사회복지&department=welfare&page=2",
+    "q=공원",
+    "q=교통",
+    "q=주차장",
+    "q=와이파이",
+    "q=공공와이파이 설치",
+    "q=위반건축물",
+    "q=어린이 보행자 사고",
+    "q=대기질",
+    "q=인구",
+    "q=복지시설",
+    "q=경로당",
+    "q=도서관",
+    "q=CCTV",
+    "q=흡연구역",
+    "q=음식점",
+    "q=가로수",
+    "q=정비사업",
+    "q=따릉이",
+    "q=버스정류소",
+    "q=보안등",
+    "q=침수",
+    "q=무더위쉼터",
+    "q=park",
+    "q=parking",
+    "q=wifi",
+    "q=air quality",
+    "q=library",
+    "q=bus stops",
+    "q=population",
+    "q=school zones",
+    "q=street trees",
+    "q=smart poles",
+    "q=budget",
+    "q=contracts",
+    "q=교통 bus",
+    "q=공원 park",
+    "q=성수 startups",
+    "q=인구 2020",
+    "q=parkinng",
+    "q=libraray",
+    "q=polulation",
+    "q=공원&theme=environment",
+    "q=주차&dong=oksu",
+    "q=인구&type=statistics&cycle=monthly",
+    "q=wifi&source=seongdong",
+    "q=park&dong=seongsu1ga1&dong=seongsu2ga1",
+    "theme=transport",
+    "theme=environment&dong=majang",
+    "department=parks",
+    "format=geojson",
+    "cycle=realtime&theme=transport",
+    "q=현황&sort=updated",
+    "q=공원&sort=title",
+    "q=성동구&page=5",
+    "dong=haengdang1&type=map&sort=updated",
+    "q=보건&theme=health&source=data-go-kr",
+    "q=사회복지&department=welfare&page=2",
 ];
 
 #[derive(Default)]
@@ -45,14 +90,24 @@ impl Stats {
         v[i.min(v.len() - 1)]
     }
     fn line(&self, name: &str) -> String {
-        format!("{name:<28} p50 {:>9.3} ms   p95 {:>9.3} ms   p99 {:>9.3} ms   (n={})", self.pct(50.0), self.pct(95.0), self.pct(99.0), self.0.len())
+        format!(
+            "{name:<28} p50 {:>9.3} ms   p95 {:>9.3} ms   p99 {:>9.3} ms   (n={})",
+            self.pct(50.0),
+            self.pct(95.0),
+            self.pct(99.0),
+            self.0.len()
+        )
     }
 }
 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
 }
@@ -67,7 +122,10 @@ pub async fn run(datasets: usize, rounds: usize) -> anyhow::Result<()> {
 }
 
 async fn run_in(url: &str, datasets: usize, rounds: usize) -> anyhow::Result<()> {
-    println!("Dongne search benchmark: {datasets} datasets, {} queries x {rounds} rounds", QUERIES.len());
+    println!(
+        "Dongne search benchmark: {datasets} datasets, {} queries x {rounds} rounds",
+        QUERIES.len()
+    );
     let config = Config::from_lookup(|k| match k {
         "DATABASE_URL" => Some(url.to_string()),
         "DONGNE_ADDR" => Some("127.0.0.1:0".into()),
@@ -81,25 +139,42 @@ async fn run_in(url: &str, datasets: usize, rounds: usize) -> anyhow::Result<()>
         crate::seed::insert_planned(&txn, chunk.to_vec(), 10_000 + k * 5_000).await?;
     }
     txn.commit().await?;
-    println!("catalog generated in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "catalog generated in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let started = Instant::now();
-    let services = crate::services::Services::new(db.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let services = crate::services::Services::new(db.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let build_s = started.elapsed().as_secs_f64();
-    println!("index of {} datasets built in {build_s:.2} s", services.search.num_docs());
+    println!(
+        "index of {} datasets built in {build_s:.2} s",
+        services.search.num_docs()
+    );
 
-    let queries: Vec<SearchQuery> =
-        QUERIES.iter().map(|q| SearchQuery::from_pairs(parse_query_string(q))).collect::<Result<_, _>>().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let queries: Vec<SearchQuery> = QUERIES
+        .iter()
+        .map(|q| SearchQuery::from_pairs(parse_query_string(q)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let viewer = Viewer::Public;
     // Warm up, then measure the service layer.
     for q in &queries {
-        services.search.search(&viewer, q, Lang::Ko).map_err(|e| anyhow::anyhow!("{e}"))?;
+        services
+            .search
+            .search(&viewer, q, Lang::Ko)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let mut service = Stats::default();
     for _ in 0..rounds {
         for q in &queries {
             let t = Instant::now();
-            let r = services.search.search(&viewer, q, Lang::Ko).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let r = services
+                .search
+                .search(&viewer, q, Lang::Ko)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             service.0.push(t.elapsed());
             std::hint::black_box(r);
         }
@@ -126,7 +201,10 @@ async fn run_in(url: &str, datasets: usize, rounds: usize) -> anyhow::Result<()>
     // The SQL baseline on the same database.
     let started = Instant::now();
     sql_baseline_setup(&db).await?;
-    println!("SQL baseline (FTS5 trigram) built in {:.2} s", started.elapsed().as_secs_f64());
+    println!(
+        "SQL baseline (FTS5 trigram) built in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
     let sql_rounds = (rounds / 5).max(1);
     let mut sql = Stats::default();
     for _ in 0..sql_rounds {
@@ -143,14 +221,32 @@ async fn run_in(url: &str, datasets: usize, rounds: usize) -> anyhow::Result<()>
     println!("{}", http.line("HTTP GET /api/v1/datasets"));
     println!("{}", sql.line("SQL baseline (FTS5/LIKE)"));
     println!();
-    println!("SQL / service ratio:  p50 {:.1}x   p99 {:.1}x", sql.pct(50.0) / service.pct(50.0), sql.pct(99.0) / service.pct(99.0));
+    println!(
+        "SQL / service ratio:  p50 {:.1}x   p99 {:.1}x",
+        sql.pct(50.0) / service.pct(50.0),
+        sql.pct(99.0) / service.pct(99.0)
+    );
     println!("peak RSS (whole benchmark process, incl. SQLite and the HTTP client): {rss:.0} MB");
     println!();
     let check = |ok: bool| if ok { "PASS" } else { "FAIL" };
-    println!("target p99 < 10 ms through the service ........ {} ({:.2} ms)", check(service.pct(99.0) < 10.0), service.pct(99.0));
-    println!("target >= 20x faster than SQL at p99 .......... {} ({:.1}x)", check(sql.pct(99.0) / service.pct(99.0) >= 20.0), sql.pct(99.0) / service.pct(99.0));
-    println!("target index built in < 20 s .................. {} ({build_s:.2} s)", check(build_s < 20.0));
-    println!("target RSS < 300 MB ........................... {} ({rss:.0} MB)", check(rss < 300.0));
+    println!(
+        "target p99 < 10 ms through the service ........ {} ({:.2} ms)",
+        check(service.pct(99.0) < 10.0),
+        service.pct(99.0)
+    );
+    println!(
+        "target >= 20x faster than SQL at p99 .......... {} ({:.1}x)",
+        check(sql.pct(99.0) / service.pct(99.0) >= 20.0),
+        sql.pct(99.0) / service.pct(99.0)
+    );
+    println!(
+        "target index built in < 20 s .................. {} ({build_s:.2} s)",
+        check(build_s < 20.0)
+    );
+    println!(
+        "target RSS < 300 MB ........................... {} ({rss:.0} MB)",
+        check(rss < 300.0)
+    );
     Ok(())
 }
 
@@ -158,11 +254,21 @@ fn reqwest_client() -> hyper_client::Client {
     hyper_client::Client::new()
 }
 
-async fn http_get(client: &hyper_client::Client, addr: std::net::SocketAddr, q: &str) -> anyhow::Result<()> {
-    let path = format!("/api/v1/datasets?{}", q.split('&').map(|kv| match kv.split_once('=') {
-        Some((k, v)) => format!("{k}={}", encode(v)),
-        None => kv.to_string(),
-    }).collect::<Vec<_>>().join("&"));
+async fn http_get(
+    client: &hyper_client::Client,
+    addr: std::net::SocketAddr,
+    q: &str,
+) -> anyhow::Result<()> {
+    let path = format!(
+        "/api/v1/datasets?{}",
+        q.split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) => format!("{k}={}", encode(v)),
+                None => kv.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    );
     let status = client.get(addr, &path).await?;
     anyhow::ensure!(status == 200, "GET {path}: {status}");
     Ok(())
@@ -187,10 +293,16 @@ mod hyper_client {
                 *guard = Some(BufReader::new(TcpStream::connect(addr).await?));
             }
             let conn = guard.as_mut().expect("connected");
-            conn.get_mut().write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes()).await?;
+            conn.get_mut()
+                .write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+                .await?;
             let mut status_line = String::new();
             conn.read_line(&mut status_line).await?;
-            let status: u16 = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+            let status: u16 = status_line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
             let mut length = 0usize;
             let mut chunked = false;
             loop {
@@ -228,7 +340,10 @@ mod hyper_client {
 }
 
 async fn sql_baseline_setup(db: &DatabaseConnection) -> anyhow::Result<()> {
-    anyhow::ensure!(db.get_database_backend() == DatabaseBackend::Sqlite, "the SQL baseline runs on SQLite");
+    anyhow::ensure!(
+        db.get_database_backend() == DatabaseBackend::Sqlite,
+        "the SQL baseline runs on SQLite"
+    );
     db.execute_unprepared(
         "CREATE VIRTUAL TABLE ds_fts USING fts5(title_ko, title_en, keywords, description_ko, description_en, columns, department, tokenize='trigram');
          INSERT INTO ds_fts(rowid, title_ko, title_en, keywords, description_ko, description_en, columns, department)
@@ -276,7 +391,11 @@ async fn sql_search(db: &DatabaseConnection, q: &SearchQuery) -> anyhow::Result<
         }
     }
     let filter = where_sql.join(" AND ");
-    let order = if fts.is_empty() { "d.updated_at DESC" } else { "bm25(ds_fts)" };
+    let order = if fts.is_empty() {
+        "d.updated_at DESC"
+    } else {
+        "bm25(ds_fts)"
+    };
     let offset = (q.page - 1) * q.per_page;
     let statements = [
         format!("SELECT COUNT(*) AS n FROM {from} WHERE {filter}"),
@@ -288,7 +407,13 @@ async fn sql_search(db: &DatabaseConnection, q: &SearchQuery) -> anyhow::Result<
         format!("SELECT lower(x.format) AS term, COUNT(DISTINCT x.dataset_id) AS n FROM distributions x WHERE x.dataset_id IN (SELECT d.id FROM {from} WHERE {filter}) GROUP BY lower(x.format)"),
     ];
     for sql in statements {
-        let rows = db.query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values.clone())).await?;
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                sql,
+                values.clone(),
+            ))
+            .await?;
         std::hint::black_box(rows);
     }
     Ok(())

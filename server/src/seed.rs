@@ -5,8 +5,8 @@
 use app::model::{Role, Status, UpdateCycle, Visibility};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    PaginatorTrait, Set,
+    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
+    Set,
 };
 use serde_json::json;
 
@@ -264,8 +264,16 @@ pub fn synthetic_plan(n: usize) -> Vec<Planned<'static>> {
             Planned {
                 topic: t,
                 slug: format!("syn-{}-{code}-{year}-{edition}", t.slug),
-                title_ko: format!("서울특별시 성동구_{ko} {} ({year}년 제{}판)", t.ko, edition + 1),
-                title_en: format!("Seongdong-gu {en}: {} ({year}, edition {})", t.en, edition + 1),
+                title_ko: format!(
+                    "서울특별시 성동구_{ko} {} ({year}년 제{}판)",
+                    t.ko,
+                    edition + 1
+                ),
+                title_en: format!(
+                    "Seongdong-gu {en}: {} ({year}, edition {})",
+                    t.en,
+                    edition + 1
+                ),
                 dong: Some(dong),
                 year: Some(year),
             }
@@ -476,24 +484,45 @@ async fn seed(txn: &DatabaseTransaction) -> Result<(), DbErr> {
     seed_hot_spots(txn).await
 }
 
-
 /// Insert planned datasets with their terms, distributions, columns and first revision.
 /// `offset` keeps the pseudo-random choices of later batches distinct.
-pub async fn insert_planned(txn: &DatabaseTransaction, plans: Vec<Planned<'static>>, offset: usize) -> Result<(), DbErr> {
+pub async fn insert_planned(
+    txn: &DatabaseTransaction,
+    plans: Vec<Planned<'static>>,
+    offset: usize,
+) -> Result<(), DbErr> {
     let now = Utc::now();
-    let depts: std::collections::HashMap<String, i32> =
-        department::Entity::find().all(txn).await?.into_iter().map(|d| (d.code, d.id)).collect();
+    let depts: std::collections::HashMap<String, i32> = department::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.id))
+        .collect();
     let dept_id = |code: &str| depts.get(code).copied().expect("known department");
-    let schemes: std::collections::HashMap<i32, String> =
-        scheme::Entity::find().all(txn).await?.into_iter().map(|s| (s.id, s.code)).collect();
+    let schemes: std::collections::HashMap<i32, String> = scheme::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.code))
+        .collect();
     let term_ids: std::collections::HashMap<(String, String), i32> = term::Entity::find()
         .all(txn)
         .await?
         .into_iter()
         .filter_map(|t| Some(((schemes.get(&t.scheme_id)?.clone(), t.code), t.id)))
         .collect();
-    let tid = |scheme: &str, code: &str| term_ids.get(&(scheme.to_string(), code.to_string())).copied().expect("known term");
-    let user_ids: Vec<(String, i32)> = user::Entity::find().all(txn).await?.into_iter().map(|u| (u.username, u.id)).collect();
+    let tid = |scheme: &str, code: &str| {
+        term_ids
+            .get(&(scheme.to_string(), code.to_string()))
+            .copied()
+            .expect("known term")
+    };
+    let user_ids: Vec<(String, i32)> = user::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.id))
+        .collect();
     let mut links = Vec::new();
     let mut dists = Vec::new();
     let mut cols = Vec::new();
