@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_170000_create_organisation;
 mod m20261125_170100_create_catalog;
 mod m20261125_170200_create_crowd;
+mod m20261125_183000_add_child_indexes;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_170000_create_organisation::Migration),
             Box::new(m20261125_170100_create_catalog::Migration),
             Box::new(m20261125_170200_create_crowd::Migration),
+            Box::new(m20261125_183000_add_child_indexes::Migration),
         ]
     }
 }

@@ -208,15 +208,9 @@ impl SearchIndex {
     }
 
     async fn reload_labels(&self, db: &DatabaseConnection) -> Result<(), AppError> {
-        use crate::entities::{scheme, term};
+        use crate::entities::term;
         use sea_orm::EntityTrait;
-        let schemes: HashMap<i32, String> = scheme::Entity::find()
-            .all(db)
-            .await
-            .or_internal()?
-            .into_iter()
-            .map(|s| (s.id, s.code))
-            .collect();
+        let schemes = crate::services::catalog::scheme_codes(db).await?;
         let mut labels = HashMap::new();
         for t in term::Entity::find().all(db).await.or_internal()? {
             if let Some(key) = schemes.get(&t.scheme_id).and_then(|s| facet_for_scheme(s)) {

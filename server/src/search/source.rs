@@ -6,7 +6,7 @@ use app::error::AppError;
 use app::model::*;
 use sea_orm::*;
 
-use crate::entities::{data_column, dataset, dataset_term, department, distribution, scheme, term};
+use crate::entities::{data_column, dataset, dataset_term, distribution, term};
 use crate::services::OrInternal;
 
 /// Terms, formats and column names of one dataset.
@@ -27,30 +27,8 @@ pub async fn load(
     db: &DatabaseConnection,
     ids: Option<&[i32]>,
 ) -> Result<Vec<DocSource>, AppError> {
-    let departments: HashMap<i32, DepartmentRef> = department::Entity::find()
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|d| {
-            (
-                d.id,
-                DepartmentRef {
-                    id: d.id,
-                    code: d.code,
-                    name_ko: d.name_ko,
-                    name_en: d.name_en,
-                },
-            )
-        })
-        .collect();
-    let schemes: HashMap<i32, String> = scheme::Entity::find()
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|s| (s.id, s.code))
-        .collect();
+    let departments = crate::services::catalog::departments(db).await?;
+    let schemes = crate::services::catalog::scheme_codes(db).await?;
     let terms: HashMap<i32, (String, TermRef)> = term::Entity::find()
         .all(db)
         .await

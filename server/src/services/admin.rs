@@ -54,12 +54,7 @@ pub async fn overview(db: &DatabaseConnection) -> Result<AdminOverview, AppError
             .map(|d| DepartmentOverview {
                 user_count: user_counts.get(&d.id).copied().unwrap_or(0),
                 dataset_count: dataset_counts.get(&d.id).copied().unwrap_or(0),
-                department: DepartmentRef {
-                    id: d.id,
-                    code: d.code,
-                    name_ko: d.name_ko,
-                    name_en: d.name_en,
-                },
+                department: super::catalog::department_ref(d),
             })
             .collect(),
         users: users

@@ -2,7 +2,7 @@
 //! database stores only its SHA-256, so a copy of the table opens no session.
 
 use app::error::AppError;
-use app::model::{DepartmentRef, LoginInput, Role, SessionUser};
+use app::model::{LoginInput, Role, SessionUser};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{Duration, Utc};
@@ -43,12 +43,7 @@ pub async fn to_session_user(
             .one(db)
             .await
             .or_internal()?
-            .map(|d| DepartmentRef {
-                id: d.id,
-                code: d.code,
-                name_ko: d.name_ko,
-                name_en: d.name_en,
-            }),
+            .map(super::catalog::department_ref),
         None => None,
     };
     Ok(SessionUser {

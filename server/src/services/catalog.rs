@@ -38,23 +38,34 @@ async fn scheme_id(db: &DatabaseConnection, code: &str) -> Result<Option<i32>, A
         .map(|s| s.id))
 }
 
-async fn departments(db: &DatabaseConnection) -> Result<HashMap<i32, DepartmentRef>, AppError> {
+pub fn department_ref(d: department::Model) -> DepartmentRef {
+    DepartmentRef {
+        id: d.id,
+        code: d.code,
+        name_ko: d.name_ko,
+        name_en: d.name_en,
+    }
+}
+
+/// Every department by id.
+pub async fn departments(db: &DatabaseConnection) -> Result<HashMap<i32, DepartmentRef>, AppError> {
     Ok(department::Entity::find()
         .all(db)
         .await
         .or_internal()?
         .into_iter()
-        .map(|d| {
-            (
-                d.id,
-                DepartmentRef {
-                    id: d.id,
-                    code: d.code,
-                    name_ko: d.name_ko,
-                    name_en: d.name_en,
-                },
-            )
-        })
+        .map(|d| (d.id, department_ref(d)))
+        .collect())
+}
+
+/// Every classification scheme's code by id.
+pub async fn scheme_codes(db: &DatabaseConnection) -> Result<HashMap<i32, String>, AppError> {
+    Ok(scheme::Entity::find()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|s| (s.id, s.code))
         .collect())
 }
 
