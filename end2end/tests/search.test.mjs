@@ -2,29 +2,18 @@
 // state (reload and back button give the same results).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer } from './support.mjs';
+import { serverAndBrowser } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser(before, after);
 
 const titles = (page) => page.locator('.dataset-list .dataset-card h3 a').allInnerTexts();
 
 test('search in Korean, tick a facet, reload to the same results', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.base}/datasets`);
+  await page.goto(`${env.server.base}/datasets`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   const allCount = await page.locator('[data-testid=result-count]').innerText();
 
@@ -63,9 +52,9 @@ test('search in Korean, tick a facet, reload to the same results', async () => {
 });
 
 test('suggestions and keyboard: the search box is reachable and offers titles', async () => {
-  const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
+  const context = await env.browser.newContext({ viewport: { width: 375, height: 740 } });
   const page = await context.newPage();
-  await page.goto(`${server.base}/datasets`);
+  await page.goto(`${env.server.base}/datasets`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   await page.locator('#catalog-q').focus();
   await page.keyboard.type('와이', { delay: 50 });

@@ -2,39 +2,28 @@
 // navigation, login as a demo user, the language switch, a phone-sized layout, keyboard use.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer } from './support.mjs';
+import { serverAndBrowser } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser(before, after);
 
 test('content is server-rendered and readable without JavaScript', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await env.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   assert.match(await page.locator('[data-testid=stats]').innerText(), /데이터 \d+종/);
-  await page.goto(`${server.base}/datasets?q=공원`);
+  await page.goto(`${env.server.base}/datasets?q=공원`);
   assert.match(await page.locator('.dataset-list').innerText(), /공원 및 녹지 현황/);
-  await page.goto(`${server.base}/crowd`);
+  await page.goto(`${env.server.base}/crowd`);
   assert.match(await page.locator('.crowd-list').innerText(), /성수카페거리/);
   await context.close();
 });
 
 test('hydrates, navigates client-side, and signs a demo user in and out', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   // A marker on window survives only client-side navigation (no full reload).
   await page.evaluate(() => { window.__dongneMarker = 1; });
@@ -57,7 +46,7 @@ test('hydrates, navigates client-side, and signs a demo user in and out', async 
   assert.match(await page.locator('[data-testid=user-name]').innerText(), /공원녹지과/);
 
   // The steward may open the edit area of their department's dataset.
-  await page.goto(`${server.base}/datasets/parks-green-spaces`);
+  await page.goto(`${env.server.base}/datasets/parks-green-spaces`);
   await page.waitForSelector('body[data-hydrated="true"]');
   await page.click('a.button[href$="/edit"]');
   await page.waitForSelector('[data-testid=edit-allowed]');
@@ -69,19 +58,19 @@ test('hydrates, navigates client-side, and signs a demo user in and out', async 
 });
 
 test('language switch, phone layout and keyboard use', async () => {
-  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const context = await env.browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
-  await page.goto(`${server.base}/datasets`);
+  await page.goto(`${env.server.base}/datasets`);
   await page.click('a[hreflang=en]');
   await page.waitForSelector('html[lang=en]');
   assert.match(await page.locator('h1').innerText(), /Find datasets/);
   for (const path of ['/', '/datasets', '/datasets/parks-green-spaces', '/crowd', '/login']) {
-    await page.goto(`${server.base}${path}`);
+    await page.goto(`${env.server.base}${path}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${path} overflows a 375 px screen by ${overflow}px`);
   }
   // Keyboard: the first Tab reaches the skip link, which moves focus to the content.
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
   await context.close();

@@ -65,3 +65,18 @@ export async function launchBrowser() {
     ],
   });
 }
+
+/// Registers before/after hooks that start a server and a browser for a test file; the
+/// returned object holds them once the hooks have run.
+export function serverAndBrowser(before, after) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}

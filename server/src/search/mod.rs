@@ -27,7 +27,7 @@ use tantivy::{
 };
 
 pub use source::DocSource;
-use tokenizer::{koen_tokens, KoEnTokenizer, PrefixTokenizer};
+use tokenizer::{koen_tokens, prefix_tokens, FnTokenizer};
 
 use crate::services::{internal, OrInternal};
 
@@ -168,8 +168,12 @@ impl SearchIndex {
     pub fn empty() -> Result<SearchIndex, AppError> {
         let (schema, f) = schema();
         let index = Index::create_in_ram(schema);
-        index.tokenizers().register("koen", KoEnTokenizer);
-        index.tokenizers().register("prefix", PrefixTokenizer);
+        index
+            .tokenizers()
+            .register("koen", FnTokenizer(koen_tokens));
+        index
+            .tokenizers()
+            .register("prefix", FnTokenizer(prefix_tokens));
         let writer = index.writer_with_num_threads(2, 80_000_000).or_internal()?;
         let reader = index
             .reader_builder()
@@ -193,18 +197,37 @@ impl SearchIndex {
 
     /// Drop everything and index the database again.
     pub async fn rebuild(&self, db: &DatabaseConnection) -> Result<usize, AppError> {
+        use crate::entities::dataset;
+        use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
         self.reload_labels(db).await?;
-        let docs = source::load(db, None).await?;
-        let n = docs.len();
-        let mut writer = self.writer.lock().map_err(internal)?;
-        writer.delete_all_documents().or_internal()?;
-        for d in &docs {
-            writer.add_document(self.document(d)).or_internal()?;
+        let ids: Vec<i32> = dataset::Entity::find()
+            .select_only()
+            .column(dataset::Column::Id)
+            .order_by_asc(dataset::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await
+            .or_internal()?;
+        self.writer
+            .lock()
+            .map_err(internal)?
+            .delete_all_documents()
+            .or_internal()?;
+        // A chunk at a time, so a large catalog never sits in memory whole.
+        for chunk in ids.chunks(2000) {
+            let docs = source::load(db, Some(chunk)).await?;
+            let writer = self.writer.lock().map_err(internal)?;
+            for d in &docs {
+                writer.add_document(self.document(d)).or_internal()?;
+            }
         }
-        writer.commit().or_internal()?;
-        drop(writer);
+        self.writer
+            .lock()
+            .map_err(internal)?
+            .commit()
+            .or_internal()?;
         self.reader.reload().or_internal()?;
-        Ok(n)
+        Ok(ids.len())
     }
 
     async fn reload_labels(&self, db: &DatabaseConnection) -> Result<(), AppError> {

@@ -107,7 +107,7 @@ pub fn words(text: &str) -> Vec<(usize, usize, String)> {
 
 pub const MAX_PREFIX_CHARS: usize = 15;
 
-fn prefix_tokens(text: &str) -> Vec<Token> {
+pub fn prefix_tokens(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     for (position, (from, to, word)) in words(text).into_iter().enumerate() {
         let chars: Vec<char> = word.chars().collect();
@@ -157,27 +157,15 @@ impl TokenStream for VecTokenStream {
     }
 }
 
-#[derive(Clone, Default)]
-pub struct KoEnTokenizer;
+/// A tokenizer from a function producing all tokens of a text (`koen_tokens`, `prefix_tokens`).
+#[derive(Clone, Copy)]
+pub struct FnTokenizer(pub fn(&str) -> Vec<Token>);
 
-impl Tokenizer for KoEnTokenizer {
+impl Tokenizer for FnTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         VecTokenStream {
-            tokens: koen_tokens(text),
-            index: 0,
-        }
-    }
-}
-
-#[derive(Clone, Default)]
-pub struct PrefixTokenizer;
-
-impl Tokenizer for PrefixTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream {
-            tokens: prefix_tokens(text),
+            tokens: (self.0)(text),
             index: 0,
         }
     }
