@@ -23,7 +23,11 @@ pub fn Header() -> impl IntoView {
         } else {
             format!("{}?{}", location.pathname.get(), search)
         };
-        format!("/lang/{}?next={}", lang.other().code(), urlencode(&here))
+        format!(
+            "/lang/{}?next={}",
+            lang.other().code(),
+            crate::search::encode(&here)
+        )
     };
     view! {
         <header class="site-header">
@@ -77,16 +81,4 @@ pub fn Footer() -> impl IntoView {
             <p>{lang.t("동네 — 성동구 데이터 플랫폼 (오픈 소스)", "Dongne — the Seongdong-gu data platform (open source)")}</p>
         </footer>
     }
-}
-
-/// Percent-encode a URL component.
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

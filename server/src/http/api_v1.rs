@@ -15,14 +15,7 @@ use crate::services::{auth, catalog};
 
 /// The viewer behind a request's session cookie (anonymous without one).
 pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
-    let token = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == app::ssr::SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
+    let token = app::ssr::cookie(headers, app::ssr::SESSION_COOKIE);
     match token {
         Some(t) => Ok(Viewer::from_user(
             auth::session_user(&state.services.db, &t).await?,

@@ -123,14 +123,6 @@ fn facet_for_scheme(scheme: &str) -> Option<FacetKey> {
         .find(|k| k.scheme() == Some(scheme))
 }
 
-fn summary_text(text: &str) -> String {
-    let mut out: String = text.chars().take(140).collect();
-    if text.chars().count() > 140 {
-        out.push('…');
-    }
-    out
-}
-
 fn to_segments(fragment: &str, highlighted: &[std::ops::Range<usize>]) -> Vec<Seg> {
     let mut out = Vec::new();
     let mut at = 0;
@@ -312,8 +304,8 @@ impl SearchIndex {
             slug: ds.slug.clone(),
             title_ko: ds.title_ko.clone(),
             title_en: ds.title_en.clone(),
-            summary_ko: summary_text(&ds.description_ko),
-            summary_en: summary_text(&ds.description_en),
+            summary_ko: crate::services::catalog::summary_of(&ds.description_ko),
+            summary_en: crate::services::catalog::summary_of(&ds.description_en),
             department: d.department.clone(),
             source_institution: ds.source_institution.clone(),
             visibility: Visibility::parse(&ds.visibility).unwrap_or(Visibility::Internal),

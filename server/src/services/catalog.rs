@@ -132,7 +132,8 @@ async fn theme_counts(
         .collect())
 }
 
-fn summary_of(text: &str) -> String {
+/// The first 140 characters of a description, for lists and search results.
+pub fn summary_of(text: &str) -> String {
     let mut out: String = text.chars().take(140).collect();
     if text.chars().count() > 140 {
         out.push('…');
