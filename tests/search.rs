@@ -197,6 +197,23 @@ async fn facet_counts_equal_sql_counts(backend: Backend) {
         both.total,
         sql_count(&app, "theme", "environment", Some(("dong", "oksu"))).await
     );
+    // Each selected facet counts its values under the other facets' filters only.
+    for v in &both.facets[&FacetKey::Dong] {
+        assert_eq!(
+            v.count,
+            sql_count(&app, "dong", &v.term, Some(("theme", "environment"))).await,
+            "dong/{} beside theme=environment",
+            v.term
+        );
+    }
+    for v in &both.facets[&FacetKey::Theme] {
+        assert_eq!(
+            v.count,
+            sql_count(&app, "theme", &v.term, Some(("dong", "oksu"))).await,
+            "theme/{} beside dong=oksu",
+            v.term
+        );
+    }
     // Sorting and paging.
     let by_title = search(&app, &Viewer::Public, "sort=title&per_page=50");
     let titles: Vec<String> = by_title

@@ -30,6 +30,13 @@ enum Command {
         /// How many times each query is measured.
         #[arg(long, default_value_t = 20)]
         rounds: usize,
+        /// Measure only this query string (repeatable), say `--query 'q=공원&theme=environment'`,
+        /// instead of the fixed set: for profiling one query.
+        #[arg(long = "query")]
+        queries: Vec<String>,
+        /// Leave out the plain-SQL baseline (it takes minutes at 100,000 datasets).
+        #[arg(long)]
+        skip_sql: bool,
     },
 }
 
@@ -64,7 +71,20 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::BenchSearch { datasets, rounds } => server::bench::run(datasets, rounds).await,
+        Command::BenchSearch {
+            datasets,
+            rounds,
+            queries,
+            skip_sql,
+        } => {
+            server::bench::run(server::bench::Options {
+                datasets,
+                rounds,
+                queries,
+                skip_sql,
+            })
+            .await
+        }
         Command::Seed => {
             let config = Config {
                 demo_data: true,

@@ -2,6 +2,7 @@
 //! built from it at start ([`SearchIndex::build`]), rebuilt on demand (`server reindex`), and
 //! updated within the request that changes a dataset ([`SearchIndex::refresh`]).
 
+mod collect;
 mod source;
 pub mod tokenizer;
 
@@ -14,20 +15,24 @@ use app::i18n::Lang;
 use app::model::*;
 use app::search::*;
 use sea_orm::DatabaseConnection;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, RegexQuery, TermQuery,
+    Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::*;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
-    Term,
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use collect::{
+    Access, CatalogCollector, FacetIds, Flat, Flats, Plan, FACET_VALUES, OWNER, STATUS, TITLE_SORT,
+    UPDATED, VISIBILITY,
 };
 
 pub use source::DocSource;
-use tokenizer::{koen_tokens, prefix_tokens, FnTokenizer};
+use tokenizer::{koen_tokens, prefix_tokens, query_terms, FnTokenizer, QueryTerm};
 
 use crate::services::{internal, OrInternal};
 
@@ -42,6 +47,10 @@ struct Fields {
     columns: Field,
     department: Field,
     facets: Field,
+    facet_values: Field,
+    status_code: Field,
+    visibility_code: Field,
+    owner: Field,
     updated: Field,
     title_sort: Field,
     prefix: Field,
@@ -67,6 +76,10 @@ pub struct SearchIndex {
     f: Fields,
     /// (facet, code) -> (Korean label, English label), from the database's terms.
     labels: RwLock<HashMap<(FacetKey, String), (String, String)>>,
+    /// Dense ids of the facet values in the `facet_values` fast field.
+    facet_ids: RwLock<FacetIds>,
+    /// Per-segment flat arrays for the collector, warmed after every reload.
+    flats: Mutex<Flats>,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -75,7 +88,7 @@ fn schema() -> (Schema, Fields) {
         let o = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer("koen")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(IndexRecordOption::WithFreqs),
         );
         if stored {
             o.set_stored()
@@ -93,8 +106,12 @@ fn schema() -> (Schema, Fields) {
         columns: b.add_text_field("columns", text(false)),
         department: b.add_text_field("department", text(false)),
         facets: b.add_facet_field("facets", FacetOptions::default()),
-        updated: b.add_i64_field("updated", FAST),
-        title_sort: b.add_text_field("title_sort", STRING | FAST),
+        facet_values: b.add_u64_field(FACET_VALUES, FAST),
+        status_code: b.add_u64_field(STATUS, FAST),
+        visibility_code: b.add_u64_field(VISIBILITY, FAST),
+        owner: b.add_u64_field(OWNER, FAST),
+        updated: b.add_i64_field(UPDATED, FAST),
+        title_sort: b.add_text_field(TITLE_SORT, STRING | FAST),
         prefix: b.add_text_field(
             "prefix",
             TextOptions::default().set_indexing_options(
@@ -124,9 +141,19 @@ fn facet_for_scheme(scheme: &str) -> Option<FacetKey> {
 }
 
 fn to_segments(fragment: &str, highlighted: &[std::ops::Range<usize>]) -> Vec<Seg> {
+    // Overlapping matches (the trigrams of one word) become one highlighted run.
+    let mut ranges: Vec<std::ops::Range<usize>> = highlighted.to_vec();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
     let mut out = Vec::new();
     let mut at = 0;
-    for r in highlighted {
+    for r in &merged {
         if r.start < at
             || r.end > fragment.len()
             || !fragment.is_char_boundary(r.start)
@@ -159,7 +186,12 @@ impl SearchIndex {
     /// An empty index (in memory: it is always derived from the database).
     pub fn empty() -> Result<SearchIndex, AppError> {
         let (schema, f) = schema();
-        let index = Index::create_in_ram(schema);
+        let mut index = Index::create_in_ram(schema);
+        // Segments are searched in parallel (one thread per core, at most 4).
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().min(4))
+            .unwrap_or(1);
+        index.set_multithread_executor(threads).or_internal()?;
         index
             .tokenizers()
             .register("koen", FnTokenizer(koen_tokens));
@@ -177,6 +209,8 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             f,
             labels: RwLock::new(HashMap::new()),
+            facet_ids: RwLock::new(FacetIds::default()),
+            flats: Mutex::new(Flats::new()),
         })
     }
 
@@ -210,7 +244,7 @@ impl SearchIndex {
             let docs = source::load(db, Some(chunk)).await?;
             let writer = self.writer.lock().map_err(internal)?;
             for d in &docs {
-                writer.add_document(self.document(d)).or_internal()?;
+                writer.add_document(self.document(d)?).or_internal()?;
             }
         }
         self.writer
@@ -218,7 +252,7 @@ impl SearchIndex {
             .map_err(internal)?
             .commit()
             .or_internal()?;
-        self.reader.reload().or_internal()?;
+        self.reload()?;
         Ok(ids.len())
     }
 
@@ -251,18 +285,45 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_u64(self.f.id, *id as u64));
         }
         for d in &docs {
-            writer.add_document(self.document(d)).or_internal()?;
+            writer.add_document(self.document(d)?).or_internal()?;
         }
         writer.commit().or_internal()?;
         drop(writer);
-        self.reader.reload().or_internal()
+        self.reload()
+    }
+
+    /// Make committed changes visible, and build the flat arrays of new segments.
+    fn reload(&self) -> Result<(), AppError> {
+        self.reader.reload().or_internal()?;
+        self.flats_for(&self.reader.searcher()).map(|_| ())
+    }
+
+    /// The flat arrays of a searcher's segments (building missing ones, dropping old ones).
+    fn flats_for(&self, searcher: &Searcher) -> Result<Flats, AppError> {
+        let mut cache = self.flats.lock().map_err(internal)?;
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        cache.retain(|id, _| live.contains(id));
+        for r in searcher.segment_readers() {
+            if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(r.segment_id()) {
+                slot.insert(std::sync::Arc::new(Flat::load(r).or_internal()?));
+            }
+        }
+        Ok(cache.clone())
     }
 
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
 
-    fn document(&self, d: &DocSource) -> TantivyDocument {
+    pub fn num_segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
+    fn document(&self, d: &DocSource) -> Result<TantivyDocument, AppError> {
         let f = &self.f;
         let ds = &d.dataset;
         let mut doc = TantivyDocument::default();
@@ -284,14 +345,44 @@ impl SearchIndex {
         doc.add_text(f.prefix, format!("{} {}", ds.title_ko, ds.title_en));
         doc.add_text(f.title_sort, &ds.title_ko);
         doc.add_i64(f.updated, ds.updated_at.timestamp_millis());
-        for (scheme, t) in &d.terms {
-            if let Some(key) = facet_for_scheme(scheme) {
-                doc.add_facet(f.facets, facet_path(key, &t.code));
-            }
+        // Facet values for counting and filtering: dense ids in a fast field.
+        let pairs: Vec<(FacetKey, &str)> = d
+            .terms
+            .iter()
+            .filter_map(|(scheme, t)| Some((facet_for_scheme(scheme)?, t.code.as_str())))
+            .chain(d.formats.iter().map(|x| (FacetKey::Format, x.as_str())))
+            .chain([(FacetKey::Visibility, ds.visibility.as_str())])
+            .collect();
+        let mut values: Vec<u32> = {
+            let mut ids = self.facet_ids.write().map_err(internal)?;
+            pairs.into_iter().map(|(k, c)| ids.id(k, c)).collect()
+        };
+        values.sort_unstable();
+        values.dedup();
+        for v in values {
+            doc.add_u64(f.facet_values, u64::from(v));
         }
-        for format in &d.formats {
-            doc.add_facet(f.facets, facet_path(FacetKey::Format, format));
-        }
+        // What a viewer may see: fast fields for the collector (see `collect::Access`), and
+        // query terms for type-ahead (see `visibility_clause`).
+        doc.add_u64(
+            f.status_code,
+            if ds.status == Status::Published.code() {
+                collect::STATUS_PUBLISHED
+            } else if ds.status == Status::Archived.code() {
+                collect::STATUS_ARCHIVED
+            } else {
+                0
+            },
+        );
+        doc.add_u64(
+            f.visibility_code,
+            if ds.visibility == Visibility::Public.code() {
+                collect::VISIBILITY_PUBLIC
+            } else {
+                0
+            },
+        );
+        doc.add_u64(f.owner, ds.department_id.max(0) as u64);
         doc.add_facet(f.facets, facet_path(FacetKey::Visibility, &ds.visibility));
         doc.add_facet(f.facets, status_facet(&ds.status));
         // The department facet is also the ownership key used for draft visibility.
@@ -319,11 +410,8 @@ impl SearchIndex {
                 .map(|(_, t)| t.clone())
                 .collect(),
         };
-        doc.add_text(
-            f.summary,
-            serde_json::to_string(&summary).unwrap_or_default(),
-        );
-        doc
+        doc.add_text(f.summary, serde_json::to_string(&summary).or_internal()?);
+        Ok(doc)
     }
 
     fn facet_term(&self, facet: &Facet) -> Box<dyn Query> {
@@ -369,52 +457,54 @@ impl SearchIndex {
         }
     }
 
-    /// The text part of a query: every word must match (in some field); Hangul words match as
-    /// bigram phrases, a lone syllable as a bigram prefix, Latin words exactly or, with
-    /// `fuzzy`, within one or two edits when they have 5+ letters.
+    /// The text part of a query: every word must match (in some field). A word matches in a
+    /// field when all its [`query_terms`] do: Hangul bigrams and trigrams, a lone syllable as
+    /// any bigram around it, Latin words exactly or, with `fuzzy`, within one or two edits when
+    /// they have 5+ letters.
     fn text_clause(&self, q: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
         let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for word in q.split_whitespace() {
-            let tokens = koen_tokens(word);
-            if tokens.is_empty() {
+            let terms = query_terms(word);
+            if terms.is_empty() {
                 continue;
             }
             let mut per_field: Vec<Box<dyn Query>> = Vec::new();
             for (field_of, weight) in WEIGHTS {
                 let field = field_of(&self.f);
-                let q: Box<dyn Query> = if tokens.len() == 1 {
-                    let t = &tokens[0].text;
-                    let single_cjk = t.chars().count() == 1
-                        && !t.chars().all(|c| c.is_alphanumeric() && c.is_ascii());
-                    if single_cjk {
-                        // One syllable: any bigram starting or ending with it.
-                        let escaped = regex_escape(t);
-                        match RegexQuery::from_pattern(
-                            &format!("{escaped}.|.{escaped}|{escaped}"),
-                            field,
-                        ) {
-                            Ok(r) => Box::new(r),
-                            Err(_) => continue,
+                let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for term in &terms {
+                    let q: Box<dyn Query> = match term {
+                        QueryTerm::Syllable(t) => {
+                            let escaped = regex_escape(t);
+                            match RegexQuery::from_pattern(
+                                &format!("{escaped}.|.{escaped}|{escaped}"),
+                                field,
+                            ) {
+                                Ok(r) => Box::new(r),
+                                Err(_) => Box::new(EmptyQuery),
+                            }
                         }
-                    } else if fuzzy && t.chars().count() >= 5 && t.is_ascii() {
-                        let distance = if t.len() >= 8 { 2 } else { 1 };
-                        Box::new(FuzzyTermQuery::new(
-                            Term::from_field_text(field, t),
-                            distance,
-                            true,
-                        ))
-                    } else {
-                        Box::new(TermQuery::new(
+                        QueryTerm::Exact(t) if fuzzy && t.chars().count() >= 5 && t.is_ascii() => {
+                            let distance = if t.len() >= 8 { 2 } else { 1 };
+                            Box::new(FuzzyTermQuery::new(
+                                Term::from_field_text(field, t),
+                                distance,
+                                true,
+                            ))
+                        }
+                        QueryTerm::Exact(t) => Box::new(TermQuery::new(
                             Term::from_field_text(field, t),
                             IndexRecordOption::WithFreqs,
-                        ))
-                    }
+                        )),
+                    };
+                    all.push((Occur::Must, q));
+                }
+                let q: Box<dyn Query> = if all.len() == 1 {
+                    all.pop()
+                        .map(|(_, q)| q)
+                        .unwrap_or_else(|| Box::new(EmptyQuery))
                 } else {
-                    let terms: Vec<(usize, Term)> = tokens
-                        .iter()
-                        .map(|t| (t.position, Term::from_field_text(field, &t.text)))
-                        .collect();
-                    Box::new(PhraseQuery::new_with_offset(terms))
+                    Box::new(BooleanQuery::new(all))
                 };
                 per_field.push(Box::new(BoostQuery::new(q, weight)));
             }
@@ -429,34 +519,6 @@ impl SearchIndex {
         } else {
             Some(Box::new(BooleanQuery::new(words)))
         }
-    }
-
-    fn compose(
-        &self,
-        text: Option<&dyn Query>,
-        viewer: &Viewer,
-        filters: &BTreeMap<FacetKey, Vec<String>>,
-        skip: Option<FacetKey>,
-    ) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        match text {
-            Some(t) => clauses.push((Occur::Must, t.box_clone())),
-            None => clauses.push((Occur::Must, Box::new(AllQuery))),
-        }
-        if let Some(v) = self.visibility_clause(viewer) {
-            clauses.push((Occur::Must, v));
-        }
-        for (key, values) in filters {
-            if Some(*key) == skip || values.is_empty() {
-                continue;
-            }
-            let any: Vec<(Occur, Box<dyn Query>)> = values
-                .iter()
-                .map(|v| (Occur::Should, self.facet_term(&facet_path(*key, v))))
-                .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-        }
-        Box::new(BooleanQuery::new(clauses))
     }
 
     pub fn search(
@@ -504,108 +566,95 @@ impl SearchIndex {
             .into_iter()
             .filter(|k| *k != FacetKey::Visibility || matches!(viewer, Viewer::Staff(_)))
             .collect();
-        let main = self.compose(text, viewer, &query.filters, None);
         let per_page = query.per_page.clamp(1, app::search::MAX_PER_PAGE) as usize;
         let offset = (query.page.saturating_sub(1) as usize).saturating_mul(per_page);
-        let top = TopDocs::with_limit(per_page).and_offset(offset);
-        // Facets without a selection are counted with every filter, in the same pass as the hits.
-        let mut shared = FacetCollector::for_field("facets");
-        for k in keys.iter().filter(|k| !query.filters.contains_key(k)) {
-            shared.add_facet(Facet::from_path([k.param()]));
-        }
-        let sort = if text.is_none() && query.sort == SearchSort::Relevance {
-            SearchSort::Updated
-        } else {
-            query.sort
+        let order = match query.sort {
+            SearchSort::Relevance if text.is_some() => collect::Order::Score,
+            SearchSort::Relevance | SearchSort::Updated => collect::Order::UpdatedDesc,
+            SearchSort::Title => collect::Order::TitleAsc,
         };
-        let (total, hits, shared_counts) = match sort {
-            SearchSort::Relevance => {
-                let (docs, total, counts) = searcher
-                    .search(&*main, &(top.order_by_score(), Count, shared))
-                    .or_internal()?;
-                (
-                    total,
-                    docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(),
-                    counts,
-                )
-            }
-            SearchSort::Updated => {
-                let (docs, total, counts) = searcher
-                    .search(
-                        &*main,
-                        &(
-                            top.order_by_fast_field::<i64>("updated", Order::Desc),
-                            Count,
-                            shared,
-                        ),
-                    )
-                    .or_internal()?;
-                (total, docs.into_iter().map(|(_, a)| a).collect(), counts)
-            }
-            SearchSort::Title => {
-                let (docs, total, counts) = searcher
-                    .search(
-                        &*main,
-                        &(
-                            top.order_by_string_fast_field("title_sort", Order::Asc),
-                            Count,
-                            shared,
-                        ),
-                    )
-                    .or_internal()?;
-                (total, docs.into_iter().map(|(_, a)| a).collect(), counts)
-            }
+        // Every filter applies (within what the viewer may see anyway); only the facets shown
+        // to this viewer are reported.
+        let filters: Vec<(FacetKey, Vec<String>)> = query
+            .filters
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (*k, v.clone()))
+            .collect();
+        // What the viewer may see is checked by the collector, document by document.
+        let access = match viewer {
+            Viewer::Public => Access::Public,
+            Viewer::Staff(u) if u.is_admin() => Access::Everything,
+            Viewer::Staff(u) => Access::Staff {
+                department: u.department.as_ref().map(|d| d.id.max(0) as u32),
+            },
         };
+        let flats = self.flats_for(searcher)?;
+        let (plan, values) = {
+            let ids = self.facet_ids.read().map_err(internal)?;
+            let plan = Plan::new(
+                &ids,
+                &filters,
+                order,
+                offset.saturating_add(per_page),
+                access,
+                flats,
+            );
+            (plan, ids.values().to_vec())
+        };
+        let everything = AllQuery;
+        let fruit = searcher
+            .search(
+                text.unwrap_or(&everything),
+                &CatalogCollector(std::sync::Arc::new(plan)),
+            )
+            .or_internal()?;
+        let hits: Vec<DocAddress> = fruit.top.iter().skip(offset).map(|r| r.address).collect();
+
         let labels = self.labels.read().map_err(internal)?;
-        let mut facets = BTreeMap::new();
-        let mut collect = |key: FacetKey, counts: &tantivy::collector::FacetCounts| {
-            let root = Facet::from_path([key.param()]);
-            let mut values: Vec<FacetValue> = counts
-                .get(root)
-                .filter_map(|(facet, count)| {
-                    let code = facet.to_path().last()?.to_string();
-                    let (ko, en) = labels
-                        .get(&(key, code.clone()))
-                        .cloned()
-                        .unwrap_or_else(|| (code.to_uppercase(), code.to_uppercase()));
-                    Some(FacetValue {
-                        term: code,
-                        label: ko,
-                        label_en: en,
-                        count,
-                    })
-                })
-                .collect();
-            for selected in query.filters.get(&key).into_iter().flatten() {
-                if !values.iter().any(|v| &v.term == selected) {
-                    let (ko, en) = labels
-                        .get(&(key, selected.clone()))
-                        .cloned()
-                        .unwrap_or_else(|| (selected.clone(), selected.clone()));
-                    values.push(FacetValue {
-                        term: selected.clone(),
+        let label = |key: FacetKey, code: &str| {
+            labels
+                .get(&(key, code.to_string()))
+                .cloned()
+                .unwrap_or_else(|| (code.to_uppercase(), code.to_uppercase()))
+        };
+        let mut facets: BTreeMap<FacetKey, Vec<FacetValue>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for ((key, code), count) in values.iter().zip(&fruit.counts) {
+            if *count == 0 {
+                continue;
+            }
+            if let Some(list) = facets.get_mut(key) {
+                let (ko, en) = label(*key, code);
+                list.push(FacetValue {
+                    term: code.clone(),
+                    label: ko,
+                    label_en: en,
+                    count: *count,
+                });
+            }
+        }
+        // A selected value always shows, with its count even when nothing has it.
+        for (key, codes) in &filters {
+            let Some(list) = facets.get_mut(key) else {
+                continue;
+            };
+            for code in codes {
+                if !list.iter().any(|v| &v.term == code) {
+                    let (ko, en) = label(*key, code);
+                    list.push(FacetValue {
+                        term: code.clone(),
                         label: ko,
                         label_en: en,
                         count: 0,
                     });
                 }
             }
-            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-            facets.insert(key, values);
-        };
-        for k in keys.iter().filter(|k| !query.filters.contains_key(k)) {
-            collect(*k, &shared_counts);
         }
-        // A facet with a selection is counted without its own filter, so its other values
-        // show how many a wider (OR) selection would give.
-        for k in keys.iter().filter(|k| query.filters.contains_key(k)) {
-            let q = self.compose(text, viewer, &query.filters, Some(*k));
-            let mut fc = FacetCollector::for_field("facets");
-            fc.add_facet(Facet::from_path([k.param()]));
-            let counts = searcher.search(&*q, &fc).or_internal()?;
-            collect(*k, &counts);
+        for list in facets.values_mut() {
+            list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
         }
-        Ok((total as u64, hits, facets))
+        Ok((fruit.total, hits, facets))
     }
 
     fn hits(
@@ -732,4 +781,19 @@ fn regex_escape(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_highlights_merge() {
+        let text = "공공와이파이 설치";
+        // 와이파 and 이파이 overlap: one run.
+        let segs = to_segments(text, &[6..15, 9..18]);
+        assert_eq!(segs.len(), 3);
+        assert_eq!(segs[1].text, "와이파이");
+        assert!(segs[1].hit && !segs[0].hit && !segs[2].hit);
+    }
 }

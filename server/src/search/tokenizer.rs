@@ -1,8 +1,11 @@
 //! Tokenizers for Korean and English without a dictionary.
 //!
 //! `koen`: runs of Hangul (and other CJK) become overlapping character bigrams, like
-//! Elasticsearch's `cjk_bigram` (a one-syllable run stays a unigram); runs of letters and digits
-//! become lowercased words. So 공원 matches 공원녹지현황, and Wi-Fi matches "wi fi".
+//! Elasticsearch's `cjk_bigram` (a one-syllable run stays a unigram), and overlapping trigrams;
+//! runs of letters and digits become lowercased words. So 공원 matches 공원녹지현황, and Wi-Fi
+//! matches "wi fi". A query word is matched by [`query_terms`]: its two-syllable runs as the
+//! bigram, longer runs as all their trigrams, which is as precise as a phrase of bigrams for
+//! three syllables and nearly so beyond, without the cost of positions.
 //!
 //! `prefix`: every word's prefixes (up to 15 characters), lowercased, for type-ahead.
 
@@ -68,10 +71,13 @@ pub fn koen_tokens(text: &str) -> Vec<Token> {
                 if chars.len() == 1 {
                     push(start, end, run.to_string());
                 } else {
-                    for w in chars.windows(2) {
-                        let from = start + w[0].0;
-                        let to = start + w[1].0 + w[1].1.len_utf8();
-                        push(from, to, text[from..to].to_string());
+                    for n in [2, 3] {
+                        for w in chars.windows(n) {
+                            let from = start + w[0].0;
+                            let last = w[n - 1];
+                            let to = start + last.0 + last.1.len_utf8();
+                            push(from, to, text[from..to].to_string());
+                        }
                     }
                 }
             }
@@ -80,6 +86,40 @@ pub fn koen_tokens(text: &str) -> Vec<Token> {
         }
     }
     tokens
+}
+
+/// One term a query word must match.
+#[derive(Debug, PartialEq, Eq)]
+pub enum QueryTerm {
+    /// An indexed token: a Latin word, a Hangul bigram or trigram.
+    Exact(String),
+    /// A lone Hangul syllable: any bigram starting or ending with it (or the syllable alone).
+    Syllable(String),
+}
+
+/// The terms that all must match for a query word (say 공공와이파이 or CCTV설치).
+pub fn query_terms(word: &str) -> Vec<QueryTerm> {
+    let mut out = Vec::new();
+    for (k, start, end) in runs(word) {
+        let run = &word[start..end];
+        match k {
+            Class::Cjk => {
+                let chars: Vec<char> = run.chars().collect();
+                match chars.len() {
+                    1 => out.push(QueryTerm::Syllable(run.to_string())),
+                    2 => out.push(QueryTerm::Exact(run.to_string())),
+                    _ => out.extend(
+                        chars
+                            .windows(3)
+                            .map(|w| QueryTerm::Exact(w.iter().collect())),
+                    ),
+                }
+            }
+            Class::Word => out.push(QueryTerm::Exact(run.to_lowercase())),
+            Class::Sep => {}
+        }
+    }
+    out
 }
 
 /// Words (Hangul and Latin runs alike, lowercased) for type-ahead.
@@ -181,14 +221,41 @@ mod tests {
 
     #[test]
     fn hangul_bigrams_and_latin_words() {
-        assert_eq!(texts("공원녹지"), ["공원", "원녹", "녹지"]);
+        assert_eq!(
+            texts("공원녹지"),
+            ["공원", "원녹", "녹지", "공원녹", "원녹지"]
+        );
         assert_eq!(
             texts("성동구_공원 Wi-Fi 2024"),
-            ["성동", "동구", "공원", "wi", "fi", "2024"]
+            ["성동", "동구", "성동구", "공원", "wi", "fi", "2024"]
         );
         assert_eq!(texts("및"), ["및"]);
         let t = koen_tokens("a 공원");
         assert_eq!(&"a 공원"[t[1].offset_from..t[1].offset_to], "공원");
+    }
+
+    #[test]
+    fn query_words_become_bigrams_trigrams_and_syllables() {
+        use QueryTerm::*;
+        assert_eq!(query_terms("공원"), [Exact("공원".into())]);
+        assert_eq!(
+            query_terms("와이파이"),
+            [Exact("와이파".into()), Exact("이파이".into())]
+        );
+        assert_eq!(
+            query_terms("CCTV설치"),
+            [Exact("cctv".into()), Exact("설치".into())]
+        );
+        assert_eq!(query_terms("동"), [Syllable("동".into())]);
+        assert!(query_terms("%%").is_empty());
+        // Every query term of a word is indexed for a text containing the word.
+        let indexed = texts("서울특별시 성동구_공공와이파이 설치현황");
+        for w in ["공공와이파이", "설치현황", "성동구", "특별시"] {
+            for t in query_terms(w) {
+                let Exact(t) = t else { unreachable!() };
+                assert!(indexed.contains(&t), "{t}");
+            }
+        }
     }
 
     #[test]
