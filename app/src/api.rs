@@ -89,7 +89,7 @@ pub async fn dataset_for_edit(slug: String) -> Result<DatasetDetail, AppError> {
         .backend
         .dataset(&Viewer::Staff(user.clone()), &slug)
         .await?;
-    if !user.can_edit(detail.summary.department.id) {
+    if !user.can_edit(detail.summary.department.id, detail.summary.status) {
         return Err(AppError::Forbidden);
     }
     Ok(detail)

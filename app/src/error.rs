@@ -19,6 +19,11 @@ pub enum AppError {
         message_ko: String,
         message_en: String,
     },
+    /// Several fields failed validation (a form); each error names its field.
+    #[error("invalid input in {} field(s)", errors.len())]
+    InvalidFields {
+        errors: Vec<crate::editing::FieldError>,
+    },
     #[error("login required")]
     Unauthenticated,
     #[error("wrong username or password")]
@@ -29,6 +34,12 @@ pub enum AppError {
     NotFound { what: String },
     #[error("request refused: cross-site request")]
     CrossSite,
+    /// A write based on a version that is no longer current: nothing was changed.
+    #[error("edit conflict: the dataset is now at version {current_version}")]
+    Conflict { current_version: i32 },
+    /// A write that did not say which version it is based on (`If-Match`).
+    #[error("the version this change is based on is required (If-Match)")]
+    VersionRequired,
     /// Something failed on the server; the details are in the server log under this reference.
     #[error("internal error (ref {reference})")]
     Internal { reference: String },
@@ -56,10 +67,12 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode as S;
         match self {
-            AppError::Validation { .. } => S::BAD_REQUEST,
+            AppError::Validation { .. } | AppError::InvalidFields { .. } => S::BAD_REQUEST,
             AppError::Unauthenticated | AppError::BadCredentials => S::UNAUTHORIZED,
             AppError::Forbidden | AppError::CrossSite => S::FORBIDDEN,
             AppError::NotFound { .. } => S::NOT_FOUND,
+            AppError::Conflict { .. } => S::CONFLICT,
+            AppError::VersionRequired => S::PRECONDITION_REQUIRED,
             AppError::Internal { .. } => S::INTERNAL_SERVER_ERROR,
             // On the server this means the request itself could not be decoded or routed.
             AppError::Transport(_) => S::BAD_REQUEST,
@@ -71,6 +84,16 @@ impl AppError {
         match (self, lang) {
             (AppError::Validation { message_ko, .. }, Lang::Ko) => message_ko.clone(),
             (AppError::Validation { message_en, .. }, Lang::En) => message_en.clone(),
+            (AppError::InvalidFields { errors }, Lang::Ko) => errors
+                .iter()
+                .map(|e| e.message_ko.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            (AppError::InvalidFields { errors }, Lang::En) => errors
+                .iter()
+                .map(|e| e.message_en.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
             (AppError::Unauthenticated, Lang::Ko) => "로그인이 필요합니다.".into(),
             (AppError::Unauthenticated, Lang::En) => "Please sign in.".into(),
             (AppError::BadCredentials, Lang::Ko) => {
@@ -85,6 +108,18 @@ impl AppError {
                 "다른 사이트에서 보낸 요청은 받을 수 없습니다.".into()
             }
             (AppError::CrossSite, Lang::En) => "Requests from other sites are refused.".into(),
+            (AppError::Conflict { current_version }, Lang::Ko) => format!(
+                "다른 사람이 먼저 이 데이터를 바꿨습니다 (현재 버전 {current_version}). 변경 사항을 비교해 다시 저장하세요."
+            ),
+            (AppError::Conflict { current_version }, Lang::En) => format!(
+                "Someone changed this dataset first (now version {current_version}). Compare the changes and save again."
+            ),
+            (AppError::VersionRequired, Lang::Ko) => {
+                "어느 버전을 고치는지 알려 주세요 (If-Match).".into()
+            }
+            (AppError::VersionRequired, Lang::En) => {
+                "Say which version this change is based on (If-Match).".into()
+            }
             (AppError::Internal { reference }, Lang::Ko) => {
                 format!("서버 오류가 발생했습니다 (참조 {reference}).")
             }

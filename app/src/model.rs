@@ -180,12 +180,24 @@ impl SessionUser {
         self.department.as_ref().map(|d| d.id)
     }
 
-    /// Stewards and editors edit their own department's datasets; admins edit everything.
-    pub fn can_edit(&self, owner_department_id: i32) -> bool {
+    /// Admins edit everything; stewards their department's datasets; editors their
+    /// department's drafts. Everyone else proposes changes instead.
+    pub fn can_edit(&self, owner_department_id: i32, status: Status) -> bool {
+        let own = self.department_id() == Some(owner_department_id);
         match self.role {
             Role::Admin => true,
-            Role::Steward | Role::Editor => self.department_id() == Some(owner_department_id),
+            Role::Steward => own,
+            Role::Editor => own && status == Status::Draft,
             Role::Viewer => false,
+        }
+    }
+
+    /// Changing a dataset's status (publishing, archiving): admins, and stewards of its department.
+    pub fn can_publish(&self, owner_department_id: i32) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Steward => self.department_id() == Some(owner_department_id),
+            Role::Editor | Role::Viewer => false,
         }
     }
 }
@@ -445,11 +457,19 @@ mod tests {
             role: Role::Editor,
             department: Some(dept),
         };
-        assert!(u.can_edit(3));
-        assert!(!u.can_edit(4));
+        assert!(u.can_edit(3, Status::Draft));
+        assert!(
+            !u.can_edit(3, Status::Published),
+            "editors edit drafts only"
+        );
+        assert!(!u.can_edit(4, Status::Draft));
+        assert!(!u.can_publish(3));
+        u.role = Role::Steward;
+        assert!(u.can_edit(3, Status::Published) && u.can_publish(3));
+        assert!(!u.can_edit(4, Status::Published) && !u.can_publish(4));
         u.role = Role::Viewer;
-        assert!(!u.can_edit(3));
+        assert!(!u.can_edit(3, Status::Draft));
         u.role = Role::Admin;
-        assert!(u.can_edit(4));
+        assert!(u.can_edit(4, Status::Published) && u.can_publish(4));
     }
 }

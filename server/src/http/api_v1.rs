@@ -2,16 +2,20 @@
 //! Staff who are signed in (session cookie) see what they may see; everyone else gets the
 //! public catalog.
 
+use app::editing::DatasetPatch;
 use app::error::AppError;
 use app::i18n::Lang;
 use app::model::{DatasetDetail, Viewer};
 use app::search::{parse_query_string, SearchQuery, SearchResult, Suggestion, MAX_QUERY_CHARS};
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::{ApiError, AppState};
-use crate::services::{auth, catalog};
+use crate::services::datasets::update::Updated;
+use crate::services::{auth, catalog, datasets};
 
 /// The viewer behind a request's session cookie (anonymous without one).
 pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
@@ -51,23 +55,96 @@ pub async fn search(
     Ok(Json(state.services.search.search(&viewer, &query, lang)?))
 }
 
-pub async fn dataset(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Json<DatasetDetail>, ApiError> {
+fn check_id(id: &str) -> Result<(), AppError> {
     if id.is_empty() || id.len() > 200 {
         return Err(AppError::validation(
             "id",
             "id: 올바르지 않습니다.",
             "id: not a dataset id or slug.",
+        ));
+    }
+    Ok(())
+}
+
+/// The version as an entity tag: `"7"`.
+fn etag(version: i32) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+/// The version a write is based on, from `If-Match` (`"7"`, `W/"7"` or `7`).
+fn if_match(headers: &HeaderMap) -> Result<i32, AppError> {
+    let raw = headers
+        .get(header::IF_MATCH)
+        .ok_or(AppError::VersionRequired)?
+        .to_str()
+        .unwrap_or_default()
+        .trim();
+    raw.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i32>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| {
+            AppError::validation(
+                "If-Match",
+                "If-Match: 데이터 버전(예: \"3\")이어야 합니다.",
+                "If-Match: must be the dataset's version, like \"3\".",
+            )
+        })
+}
+
+pub async fn dataset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let viewer = viewer(&state, &headers).await?;
+    let detail: DatasetDetail = catalog::detail(&state.services.db, &viewer, &id).await?;
+    let tag = etag(detail.version);
+    Ok(([(header::ETAG, tag)], Json(detail)).into_response())
+}
+
+/// `PATCH /api/v1/datasets/{id}`: change some metadata fields. `If-Match` must carry the
+/// version the change is based on; a stale one gets 409 with the current version.
+pub async fn patch_dataset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<DatasetPatch>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let user = match viewer(&state, &headers).await? {
+        Viewer::Staff(u) => u,
+        Viewer::Public => return Err(AppError::Unauthenticated.into()),
+    };
+    let expected = if_match(&headers)?;
+    let Json(patch) = body.map_err(|e| {
+        AppError::validation(
+            "body",
+            &format!("본문: 데이터 변경 JSON이 아닙니다 ({})", e.body_text()),
+            &format!("body: not a dataset change ({})", e.body_text()),
+        )
+    })?;
+    if patch.is_empty() {
+        return Err(AppError::validation(
+            "body",
+            "본문: 바꿀 항목이 없습니다.",
+            "body: no field to change.",
         )
         .into());
     }
-    let viewer = viewer(&state, &headers).await?;
-    Ok(Json(
-        catalog::detail(&state.services.db, &viewer, &id).await?,
-    ))
+    let updated: Updated = datasets::update::update(
+        &state.services.db,
+        &state.services.search,
+        &user,
+        &id,
+        expected,
+        &patch,
+    )
+    .await?;
+    let tag = etag(updated.version);
+    Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }
 
 pub async fn suggest(
@@ -157,6 +234,25 @@ pub fn openapi_document() -> serde_json::Value {
                         "400": error,
                         "404": { "description": "No such dataset, or not visible to the caller.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
                     }
+                },
+                "patch": {
+                    "summary": "Change some metadata fields (signed-in staff with the right to edit the dataset)",
+                    "description": "Only the fields present change. If-Match must carry the version the change is based on (the ETag of GET). Every accepted change is a revision with its author, message and field-level diff.",
+                    "operationId": "patchDataset",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 200 } },
+                        { "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string", "example": "\"3\"" } }
+                    ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DatasetPatch" } } } },
+                    "responses": {
+                        "200": { "description": "Applied; ETag is the new version.", "content": { "application/json": { "schema": { "type": "object", "properties": { "id": { "type": "integer" }, "version": { "type": "integer" }, "changed_fields": { "type": "array", "items": { "type": "string" } } } } } } },
+                        "400": error,
+                        "401": error,
+                        "403": error,
+                        "404": error,
+                        "409": { "description": "The dataset changed since that version: nothing was applied; error.current_version says where it is now.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                        "428": error
+                    }
                 }
             },
             "/api/v1/suggest": {
@@ -175,6 +271,17 @@ pub fn openapi_document() -> serde_json::Value {
             "schemas": {
                 "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
                     "message": { "type": "string" }, "message_ko": { "type": "string" }, "field": { "type": "string", "nullable": true } } } } },
+                "DatasetPatch": { "type": "object", "additionalProperties": false, "properties": {
+                    "title_ko": { "type": "string", "maxLength": 200 }, "title_en": { "type": "string", "maxLength": 200 },
+                    "description_ko": { "type": "string", "maxLength": 20000 }, "description_en": { "type": "string", "maxLength": 20000 },
+                    "keywords": { "type": "array", "maxItems": 30, "items": { "type": "string", "maxLength": 50 } },
+                    "license": { "type": "string" }, "source_institution": { "type": "string" },
+                    "update_cycle": { "type": "string", "enum": ["realtime", "daily", "weekly", "monthly", "quarterly", "yearly", "irregular"] },
+                    "visibility": { "type": "string", "enum": ["public", "internal"] },
+                    "status": { "type": "string", "enum": ["draft", "published", "archived"] },
+                    "spatial_coverage": { "type": "string" }, "contact_name": { "type": "string" },
+                    "contact_phone": { "type": "string" }, "contact_email": { "type": "string" },
+                    "message": { "type": "string", "maxLength": 500, "description": "What changed, for the revision history." } } },
                 "Suggestion": { "type": "object", "properties": { "slug": { "type": "string" }, "title_ko": { "type": "string" }, "title_en": { "type": "string" } } },
                 "FacetValue": { "type": "object", "properties": { "term": { "type": "string" }, "label": { "type": "string" }, "label_en": { "type": "string" }, "count": { "type": "integer" } } },
                 "SearchResult": { "type": "object", "required": ["total", "items", "facets", "took_ms"], "properties": {

@@ -18,6 +18,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let field = match &self.0 {
             AppError::Validation { field, .. } => Some(field.clone()),
+            AppError::InvalidFields { errors } => errors.first().map(|e| e.field.clone()),
             _ => None,
         };
         let body = json!({
@@ -25,6 +26,10 @@ impl IntoResponse for ApiError {
                 "message": self.0.message(Lang::En),
                 "message_ko": self.0.message(Lang::Ko),
                 "field": field,
+                "current_version": match &self.0 {
+                    AppError::Conflict { current_version } => Some(*current_version),
+                    _ => None,
+                },
                 "detail": self.0,
             }
         });

@@ -66,7 +66,10 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(lang::switch))
         .route("/api/v1/datasets", get(api_v1::search))
-        .route("/api/v1/datasets/{id}", get(api_v1::dataset))
+        .route(
+            "/api/v1/datasets/{id}",
+            get(api_v1::dataset).patch(api_v1::patch_dataset),
+        )
         .route("/api/v1/suggest", get(api_v1::suggest))
         .route("/api/v1/openapi.json", get(api_v1::openapi))
         .leptos_routes_with_context(

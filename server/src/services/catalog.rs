@@ -243,7 +243,10 @@ pub async fn detail(
         .or_internal()?
         .ok_or_else(|| AppError::not_found(slug_or_id))?;
     let can_edit = match viewer {
-        Viewer::Staff(u) => u.can_edit(d.department_id),
+        Viewer::Staff(u) => u.can_edit(
+            d.department_id,
+            Status::parse(&d.status).unwrap_or(Status::Draft),
+        ),
         Viewer::Public => false,
     };
     let links = dataset_term::Entity::find()

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod crowd;
+pub mod datasets;
 
 use std::fmt::Display;
 use std::sync::Arc;

@@ -1,0 +1,8 @@
+//! Changing datasets: one file per action. Every applied change is a revision with its author,
+//! message and a field-level diff; writes are guarded by the dataset's version so that no edit is
+//! ever silently lost.
+
+mod snapshot;
+pub mod update;
+
+pub use snapshot::Snapshot;

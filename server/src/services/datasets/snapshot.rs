@@ -1,0 +1,145 @@
+//! The editable metadata of a dataset as one JSON object (stored with every revision), and the
+//! field-level difference between two of them.
+
+use app::editing::DatasetPatch;
+use serde_json::{json, Map, Value};
+
+use crate::entities::dataset;
+
+/// Field name -> value, for the fields a [`DatasetPatch`] can change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot(pub Map<String, Value>);
+
+fn opt(v: &Option<String>) -> Value {
+    v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()))
+}
+
+impl Snapshot {
+    pub fn of(d: &dataset::Model) -> Snapshot {
+        let v = json!({
+            "title_ko": d.title_ko,
+            "title_en": d.title_en,
+            "description_ko": d.description_ko,
+            "description_en": d.description_en,
+            "keywords": d.keywords,
+            "license": d.license,
+            "source_institution": d.source_institution,
+            "update_cycle": d.update_cycle,
+            "visibility": d.visibility,
+            "status": d.status,
+            "spatial_coverage": opt(&d.spatial_coverage),
+            "contact_name": opt(&d.contact_name),
+            "contact_phone": opt(&d.contact_phone),
+            "contact_email": opt(&d.contact_email),
+        });
+        Snapshot(v.as_object().cloned().unwrap_or_default())
+    }
+
+    /// This snapshot with a patch applied (an empty optional text becomes null).
+    pub fn apply(&self, p: &DatasetPatch) -> Snapshot {
+        let mut m = self.0.clone();
+        let mut set = |k: &str, v: Value| {
+            m.insert(k.to_string(), v);
+        };
+        let text = |s: &String| Value::String(s.trim().to_string());
+        let optional = |s: &String| {
+            if s.trim().is_empty() {
+                Value::Null
+            } else {
+                Value::String(s.trim().to_string())
+            }
+        };
+        if let Some(v) = &p.title_ko {
+            set("title_ko", text(v));
+        }
+        if let Some(v) = &p.title_en {
+            set("title_en", text(v));
+        }
+        if let Some(v) = &p.description_ko {
+            set("description_ko", Value::String(v.clone()));
+        }
+        if let Some(v) = &p.description_en {
+            set("description_en", Value::String(v.clone()));
+        }
+        if let Some(words) = &p.keywords {
+            set("keywords", Value::Array(words.iter().map(&text).collect()));
+        }
+        for (k, v) in [
+            ("license", &p.license),
+            ("source_institution", &p.source_institution),
+            ("update_cycle", &p.update_cycle),
+            ("visibility", &p.visibility),
+            ("status", &p.status),
+        ] {
+            if let Some(v) = v {
+                set(k, text(v));
+            }
+        }
+        for (k, v) in [
+            ("spatial_coverage", &p.spatial_coverage),
+            ("contact_name", &p.contact_name),
+            ("contact_phone", &p.contact_phone),
+            ("contact_email", &p.contact_email),
+        ] {
+            if let Some(v) = v {
+                set(k, optional(v));
+            }
+        }
+        Snapshot(m)
+    }
+
+    /// `{ field: { "from": old, "to": new } }` for every field that differs.
+    pub fn diff(&self, after: &Snapshot) -> Value {
+        let mut out = Map::new();
+        for (k, to) in &after.0 {
+            let from = self.0.get(k).cloned().unwrap_or(Value::Null);
+            if &from != to {
+                out.insert(k.clone(), json!({ "from": from, "to": to }));
+            }
+        }
+        Value::Object(out)
+    }
+
+    pub fn str(&self, k: &str) -> String {
+        self.0
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn opt_str(&self, k: &str) -> Option<String> {
+        self.0.get(k).and_then(Value::as_str).map(str::to_string)
+    }
+
+    pub fn value(&self, k: &str) -> Value {
+        self.0.get(k).cloned().unwrap_or(Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_names_changed_fields_only() {
+        let before = Snapshot(
+            json!({"title_ko": "공원", "contact_email": null, "keywords": ["a"]})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        );
+        let after = before.apply(&DatasetPatch {
+            title_ko: Some(" 공원 현황 ".into()),
+            contact_email: Some("".into()),
+            keywords: Some(vec!["a".into()]),
+            ..Default::default()
+        });
+        let d = before.diff(&after);
+        assert_eq!(
+            d,
+            json!({"title_ko": {"from": "공원", "to": "공원 현황"}}),
+            "an unchanged value and an empty optional are not changes"
+        );
+    }
+}

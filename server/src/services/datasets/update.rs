@@ -1,0 +1,184 @@
+//! Apply a change to a dataset's metadata, guarded by its version.
+//!
+//! SQLite: the write transaction starts with `BEGIN IMMEDIATE`, so writers queue and each sees the
+//! version the previous one left. PostgreSQL: the `UPDATE … WHERE version = expected` re-checks the
+//! version after waiting for a concurrent writer's row lock; zero rows means someone else won.
+
+use app::editing::DatasetPatch;
+use app::error::AppError;
+use app::model::{SessionUser, Status, Viewer};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::*;
+
+use super::Snapshot;
+use crate::db::begin_write;
+use crate::entities::{dataset, revision};
+use crate::search::SearchIndex;
+use crate::services::catalog::visible;
+use crate::services::OrInternal;
+
+/// The outcome of an accepted change.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Updated {
+    pub id: i32,
+    /// The dataset's version now (unchanged when the change changed nothing).
+    pub version: i32,
+    pub changed_fields: Vec<String>,
+}
+
+/// Find a dataset the user may see, by numeric id or slug.
+async fn find(
+    txn: &DatabaseTransaction,
+    user: &SessionUser,
+    id_or_slug: &str,
+) -> Result<dataset::Model, AppError> {
+    let key = match id_or_slug.parse::<i32>() {
+        Ok(id) => dataset::Column::Id.eq(id),
+        Err(_) => dataset::Column::Slug.eq(id_or_slug),
+    };
+    dataset::Entity::find()
+        .filter(key)
+        .filter(visible(&Viewer::Staff(user.clone())))
+        .one(txn)
+        .await
+        .or_internal()?
+        .ok_or_else(|| AppError::not_found(id_or_slug))
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    search: &SearchIndex,
+    user: &SessionUser,
+    id_or_slug: &str,
+    expected_version: i32,
+    patch: &DatasetPatch,
+) -> Result<Updated, AppError> {
+    let errors = patch.validate();
+    if !errors.is_empty() {
+        return Err(AppError::InvalidFields { errors });
+    }
+    let txn = begin_write(db).await.or_internal()?;
+    let d = find(&txn, user, id_or_slug).await?;
+    let status = Status::parse(&d.status).unwrap_or(Status::Draft);
+    if !user.can_edit(d.department_id, status) {
+        return Err(AppError::Forbidden);
+    }
+    if d.version != expected_version {
+        return Err(AppError::Conflict {
+            current_version: d.version,
+        });
+    }
+    let before = Snapshot::of(&d);
+    let after = before.apply(patch);
+    let diff = before.diff(&after);
+    let changed_fields: Vec<String> = diff
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    if changed_fields.is_empty() {
+        txn.rollback().await.or_internal()?;
+        return Ok(Updated {
+            id: d.id,
+            version: d.version,
+            changed_fields,
+        });
+    }
+    if changed_fields.iter().any(|f| f == "status") && !user.can_publish(d.department_id) {
+        return Err(AppError::Forbidden);
+    }
+    let now = Utc::now();
+    let next = expected_version + 1;
+    let result = dataset::Entity::update_many()
+        .col_expr(dataset::Column::TitleKo, Expr::value(after.str("title_ko")))
+        .col_expr(dataset::Column::TitleEn, Expr::value(after.str("title_en")))
+        .col_expr(
+            dataset::Column::DescriptionKo,
+            Expr::value(after.str("description_ko")),
+        )
+        .col_expr(
+            dataset::Column::DescriptionEn,
+            Expr::value(after.str("description_en")),
+        )
+        .col_expr(
+            dataset::Column::Keywords,
+            Expr::value(after.value("keywords")),
+        )
+        .col_expr(dataset::Column::License, Expr::value(after.str("license")))
+        .col_expr(
+            dataset::Column::SourceInstitution,
+            Expr::value(after.str("source_institution")),
+        )
+        .col_expr(
+            dataset::Column::UpdateCycle,
+            Expr::value(after.str("update_cycle")),
+        )
+        .col_expr(
+            dataset::Column::Visibility,
+            Expr::value(after.str("visibility")),
+        )
+        .col_expr(dataset::Column::Status, Expr::value(after.str("status")))
+        .col_expr(
+            dataset::Column::SpatialCoverage,
+            Expr::value(after.opt_str("spatial_coverage")),
+        )
+        .col_expr(
+            dataset::Column::ContactName,
+            Expr::value(after.opt_str("contact_name")),
+        )
+        .col_expr(
+            dataset::Column::ContactPhone,
+            Expr::value(after.opt_str("contact_phone")),
+        )
+        .col_expr(
+            dataset::Column::ContactEmail,
+            Expr::value(after.opt_str("contact_email")),
+        )
+        .col_expr(dataset::Column::Version, Expr::value(next))
+        .col_expr(dataset::Column::UpdatedAt, Expr::value(now))
+        .filter(dataset::Column::Id.eq(d.id))
+        .filter(dataset::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await
+        .or_internal()?;
+    if result.rows_affected != 1 {
+        // A concurrent writer committed first (PostgreSQL): report where it left the dataset.
+        txn.rollback().await.or_internal()?;
+        let current = dataset::Entity::find_by_id(d.id)
+            .one(db)
+            .await
+            .or_internal()?
+            .map(|x| x.version)
+            .unwrap_or(next);
+        return Err(AppError::Conflict {
+            current_version: current,
+        });
+    }
+    let message = patch
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("수정: {}", changed_fields.join(", ")));
+    revision::ActiveModel {
+        dataset_id: Set(d.id),
+        version: Set(next),
+        author_id: Set(Some(user.id)),
+        created_at: Set(now),
+        message: Set(message),
+        diff: Set(diff),
+        snapshot: Set(serde_json::Value::Object(after.0.clone())),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .or_internal()?;
+    txn.commit().await.or_internal()?;
+    search.refresh(db, &[d.id]).await?;
+    Ok(Updated {
+        id: d.id,
+        version: next,
+        changed_fields,
+    })
+}

@@ -1,0 +1,374 @@
+//! Editing metadata through `PATCH /api/v1/datasets/{id}`, on SQLite and PostgreSQL: who may
+//! change what, optimistic concurrency with If-Match, revisions, and no lost update under 20
+//! concurrent writers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use dongne_tests::{both_databases, Backend, TestApp};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use server::entities::{dataset, department, revision};
+
+both_databases!(
+    permission_matrix_for_editing,
+    if_match_is_required_and_checked,
+    bad_changes_name_the_field_and_change_nothing,
+    concurrent_writers_never_lose_an_edit,
+);
+
+const PASSWORD: &str = "dongne-demo";
+
+/// A dataset with this status and visibility, and its department's code.
+async fn pick(app: &TestApp, status: &str) -> (dataset::Model, String) {
+    let d = dataset::Entity::find()
+        .filter(dataset::Column::Status.eq(status))
+        .order_by_asc(dataset::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("the demo catalog has a {status} dataset"));
+    let dept = department::Entity::find_by_id(d.department_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    (d, dept.code)
+}
+
+async fn other_department(app: &TestApp, not: &str) -> String {
+    department::Entity::find()
+        .filter(department::Column::Code.ne(not))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .code
+}
+
+async fn patch(
+    client: &reqwest::Client,
+    app: &TestApp,
+    id: i32,
+    version: Option<&str>,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = client.patch(app.url(&format!("/api/v1/datasets/{id}")));
+    if let Some(v) = version {
+        req = req.header("if-match", v);
+    }
+    let resp = req.json(&body).send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+async fn version_of(app: &TestApp, id: i32) -> i32 {
+    dataset::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+}
+
+async fn permission_matrix_for_editing(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (published, owner) = pick(&app, "published").await;
+    let (draft, draft_owner) = pick(&app, "draft").await;
+    let other = other_department(&app, &owner).await;
+    let draft_other = other_department(&app, &draft_owner).await;
+    // (user, dataset, change, expected)
+    let title = |t: &str| serde_json::json!({ "title_en": t });
+    let publish = serde_json::json!({ "status": "published" });
+    let cases: Vec<(
+        Option<String>,
+        &dataset::Model,
+        serde_json::Value,
+        StatusCode,
+    )> = vec![
+        (None, &published, title("x"), StatusCode::UNAUTHORIZED),
+        (
+            Some("viewer".into()),
+            &published,
+            title("x"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Some(format!("{other}-steward")),
+            &published,
+            title("x"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Some(format!("{other}-editor")),
+            &published,
+            title("x"),
+            StatusCode::FORBIDDEN,
+        ),
+        // Editors edit their department's drafts only, and never publish.
+        (
+            Some(format!("{owner}-editor")),
+            &published,
+            title("x"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Some(format!("{draft_owner}-editor")),
+            &draft,
+            title("draft edit"),
+            StatusCode::OK,
+        ),
+        (
+            Some(format!("{draft_owner}-editor")),
+            &draft,
+            publish.clone(),
+            StatusCode::FORBIDDEN,
+        ),
+        // Other departments' drafts do not exist for them.
+        (
+            Some(format!("{draft_other}-editor")),
+            &draft,
+            title("x"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Some(format!("{draft_other}-steward")),
+            &draft,
+            title("x"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Some(format!("{owner}-steward")),
+            &published,
+            title("steward edit"),
+            StatusCode::OK,
+        ),
+        (
+            Some("admin".into()),
+            &published,
+            title("admin edit"),
+            StatusCode::OK,
+        ),
+        (
+            Some(format!("{draft_owner}-steward")),
+            &draft,
+            publish,
+            StatusCode::OK,
+        ),
+    ];
+    for (user, d, change, expected) in cases {
+        let client = match &user {
+            Some(u) => {
+                let (c, s) = app.login(u, PASSWORD).await;
+                assert!(s.is_success(), "login {u}: {s}");
+                c
+            }
+            None => dongne_tests::plain_client(),
+        };
+        let before = version_of(&app, d.id).await;
+        let (status, body) = patch(
+            &client,
+            &app,
+            d.id,
+            Some(&format!("\"{before}\"")),
+            change.clone(),
+        )
+        .await;
+        assert_eq!(status, expected, "{user:?} {change} on {}: {body}", d.slug);
+        let after = version_of(&app, d.id).await;
+        if status == StatusCode::OK {
+            assert_eq!(after, before + 1, "{user:?}: one new version");
+            assert_eq!(body["version"], after);
+        } else {
+            assert_eq!(after, before, "{user:?}: a refused change changes nothing");
+        }
+    }
+}
+
+async fn if_match_is_required_and_checked(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner) = pick(&app, "published").await;
+    let (client, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let change = serde_json::json!({ "title_en": "Edited", "message": "영문 제목 수정" });
+    // GET gives the version as an ETag.
+    let resp = client
+        .get(app.url(&format!("/api/v1/datasets/{}", d.slug)))
+        .send()
+        .await
+        .unwrap();
+    let tag = resp.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(tag, format!("\"{}\"", d.version));
+
+    let (status, body) = patch(&client, &app, d.id, None, change.clone()).await;
+    assert_eq!(status, StatusCode::PRECONDITION_REQUIRED, "{body}");
+    let (status, body) = patch(&client, &app, d.id, Some("soon"), change.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["field"], "If-Match");
+
+    let (status, body) = patch(&client, &app, d.id, Some(&tag), change.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["changed_fields"], serde_json::json!(["title_en"]));
+    // The same base version again is stale now: 409 with the current version.
+    let (status, body) = patch(&client, &app, d.id, Some(&tag), change.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["current_version"], d.version + 1);
+    // The revision: author, message, field-level diff.
+    let rev = revision::Entity::find()
+        .filter(revision::Column::DatasetId.eq(d.id))
+        .order_by_desc(revision::Column::Version)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rev.version, d.version + 1);
+    assert_eq!(rev.message, "영문 제목 수정");
+    assert!(rev.author_id.is_some());
+    assert_eq!(rev.diff["title_en"]["from"], d.title_en.as_str());
+    assert_eq!(rev.diff["title_en"]["to"], "Edited");
+    // The search index follows within the request.
+    let r = app
+        .services
+        .search
+        .search(
+            &app::model::Viewer::Public,
+            &app::search::SearchQuery::from_pairs(app::search::parse_query_string("q=Edited"))
+                .unwrap(),
+            app::i18n::Lang::En,
+        )
+        .unwrap();
+    assert!(r.items.iter().any(|h| h.dataset.id == d.id));
+}
+
+async fn bad_changes_name_the_field_and_change_nothing(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner) = pick(&app, "published").await;
+    let (client, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let tag = format!("\"{}\"", d.version);
+    for (body, field) in [
+        (serde_json::json!({ "title_ko": "" }), "title_ko"),
+        (serde_json::json!({ "visibility": "secret" }), "visibility"),
+        (
+            serde_json::json!({ "contact_email": "nobody" }),
+            "contact_email",
+        ),
+        (serde_json::json!({ "titel": "x" }), "body"),
+        (serde_json::json!({}), "body"),
+        (serde_json::json!({ "keywords": "not a list" }), "body"),
+    ] {
+        let (status, resp) = patch(&client, &app, d.id, Some(&tag), body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {resp}");
+        assert_eq!(resp["error"]["field"], field, "{body}: {resp}");
+    }
+    let resp = client
+        .patch(app.url(&format!("/api/v1/datasets/{}", d.id)))
+        .header("if-match", &tag)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(version_of(&app, d.id).await, d.version);
+}
+
+/// 20 writers x 50 edits on one dataset: every accepted edit is exactly one revision, every
+/// refused one got 409, versions have no gaps or duplicates, and the dataset equals the last
+/// revision.
+async fn concurrent_writers_never_lose_an_edit(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner) = pick(&app, "published").await;
+    let (client, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let start_version = d.version;
+    let app = std::sync::Arc::new(app);
+    let mut writers = Vec::new();
+    for w in 0..20 {
+        let client = client.clone();
+        let app = app.clone();
+        writers.push(tokio::spawn(async move {
+            let mut accepted = Vec::new();
+            let mut refused = 0;
+            for e in 0..50 {
+                let resp = client
+                    .get(app.url(&format!("/api/v1/datasets/{}", d.id)))
+                    .send()
+                    .await
+                    .unwrap();
+                let tag = resp.headers()["etag"].to_str().unwrap().to_string();
+                let value = format!("writer {w} edit {e}");
+                let (status, body) = patch(
+                    &client,
+                    &app,
+                    d.id,
+                    Some(&tag),
+                    serde_json::json!({ "description_en": value }),
+                )
+                .await;
+                match status {
+                    StatusCode::OK => accepted.push((body["version"].as_i64().unwrap(), value)),
+                    StatusCode::CONFLICT => refused += 1,
+                    other => panic!("writer {w} edit {e}: {other} {body}"),
+                }
+            }
+            (accepted, refused)
+        }));
+    }
+    let mut accepted: BTreeMap<i64, String> = BTreeMap::new();
+    let mut refused = 0;
+    for w in writers {
+        let (a, r) = w.await.unwrap();
+        for (version, value) in a {
+            assert!(
+                accepted.insert(version, value).is_none(),
+                "version {version} accepted twice"
+            );
+        }
+        refused += r;
+    }
+    assert_eq!(accepted.len() + refused, 1000);
+    assert!(!accepted.is_empty());
+    let revisions = revision::Entity::find()
+        .filter(revision::Column::DatasetId.eq(d.id))
+        .filter(revision::Column::Version.gt(start_version))
+        .order_by_asc(revision::Column::Version)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let versions: Vec<i64> = revisions.iter().map(|r| r.version as i64).collect();
+    let expected: Vec<i64> =
+        (start_version as i64 + 1..=start_version as i64 + accepted.len() as i64).collect();
+    assert_eq!(versions, expected, "no gaps, no duplicates");
+    assert_eq!(
+        versions.iter().copied().collect::<BTreeSet<_>>(),
+        accepted.keys().copied().collect::<BTreeSet<_>>()
+    );
+    for r in &revisions {
+        assert_eq!(
+            r.diff["description_en"]["to"].as_str(),
+            Some(accepted[&(r.version as i64)].as_str()),
+            "revision {} records the edit accepted as that version",
+            r.version
+        );
+    }
+    let last = revisions.last().unwrap();
+    let now = dataset::Entity::find_by_id(d.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.version as i64, *accepted.keys().last().unwrap());
+    assert_eq!(
+        now.description_en,
+        accepted.values().last().unwrap().as_str()
+    );
+    assert_eq!(
+        last.snapshot["description_en"].as_str(),
+        Some(now.description_en.as_str())
+    );
+}
