@@ -14,6 +14,7 @@ both_databases!(
     if_match_is_required_and_checked,
     bad_changes_name_the_field_and_change_nothing,
     concurrent_writers_never_lose_an_edit,
+    history_compare_and_revert,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -371,4 +372,104 @@ async fn concurrent_writers_never_lose_an_edit(backend: Backend) {
         last.snapshot["description_en"].as_str(),
         Some(now.description_en.as_str())
     );
+}
+
+async fn history_compare_and_revert(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner) = pick(&app, "published").await;
+    let (client, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let v = d.version;
+    for (base, title) in [(v, "First"), (v + 1, "Second")] {
+        let (status, body) = patch(
+            &client,
+            &app,
+            d.id,
+            Some(&format!("\"{base}\"")),
+            serde_json::json!({ "title_en": title }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let base = format!("/api/v1/datasets/{}/revisions", d.slug);
+    let history: serde_json::Value = client
+        .get(app.url(&base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history[0]["version"], v + 2, "newest first");
+    assert_eq!(history[0]["diff"]["title_en"]["to"], "Second");
+    assert!(history[0]["author"].as_str().is_some_and(|a| !a.is_empty()));
+    let diff: serde_json::Value = client
+        .get(app.url(&format!("{base}/compare?from={}&to={}", v + 1, v + 2)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        diff,
+        serde_json::json!({ "title_en": { "from": "First", "to": "Second" } })
+    );
+    let resp = client
+        .get(app.url(&format!("{base}/compare?from=one&to=2")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "from");
+    // Anonymous readers see no history.
+    let resp = dongne_tests::get(app.url(&base)).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    // Revert to the first edit: a new revision; a stale base version is refused.
+    let revert = format!("{base}/{}/revert", v + 1);
+    let resp = client
+        .post(app.url(&revert))
+        .header("if-match", format!("\"{}\"", v + 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let resp = client
+        .post(app.url(&revert))
+        .header("if-match", format!("\"{}\"", v + 2))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["version"], v + 3);
+    let now = dataset::Entity::find_by_id(d.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.title_en, "First");
+    assert_eq!(now.version, v + 3);
+    let rev = revision::Entity::find()
+        .filter(revision::Column::DatasetId.eq(d.id))
+        .filter(revision::Column::Version.eq(v + 3))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(rev.message.contains("되돌림"), "{}", rev.message);
+    assert_eq!(rev.diff["title_en"]["to"], "First");
+    // A viewer may read the history but not revert.
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let resp = viewer.get(app.url(&base)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = viewer
+        .post(app.url(&revert))
+        .header("if-match", format!("\"{}\"", v + 3))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }

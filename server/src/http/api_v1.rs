@@ -114,10 +114,7 @@ pub async fn patch_dataset(
     body: Result<Json<DatasetPatch>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     check_id(&id)?;
-    let user = match viewer(&state, &headers).await? {
-        Viewer::Staff(u) => u,
-        Viewer::Public => return Err(AppError::Unauthenticated.into()),
-    };
+    let user = staff(&state, &headers).await?;
     let expected = if_match(&headers)?;
     let Json(patch) = body.map_err(|e| {
         AppError::validation(
@@ -141,6 +138,99 @@ pub async fn patch_dataset(
         &id,
         expected,
         &patch,
+    )
+    .await?;
+    let tag = etag(updated.version);
+    Ok(([(header::ETAG, tag)], Json(updated)).into_response())
+}
+
+/// The signed-in staff member, or 401.
+async fn staff(state: &AppState, headers: &HeaderMap) -> Result<app::model::SessionUser, AppError> {
+    match viewer(state, headers).await? {
+        Viewer::Staff(u) => Ok(u),
+        Viewer::Public => Err(AppError::Unauthenticated),
+    }
+}
+
+/// `GET /api/v1/datasets/{id}/revisions`: the history, newest first (staff).
+pub async fn revisions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<datasets::history::RevisionInfo>>, ApiError> {
+    check_id(&id)?;
+    let viewer = Viewer::Staff(staff(&state, &headers).await?);
+    Ok(Json(
+        datasets::history::list(&state.services.db, &viewer, &id).await?,
+    ))
+}
+
+/// `GET /api/v1/datasets/{id}/revisions/compare?from=&to=`: the field diff between two revisions.
+pub async fn compare_revisions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    check_id(&id)?;
+    let (mut from, mut to) = (None, None);
+    for (k, v) in parse_query_string(raw.as_deref().unwrap_or("")) {
+        let n = v.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            AppError::validation(
+                &k,
+                &format!("{k}: 버전 번호(1 이상)여야 합니다."),
+                &format!("{k}: must be a version number (1 or more)."),
+            )
+        });
+        match k.as_str() {
+            "from" => from = Some(n?),
+            "to" => to = Some(n?),
+            other => {
+                return Err(AppError::validation(
+                    other,
+                    &format!("{other}: 알 수 없는 매개변수"),
+                    &format!("{other}: unknown parameter."),
+                )
+                .into())
+            }
+        }
+    }
+    let from =
+        from.ok_or_else(|| AppError::validation("from", "from: 필요합니다.", "from: required."))?;
+    let to = to.ok_or_else(|| AppError::validation("to", "to: 필요합니다.", "to: required."))?;
+    let viewer = Viewer::Staff(staff(&state, &headers).await?);
+    Ok(Json(
+        datasets::history::compare(&state.services.db, &viewer, &id, from, to).await?,
+    ))
+}
+
+/// `POST /api/v1/datasets/{id}/revisions/{version}/revert`: a new revision restoring that one.
+pub async fn revert(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let to = version
+        .parse::<i32>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| {
+            AppError::validation(
+                "version",
+                "version: 버전 번호여야 합니다.",
+                "version: must be a version number.",
+            )
+        })?;
+    let user = staff(&state, &headers).await?;
+    let expected = if_match(&headers)?;
+    let updated = datasets::revert::revert(
+        &state.services.db,
+        &state.services.search,
+        &user,
+        &id,
+        expected,
+        to,
     )
     .await?;
     let tag = etag(updated.version);
@@ -252,6 +342,50 @@ pub fn openapi_document() -> serde_json::Value {
                         "404": error,
                         "409": { "description": "The dataset changed since that version: nothing was applied; error.current_version says where it is now.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                         "428": error
+                    }
+                }
+            },
+            "/api/v1/datasets/{id}/revisions": {
+                "get": {
+                    "summary": "The revision history, newest first (signed-in staff)",
+                    "operationId": "listRevisions",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "responses": {
+                        "200": { "description": "Revisions with version, author, time, message and field diff.", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
+                        "401": error,
+                        "404": error
+                    }
+                }
+            },
+            "/api/v1/datasets/{id}/revisions/compare": {
+                "get": {
+                    "summary": "The field diff between two revisions (signed-in staff)",
+                    "operationId": "compareRevisions",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                        { "name": "from", "in": "query", "required": true, "schema": { "type": "integer", "minimum": 1 } },
+                        { "name": "to", "in": "query", "required": true, "schema": { "type": "integer", "minimum": 1 } }
+                    ],
+                    "responses": {
+                        "200": { "description": "{ field: { from, to } } for every field that differs.", "content": { "application/json": { "schema": { "type": "object" } } } },
+                        "400": error,
+                        "401": error,
+                        "404": error
+                    }
+                }
+            },
+            "/api/v1/datasets/{id}/revisions/{version}/revert": {
+                "post": {
+                    "summary": "Restore a revision's values as a new revision",
+                    "operationId": "revertDataset",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                        { "name": "version", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } },
+                        { "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string" } }
+                    ],
+                    "responses": {
+                        "200": { "description": "Applied; ETag is the new version." },
+                        "400": error, "401": error, "403": error, "404": error, "409": error, "428": error
                     }
                 }
             },

@@ -70,6 +70,15 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
             "/api/v1/datasets/{id}",
             get(api_v1::dataset).patch(api_v1::patch_dataset),
         )
+        .route("/api/v1/datasets/{id}/revisions", get(api_v1::revisions))
+        .route(
+            "/api/v1/datasets/{id}/revisions/compare",
+            get(api_v1::compare_revisions),
+        )
+        .route(
+            "/api/v1/datasets/{id}/revisions/{version}/revert",
+            axum::routing::post(api_v1::revert),
+        )
         .route("/api/v1/suggest", get(api_v1::suggest))
         .route("/api/v1/openapi.json", get(api_v1::openapi))
         .leptos_routes_with_context(

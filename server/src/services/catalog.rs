@@ -225,23 +225,32 @@ pub async fn home(db: &DatabaseConnection, viewer: &Viewer) -> Result<HomeData, 
     })
 }
 
+/// A dataset the viewer may see, by numeric id or slug. An invisible dataset is "not found", so
+/// its existence is not revealed.
+pub async fn find_visible<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &Viewer,
+    slug_or_id: &str,
+) -> Result<dataset::Model, AppError> {
+    let by = match slug_or_id.parse::<i32>() {
+        Ok(id) => dataset::Column::Id.eq(id),
+        Err(_) => dataset::Column::Slug.eq(slug_or_id),
+    };
+    dataset::Entity::find()
+        .filter(by)
+        .filter(visible(viewer))
+        .one(conn)
+        .await
+        .or_internal()?
+        .ok_or_else(|| AppError::not_found(slug_or_id))
+}
+
 pub async fn detail(
     db: &DatabaseConnection,
     viewer: &Viewer,
     slug_or_id: &str,
 ) -> Result<DatasetDetail, AppError> {
-    let by = match slug_or_id.parse::<i32>() {
-        Ok(id) => dataset::Column::Id.eq(id),
-        Err(_) => dataset::Column::Slug.eq(slug_or_id),
-    };
-    // An invisible dataset is "not found", so its existence is not revealed.
-    let d = dataset::Entity::find()
-        .filter(by)
-        .filter(visible(viewer))
-        .one(db)
-        .await
-        .or_internal()?
-        .ok_or_else(|| AppError::not_found(slug_or_id))?;
+    let d = find_visible(db, viewer, slug_or_id).await?;
     let can_edit = match viewer {
         Viewer::Staff(u) => u.can_edit(
             d.department_id,

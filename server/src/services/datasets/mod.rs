@@ -2,6 +2,8 @@
 //! message and a field-level diff; writes are guarded by the dataset's version so that no edit is
 //! ever silently lost.
 
+pub mod history;
+pub mod revert;
 mod snapshot;
 pub mod update;
 

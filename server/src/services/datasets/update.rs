@@ -15,7 +15,7 @@ use super::Snapshot;
 use crate::db::begin_write;
 use crate::entities::{dataset, revision};
 use crate::search::SearchIndex;
-use crate::services::catalog::visible;
+use crate::services::catalog::find_visible;
 use crate::services::OrInternal;
 
 /// The outcome of an accepted change.
@@ -25,25 +25,6 @@ pub struct Updated {
     /// The dataset's version now (unchanged when the change changed nothing).
     pub version: i32,
     pub changed_fields: Vec<String>,
-}
-
-/// Find a dataset the user may see, by numeric id or slug.
-async fn find(
-    txn: &DatabaseTransaction,
-    user: &SessionUser,
-    id_or_slug: &str,
-) -> Result<dataset::Model, AppError> {
-    let key = match id_or_slug.parse::<i32>() {
-        Ok(id) => dataset::Column::Id.eq(id),
-        Err(_) => dataset::Column::Slug.eq(id_or_slug),
-    };
-    dataset::Entity::find()
-        .filter(key)
-        .filter(visible(&Viewer::Staff(user.clone())))
-        .one(txn)
-        .await
-        .or_internal()?
-        .ok_or_else(|| AppError::not_found(id_or_slug))
 }
 
 pub async fn update(
@@ -59,7 +40,7 @@ pub async fn update(
         return Err(AppError::InvalidFields { errors });
     }
     let txn = begin_write(db).await.or_internal()?;
-    let d = find(&txn, user, id_or_slug).await?;
+    let d = find_visible(&txn, &Viewer::Staff(user.clone()), id_or_slug).await?;
     let status = Status::parse(&d.status).unwrap_or(Status::Draft);
     if !user.can_edit(d.department_id, status) {
         return Err(AppError::Forbidden);
