@@ -274,7 +274,40 @@ async fn bad_changes_name_the_field_and_change_nothing(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    // PUT replaces everything: a partial body names the first missing field.
+    let resp = client
+        .put(app.url(&format!("/api/v1/datasets/{}", d.id)))
+        .header("if-match", &tag)
+        .json(&serde_json::json!({ "title_en": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "title_ko");
     assert_eq!(version_of(&app, d.id).await, d.version);
+    // A complete PUT applies.
+    let whole = serde_json::json!({
+        "title_ko": d.title_ko, "title_en": "Replaced", "description_ko": d.description_ko,
+        "description_en": d.description_en, "keywords": d.keywords, "license": d.license,
+        "source_institution": d.source_institution, "update_cycle": d.update_cycle,
+        "visibility": d.visibility, "status": d.status, "spatial_coverage": "",
+        "contact_name": "", "contact_phone": "", "contact_email": ""
+    });
+    let resp = client
+        .put(app.url(&format!("/api/v1/datasets/{}", d.id)))
+        .header("if-match", &tag)
+        .json(&whole)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{}",
+        resp.text().await.unwrap()
+    );
+    assert_eq!(version_of(&app, d.id).await, d.version + 1);
 }
 
 /// 20 writers x 50 edits on one dataset: every accepted edit is exactly one revision, every

@@ -92,6 +92,31 @@ impl DatasetPatch {
         } == DatasetPatch::default()
     }
 
+    /// For a full replacement (`PUT`): every metadata field must be present.
+    pub fn missing_fields(&self) -> Vec<&'static str> {
+        let present = [
+            ("title_ko", self.title_ko.is_some()),
+            ("title_en", self.title_en.is_some()),
+            ("description_ko", self.description_ko.is_some()),
+            ("description_en", self.description_en.is_some()),
+            ("keywords", self.keywords.is_some()),
+            ("license", self.license.is_some()),
+            ("source_institution", self.source_institution.is_some()),
+            ("update_cycle", self.update_cycle.is_some()),
+            ("visibility", self.visibility.is_some()),
+            ("status", self.status.is_some()),
+            ("spatial_coverage", self.spatial_coverage.is_some()),
+            ("contact_name", self.contact_name.is_some()),
+            ("contact_phone", self.contact_phone.is_some()),
+            ("contact_email", self.contact_email.is_some()),
+        ];
+        present
+            .into_iter()
+            .filter(|(_, p)| !p)
+            .map(|(f, _)| f)
+            .collect()
+    }
+
     /// Every problem, field by field (empty: valid).
     pub fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();

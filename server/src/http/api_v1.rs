@@ -108,10 +108,30 @@ pub async fn dataset(
 /// `PATCH /api/v1/datasets/{id}`: change some metadata fields. `If-Match` must carry the
 /// version the change is based on; a stale one gets 409 with the current version.
 pub async fn patch_dataset(
+    state: State<AppState>,
+    headers: HeaderMap,
+    id: Path<String>,
+    body: Result<Json<DatasetPatch>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    write_dataset(state, headers, id, body, false).await
+}
+
+/// `PUT /api/v1/datasets/{id}`: replace every metadata field (all must be present).
+pub async fn put_dataset(
+    state: State<AppState>,
+    headers: HeaderMap,
+    id: Path<String>,
+    body: Result<Json<DatasetPatch>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    write_dataset(state, headers, id, body, true).await
+}
+
+async fn write_dataset(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Result<Json<DatasetPatch>, JsonRejection>,
+    whole: bool,
 ) -> Result<Response, ApiError> {
     check_id(&id)?;
     let user = staff(&state, &headers).await?;
@@ -123,6 +143,14 @@ pub async fn patch_dataset(
             &format!("body: not a dataset change ({})", e.body_text()),
         )
     })?;
+    if let Some(field) = patch.missing_fields().first().filter(|_| whole) {
+        return Err(AppError::validation(
+            field,
+            &format!("{field}: PUT에는 모든 항목이 필요합니다 (일부만 바꾸려면 PATCH)."),
+            &format!("{field}: PUT replaces every field, so it is required (use PATCH for some)."),
+        )
+        .into());
+    }
     if patch.is_empty() {
         return Err(AppError::validation(
             "body",
@@ -324,6 +352,16 @@ pub fn openapi_document() -> serde_json::Value {
                         "400": error,
                         "404": { "description": "No such dataset, or not visible to the caller.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
                     }
+                },
+                "put": {
+                    "summary": "Replace every metadata field (all fields of DatasetPatch required; same rules and responses as PATCH)",
+                    "operationId": "putDataset",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 200 } },
+                        { "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string" } }
+                    ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DatasetPatch" } } } },
+                    "responses": { "200": { "description": "Applied; ETag is the new version." }, "400": error, "401": error, "403": error, "404": error, "409": error, "428": error }
                 },
                 "patch": {
                     "summary": "Change some metadata fields (signed-in staff with the right to edit the dataset)",

@@ -68,7 +68,9 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .route("/api/v1/datasets", get(api_v1::search))
         .route(
             "/api/v1/datasets/{id}",
-            get(api_v1::dataset).patch(api_v1::patch_dataset),
+            get(api_v1::dataset)
+                .patch(api_v1::patch_dataset)
+                .put(api_v1::put_dataset),
         )
         .route("/api/v1/datasets/{id}/revisions", get(api_v1::revisions))
         .route(
