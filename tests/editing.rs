@@ -15,6 +15,7 @@ both_databases!(
     bad_changes_name_the_field_and_change_nothing,
     concurrent_writers_never_lose_an_edit,
     history_compare_and_revert,
+    staff_discuss_datasets,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -505,4 +506,63 @@ async fn history_compare_and_revert(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
+
+async fn staff_discuss_datasets(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, _) = pick(&app, "published").await;
+    let (draft, draft_owner) = pick(&app, "draft").await;
+    let url = app.url(&format!("/api/v1/datasets/{}/comments", d.slug));
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let text = "갱신 주기가 맞나요? <b>확인</b> 부탁드립니다.\n감사합니다.";
+    let resp = viewer
+        .post(&url)
+        .json(&serde_json::json!({ "body": text }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let listed: serde_json::Value = viewer.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(
+        listed[0]["body"], text,
+        "stored as plain text, shown escaped"
+    );
+    assert!(listed[0]["author"].as_str().is_some());
+    // Bad input names the field; nothing is stored.
+    for body in [
+        serde_json::json!({ "body": "   " }),
+        serde_json::json!({ "text": "x" }),
+    ] {
+        let resp = viewer.post(&url).json(&body).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{body}");
+        let e: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(e["error"]["field"], "body");
+    }
+    // Anonymous readers neither read nor write the discussion.
+    assert_eq!(
+        dongne_tests::get(url.clone()).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let resp = dongne_tests::plain_client()
+        .post(&url)
+        .json(&serde_json::json!({ "body": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    // Another department's draft does not exist for the viewer.
+    let other = other_department(&app, &draft_owner).await;
+    let (outsider, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
+    let resp = outsider
+        .post(app.url(&format!("/api/v1/datasets/{}/comments", draft.id)))
+        .json(&serde_json::json!({ "body": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let listed: serde_json::Value = viewer.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
 }

@@ -216,6 +216,38 @@ impl DatasetPatch {
     }
 }
 
+pub const MAX_COMMENT: usize = 2_000;
+
+/// A comment on a dataset: plain text (shown escaped), 1 to 2,000 characters, no control
+/// characters but line breaks and tabs.
+pub fn validate_comment(body: &str) -> Vec<FieldError> {
+    let n = body.trim().chars().count();
+    if n == 0 {
+        vec![err(
+            "body",
+            "body: 댓글 내용을 입력하세요.".into(),
+            "body: write something.".into(),
+        )]
+    } else if n > MAX_COMMENT {
+        vec![err(
+            "body",
+            format!("body: {MAX_COMMENT}자 이하로 입력하세요 (지금 {n}자)."),
+            format!("body: at most {MAX_COMMENT} characters (now {n})."),
+        )]
+    } else if body
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        vec![err(
+            "body",
+            "body: 제어 문자는 쓸 수 없습니다.".into(),
+            "body: control characters are not allowed.".into(),
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +291,14 @@ mod tests {
             ..Default::default()
         }
         .is_empty());
+    }
+
+    #[test]
+    fn comments() {
+        assert!(validate_comment("좋은 데이터입니다.\n감사합니다.").is_empty());
+        assert_eq!(validate_comment("  ")[0].field, "body");
+        assert!(!validate_comment(&"가".repeat(MAX_COMMENT + 1)).is_empty());
+        assert!(!validate_comment("a\u{0}b").is_empty());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use axum::Json;
 
 use super::{ApiError, AppState};
 use crate::services::datasets::update::Updated;
-use crate::services::{auth, catalog, datasets};
+use crate::services::{auth, catalog, comments, datasets};
 
 /// The viewer behind a request's session cookie (anonymous without one).
 pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
@@ -265,6 +265,48 @@ pub async fn revert(
     Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }
 
+/// `GET /api/v1/datasets/{id}/comments`: the discussion, oldest first (staff).
+pub async fn comments(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<comments::CommentInfo>>, ApiError> {
+    check_id(&id)?;
+    let user = staff(&state, &headers).await?;
+    Ok(Json(
+        comments::list::list(&state.services.db, &user, &id).await?,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    body: String,
+}
+
+/// `POST /api/v1/datasets/{id}/comments` `{ "body": "…" }` (staff).
+pub async fn add_comment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<NewComment>, JsonRejection>,
+) -> Result<(axum::http::StatusCode, Json<comments::CommentInfo>), ApiError> {
+    check_id(&id)?;
+    let user = staff(&state, &headers).await?;
+    let Json(new) = body.map_err(|e| {
+        AppError::validation(
+            "body",
+            &format!(
+                "본문: {{\"body\": \"…\"}} 형식이어야 합니다 ({})",
+                e.body_text()
+            ),
+            &format!("body: must be {{\"body\": \"…\"}} ({})", e.body_text()),
+        )
+    })?;
+    let saved = comments::create::create(&state.services.db, &user, &id, &new.body).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(saved)))
+}
+
 pub async fn suggest(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -381,6 +423,21 @@ pub fn openapi_document() -> serde_json::Value {
                         "409": { "description": "The dataset changed since that version: nothing was applied; error.current_version says where it is now.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                         "428": error
                     }
+                }
+            },
+            "/api/v1/datasets/{id}/comments": {
+                "get": {
+                    "summary": "The discussion on a dataset, oldest first (signed-in staff)",
+                    "operationId": "listComments",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "responses": { "200": { "description": "Comments: id, author, created_at, body (plain text)." }, "401": error, "404": error }
+                },
+                "post": {
+                    "summary": "Comment on a dataset (signed-in staff)",
+                    "operationId": "addComment",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["body"], "properties": { "body": { "type": "string", "minLength": 1, "maxLength": 2000 } } } } } },
+                    "responses": { "201": { "description": "The saved comment." }, "400": error, "401": error, "404": error }
                 }
             },
             "/api/v1/datasets/{id}/revisions": {

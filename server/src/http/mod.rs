@@ -72,6 +72,10 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
                 .patch(api_v1::patch_dataset)
                 .put(api_v1::put_dataset),
         )
+        .route(
+            "/api/v1/datasets/{id}/comments",
+            get(api_v1::comments).post(api_v1::add_comment),
+        )
         .route("/api/v1/datasets/{id}/revisions", get(api_v1::revisions))
         .route(
             "/api/v1/datasets/{id}/revisions/compare",

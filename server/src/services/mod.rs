@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod comments;
 pub mod crowd;
 pub mod datasets;
 

@@ -1,0 +1,41 @@
+//! Comment on a dataset: any signed-in staff member who can see it.
+
+use app::editing::validate_comment;
+use app::error::AppError;
+use app::model::{SessionUser, Viewer};
+use chrono::Utc;
+use sea_orm::*;
+
+use super::CommentInfo;
+use crate::entities::comment;
+use crate::services::catalog::find_visible;
+use crate::services::OrInternal;
+
+pub async fn create(
+    db: &DatabaseConnection,
+    author: &SessionUser,
+    id_or_slug: &str,
+    body: &str,
+) -> Result<CommentInfo, AppError> {
+    let errors = validate_comment(body);
+    if !errors.is_empty() {
+        return Err(AppError::InvalidFields { errors });
+    }
+    let d = find_visible(db, &Viewer::Staff(author.clone()), id_or_slug).await?;
+    let saved = comment::ActiveModel {
+        dataset_id: Set(d.id),
+        author_id: Set(Some(author.id)),
+        body: Set(body.trim().to_string()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .or_internal()?;
+    Ok(CommentInfo {
+        id: saved.id,
+        author: Some(author.display_name.clone()),
+        created_at: saved.created_at,
+        body: saved.body,
+    })
+}
