@@ -37,6 +37,13 @@ pub enum AppError {
     /// A write based on a version that is no longer current: nothing was changed.
     #[error("edit conflict: the dataset is now at version {current_version}")]
     Conflict { current_version: i32 },
+    /// Accepting a proposal whose fields changed meanwhile: the reviewer must choose a value
+    /// for each of these (nothing was changed).
+    #[error("the dataset changed since the proposal in: {}", fields.join(", "))]
+    ProposalConflict { fields: Vec<String> },
+    /// The proposal was already accepted, rejected or withdrawn.
+    #[error("the proposal is already {status}")]
+    ProposalClosed { status: String },
     /// A write that did not say which version it is based on (`If-Match`).
     #[error("the version this change is based on is required (If-Match)")]
     VersionRequired,
@@ -71,7 +78,9 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => S::UNAUTHORIZED,
             AppError::Forbidden | AppError::CrossSite => S::FORBIDDEN,
             AppError::NotFound { .. } => S::NOT_FOUND,
-            AppError::Conflict { .. } => S::CONFLICT,
+            AppError::Conflict { .. }
+            | AppError::ProposalConflict { .. }
+            | AppError::ProposalClosed { .. } => S::CONFLICT,
             AppError::VersionRequired => S::PRECONDITION_REQUIRED,
             AppError::Internal { .. } => S::INTERNAL_SERVER_ERROR,
             // On the server this means the request itself could not be decoded or routed.
@@ -114,6 +123,20 @@ impl AppError {
             (AppError::Conflict { current_version }, Lang::En) => format!(
                 "Someone changed this dataset first (now version {current_version}). Compare the changes and save again."
             ),
+            (AppError::ProposalConflict { fields }, Lang::Ko) => format!(
+                "제안 이후 데이터가 바뀐 항목이 있습니다: {}. 항목마다 반영할 값을 고르세요.",
+                fields.join(", ")
+            ),
+            (AppError::ProposalConflict { fields }, Lang::En) => format!(
+                "The dataset changed since the proposal in: {}. Choose the value to keep for each.",
+                fields.join(", ")
+            ),
+            (AppError::ProposalClosed { status }, Lang::Ko) => {
+                format!("이미 처리된 제안입니다 ({status}).")
+            }
+            (AppError::ProposalClosed { status }, Lang::En) => {
+                format!("This proposal is already {status}.")
+            }
             (AppError::VersionRequired, Lang::Ko) => {
                 "어느 버전을 고치는지 알려 주세요 (If-Match).".into()
             }

@@ -3,6 +3,7 @@
 //! (`ssr`) and for the browser (`hydrate`).
 
 pub mod api;
+pub mod collab;
 pub mod components;
 pub mod editing;
 pub mod error;

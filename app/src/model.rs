@@ -32,6 +32,7 @@ macro_rules! coded_enum {
         }
     };
 }
+pub(crate) use coded_enum;
 
 coded_enum!(
     /// What a staff member may do. Admins do everything; see `SessionUser::can_*`.

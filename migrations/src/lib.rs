@@ -9,6 +9,7 @@ mod m20261125_170000_create_organisation;
 mod m20261125_170100_create_catalog;
 mod m20261125_170200_create_crowd;
 mod m20261125_183000_add_child_indexes;
+mod m20261126_020000_create_proposals;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_170100_create_catalog::Migration),
             Box::new(m20261125_170200_create_crowd::Migration),
             Box::new(m20261125_183000_add_child_indexes::Migration),
+            Box::new(m20261126_020000_create_proposals::Migration),
         ]
     }
 }

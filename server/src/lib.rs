@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod http;
+pub mod live;
 pub mod search;
 pub mod seed;
 pub mod services;
@@ -57,9 +58,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ms = started.elapsed().as_millis() as u64,
         "search index built"
     );
+    let live = services.live.clone();
     let router = http::router(services, Arc::new(config));
     axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Live streams never end by themselves: end them so in-flight requests can drain.
+            live.close();
+        })
         .await?;
     db.close().await.ok();
     tracing::info!("stopped");

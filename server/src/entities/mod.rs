@@ -7,6 +7,8 @@ pub mod dataset_term;
 pub mod department;
 pub mod distribution;
 pub mod hot_spot;
+pub mod notification;
+pub mod proposal;
 pub mod revision;
 pub mod scheme;
 pub mod session;

@@ -14,6 +14,8 @@ pub struct Model {
     pub message: String,
     pub diff: Json,
     pub snapshot: Json,
+    /// The proposal this revision applied (its proposer is credited with the author).
+    pub proposal_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,7 @@ impl IntoResponse for ApiError {
         let field = match &self.0 {
             AppError::Validation { field, .. } => Some(field.clone()),
             AppError::InvalidFields { errors } => errors.first().map(|e| e.field.clone()),
+            AppError::ProposalConflict { fields } => fields.first().cloned(),
             _ => None,
         };
         let body = json!({

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use app::ssr::ServerContext;
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -21,6 +21,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+
+use api_v1::collab;
 
 use crate::config::Config;
 use crate::services::Services;
@@ -83,8 +85,21 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         )
         .route(
             "/api/v1/datasets/{id}/revisions/{version}/revert",
-            axum::routing::post(api_v1::revert),
+            post(api_v1::revert),
         )
+        .route(
+            "/api/v1/datasets/{id}/proposals",
+            get(collab::dataset_proposals).post(collab::propose),
+        )
+        .route("/api/v1/datasets/{id}/live", get(api_v1::live::live))
+        .route("/api/v1/proposals", get(collab::list_proposals))
+        .route("/api/v1/proposals/{pid}", get(collab::get_proposal))
+        .route("/api/v1/proposals/{pid}/accept", post(collab::accept))
+        .route("/api/v1/proposals/{pid}/reject", post(collab::reject))
+        .route("/api/v1/proposals/{pid}/withdraw", post(collab::withdraw))
+        .route("/api/v1/notifications", get(collab::list_notifications))
+        .route("/api/v1/notifications/read", post(collab::mark_read))
+        .route("/api/v1/activity", get(collab::activity))
         .route("/api/v1/suggest", get(api_v1::suggest))
         .route("/api/v1/openapi.json", get(api_v1::openapi))
         .leptos_routes_with_context(

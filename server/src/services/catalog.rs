@@ -29,6 +29,19 @@ pub fn visible(viewer: &Viewer) -> Condition {
     }
 }
 
+/// The same rule as [`visible`], for a row already loaded.
+pub fn is_visible(viewer: &Viewer, d: &dataset::Model) -> bool {
+    match viewer {
+        Viewer::Public => {
+            d.visibility == Visibility::Public.code() && d.status == Status::Published.code()
+        }
+        Viewer::Staff(u) if u.is_admin() => true,
+        Viewer::Staff(u) => {
+            d.status != Status::Draft.code() || u.department_id() == Some(d.department_id)
+        }
+    }
+}
+
 async fn scheme_id(db: &DatabaseConnection, code: &str) -> Result<Option<i32>, AppError> {
     Ok(scheme::Entity::find()
         .filter(scheme::Column::Code.eq(code))

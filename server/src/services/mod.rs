@@ -2,12 +2,16 @@
 //! They return `AppError` domain variants; database failures become `Internal` with a logged
 //! reference, never a leaked message.
 
+pub mod activity;
 pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod comments;
 pub mod crowd;
 pub mod datasets;
+pub mod notifications;
+pub mod people;
+pub mod proposals;
 
 use std::fmt::Display;
 use std::sync::Arc;
@@ -41,13 +45,19 @@ impl<T, E: Display> OrInternal<T> for Result<T, E> {
 pub struct Services {
     pub db: DatabaseConnection,
     pub search: Arc<crate::search::SearchIndex>,
+    /// Who has which dataset open, and change notices (Server-Sent Events).
+    pub live: Arc<crate::live::Live>,
 }
 
 impl Services {
     /// Services over `db`, with the search index built from it.
     pub async fn new(db: DatabaseConnection) -> Result<Services, AppError> {
         let search = Arc::new(crate::search::SearchIndex::build(&db).await?);
-        Ok(Services { db, search })
+        Ok(Services {
+            db,
+            search,
+            live: Arc::default(),
+        })
     }
 }
 

@@ -1,14 +1,17 @@
 //! Comment on a dataset: any signed-in staff member who can see it.
 
+use app::collab::NotificationKind;
 use app::editing::validate_comment;
 use app::error::AppError;
-use app::model::{SessionUser, Viewer};
+use app::model::{Role, SessionUser, Viewer};
 use chrono::Utc;
 use sea_orm::*;
 
 use super::CommentInfo;
+use crate::db::begin_write;
 use crate::entities::comment;
 use crate::services::catalog::find_visible;
+use crate::services::notifications::{department_members, notify, Event};
 use crate::services::OrInternal;
 
 pub async fn create(
@@ -21,7 +24,8 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(AppError::InvalidFields { errors });
     }
-    let d = find_visible(db, &Viewer::Staff(author.clone()), id_or_slug).await?;
+    let txn = begin_write(db).await.or_internal()?;
+    let d = find_visible(&txn, &Viewer::Staff(author.clone()), id_or_slug).await?;
     let saved = comment::ActiveModel {
         dataset_id: Set(d.id),
         author_id: Set(Some(author.id)),
@@ -29,9 +33,22 @@ pub async fn create(
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await
     .or_internal()?;
+    let owners = department_members(&txn, d.department_id, &[Role::Steward, Role::Editor]).await?;
+    notify(
+        &txn,
+        owners,
+        &Event {
+            kind: NotificationKind::Comment,
+            dataset_id: d.id,
+            actor_id: author.id,
+            proposal_id: None,
+        },
+    )
+    .await?;
+    txn.commit().await.or_internal()?;
     Ok(CommentInfo {
         id: saved.id,
         author: Some(author.display_name.clone()),

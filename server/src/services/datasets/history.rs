@@ -4,24 +4,14 @@ use std::collections::HashMap;
 
 use app::error::AppError;
 use app::model::Viewer;
-use chrono::{DateTime, Utc};
 use sea_orm::*;
-use serde::Serialize;
 
 use super::Snapshot;
-use crate::entities::{revision, user};
+use crate::entities::{proposal, revision};
 use crate::services::catalog::find_visible;
 use crate::services::OrInternal;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct RevisionInfo {
-    pub version: i32,
-    pub author: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub message: String,
-    /// `{ field: { "from": old, "to": new } }`
-    pub diff: serde_json::Value,
-}
+pub use app::collab::RevisionInfo;
 
 fn staff_only(viewer: &Viewer) -> Result<(), AppError> {
     match viewer {
@@ -44,19 +34,30 @@ pub async fn list(
         .all(db)
         .await
         .or_internal()?;
-    let authors: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(revisions.iter().filter_map(|r| r.author_id)))
+    let proposers: HashMap<i32, Option<i32>> = proposal::Entity::find()
+        .filter(proposal::Column::Id.is_in(revisions.iter().filter_map(|r| r.proposal_id)))
         .all(db)
         .await
         .or_internal()?
         .into_iter()
-        .map(|u| (u.id, u.display_name))
+        .map(|p| (p.id, p.proposer_id))
         .collect();
+    let people = revisions
+        .iter()
+        .filter_map(|r| r.author_id)
+        .chain(proposers.values().filter_map(|p| *p));
+    let names = crate::services::people::user_names(db, people.collect()).await?;
+    let name = |id: Option<i32>| id.and_then(|id| names.get(&id).cloned());
     Ok(revisions
         .into_iter()
         .map(|r| RevisionInfo {
             version: r.version,
-            author: r.author_id.and_then(|id| authors.get(&id).cloned()),
+            author: name(r.author_id),
+            proposer: name(
+                r.proposal_id
+                    .and_then(|p| proposers.get(&p).copied().flatten()),
+            ),
+            proposal_id: r.proposal_id,
             created_at: r.created_at,
             message: r.message,
             diff: r.diff,

@@ -4,7 +4,7 @@
 
 pub mod history;
 pub mod revert;
-mod snapshot;
+pub(crate) mod snapshot;
 pub mod update;
 
 pub use snapshot::Snapshot;

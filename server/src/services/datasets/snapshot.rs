@@ -115,11 +115,71 @@ impl Snapshot {
     pub fn value(&self, k: &str) -> Value {
         self.0.get(k).cloned().unwrap_or(Value::Null)
     }
+
+    /// The change that sets every field this snapshot records to its value (a null clears an
+    /// optional field; fields it does not record are left out).
+    pub fn to_patch(&self, message: String) -> DatasetPatch {
+        let text = |k: &str| self.0.get(k).map(|_| self.opt_str(k).unwrap_or_default());
+        DatasetPatch {
+            title_ko: text("title_ko"),
+            title_en: text("title_en"),
+            description_ko: text("description_ko"),
+            description_en: text("description_en"),
+            keywords: self.0.get("keywords").and_then(|v| {
+                v.as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|w| w.as_str().map(str::to_string))
+                        .collect()
+                })
+            }),
+            license: text("license"),
+            source_institution: text("source_institution"),
+            update_cycle: text("update_cycle"),
+            visibility: text("visibility"),
+            status: text("status"),
+            spatial_coverage: text("spatial_coverage"),
+            contact_name: text("contact_name"),
+            contact_phone: text("contact_phone"),
+            contact_email: text("contact_email"),
+            message: Some(message),
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A dataset row for unit tests.
+    pub(crate) fn model() -> dataset::Model {
+        let t = chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default();
+        dataset::Model {
+            id: 1,
+            slug: "parks".into(),
+            title_ko: "공원".into(),
+            title_en: "Parks".into(),
+            description_ko: String::new(),
+            description_en: String::new(),
+            department_id: 1,
+            source_institution: "성동구".into(),
+            visibility: "public".into(),
+            status: "published".into(),
+            license: "KOGL".into(),
+            update_cycle: "monthly".into(),
+            last_updated: None,
+            next_due: None,
+            keywords: json!([]),
+            spatial_coverage: None,
+            temporal_start: None,
+            temporal_end: None,
+            contact_name: None,
+            contact_phone: None,
+            contact_email: None,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        }
+    }
 
     #[test]
     fn diff_names_changed_fields_only() {

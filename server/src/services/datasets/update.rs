@@ -50,7 +50,27 @@ pub async fn update(
             current_version: d.version,
         });
     }
-    let before = Snapshot::of(&d);
+    let updated = apply(db, &txn, user, &d, expected_version, patch, None).await?;
+    txn.commit().await.or_internal()?;
+    if !updated.changed_fields.is_empty() {
+        search.refresh(db, &[d.id]).await?;
+    }
+    Ok(updated)
+}
+
+/// Write `patch` over dataset `d` inside the write transaction `txn`, guarded by
+/// `expected_version`, and record the revision (by `author`, applying `proposal_id` if any).
+/// Nothing is written when the patch changes nothing. The caller commits (or drops `txn`).
+pub(crate) async fn apply(
+    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
+    author: &SessionUser,
+    d: &dataset::Model,
+    expected_version: i32,
+    patch: &DatasetPatch,
+    proposal_id: Option<i32>,
+) -> Result<Updated, AppError> {
+    let before = Snapshot::of(d);
     let after = before.apply(patch);
     let diff = before.diff(&after);
     let changed_fields: Vec<String> = diff
@@ -58,14 +78,13 @@ pub async fn update(
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default();
     if changed_fields.is_empty() {
-        txn.rollback().await.or_internal()?;
         return Ok(Updated {
             id: d.id,
             version: d.version,
             changed_fields,
         });
     }
-    if changed_fields.iter().any(|f| f == "status") && !user.can_publish(d.department_id) {
+    if changed_fields.iter().any(|f| f == "status") && !author.can_publish(d.department_id) {
         return Err(AppError::Forbidden);
     }
     let now = Utc::now();
@@ -119,12 +138,12 @@ pub async fn update(
         .col_expr(dataset::Column::UpdatedAt, Expr::value(now))
         .filter(dataset::Column::Id.eq(d.id))
         .filter(dataset::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(txn)
         .await
         .or_internal()?;
     if result.rows_affected != 1 {
         // A concurrent writer committed first (PostgreSQL): report where it left the dataset.
-        txn.rollback().await.or_internal()?;
+        // The caller drops the transaction, which rolls it back.
         let current = dataset::Entity::find_by_id(d.id)
             .one(db)
             .await
@@ -145,18 +164,17 @@ pub async fn update(
     revision::ActiveModel {
         dataset_id: Set(d.id),
         version: Set(next),
-        author_id: Set(Some(user.id)),
+        author_id: Set(Some(author.id)),
         created_at: Set(now),
         message: Set(message),
         diff: Set(diff),
         snapshot: Set(serde_json::Value::Object(after.0.clone())),
+        proposal_id: Set(proposal_id),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .or_internal()?;
-    txn.commit().await.or_internal()?;
-    search.refresh(db, &[d.id]).await?;
     Ok(Updated {
         id: d.id,
         version: next,

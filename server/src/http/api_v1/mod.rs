@@ -13,6 +13,9 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+pub mod collab;
+pub mod live;
+
 use super::{ApiError, AppState};
 use crate::services::datasets::update::Updated;
 use crate::services::{auth, catalog, comments, datasets};
@@ -55,7 +58,7 @@ pub async fn search(
     Ok(Json(state.services.search.search(&viewer, &query, lang)?))
 }
 
-fn check_id(id: &str) -> Result<(), AppError> {
+pub(super) fn check_id(id: &str) -> Result<(), AppError> {
     if id.is_empty() || id.len() > 200 {
         return Err(AppError::validation(
             "id",
@@ -67,12 +70,12 @@ fn check_id(id: &str) -> Result<(), AppError> {
 }
 
 /// The version as an entity tag: `"7"`.
-fn etag(version: i32) -> HeaderValue {
+pub(super) fn etag(version: i32) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
 /// The version a write is based on, from `If-Match` (`"7"`, `W/"7"` or `7`).
-fn if_match(headers: &HeaderMap) -> Result<i32, AppError> {
+pub(super) fn if_match(headers: &HeaderMap) -> Result<i32, AppError> {
     let raw = headers
         .get(header::IF_MATCH)
         .ok_or(AppError::VersionRequired)?
@@ -168,12 +171,21 @@ async fn write_dataset(
         &patch,
     )
     .await?;
+    if !updated.changed_fields.is_empty() {
+        state
+            .services
+            .live
+            .changed(updated.id, updated.version, &user);
+    }
     let tag = etag(updated.version);
     Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }
 
 /// The signed-in staff member, or 401.
-async fn staff(state: &AppState, headers: &HeaderMap) -> Result<app::model::SessionUser, AppError> {
+pub(super) async fn staff(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<app::model::SessionUser, AppError> {
     match viewer(state, headers).await? {
         Viewer::Staff(u) => Ok(u),
         Viewer::Public => Err(AppError::Unauthenticated),
@@ -261,6 +273,12 @@ pub async fn revert(
         to,
     )
     .await?;
+    if !updated.changed_fields.is_empty() {
+        state
+            .services
+            .live
+            .changed(updated.id, updated.version, &user);
+    }
     let tag = etag(updated.version);
     Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }
@@ -482,6 +500,97 @@ pub fn openapi_document() -> serde_json::Value {
                         "200": { "description": "Applied; ETag is the new version." },
                         "400": error, "401": error, "403": error, "404": error, "409": error, "428": error
                     }
+                }
+            },
+            "/api/v1/datasets/{id}/proposals": {
+                "get": {
+                    "summary": "Every proposal on a dataset, newest first (signed-in staff)",
+                    "operationId": "listDatasetProposals",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "responses": { "200": { "description": "Proposals; open ones carry `rebase` (each field's base, current and proposed value, conflicts marked)." }, "401": error, "404": error }
+                },
+                "post": {
+                    "summary": "Propose a change to a dataset you may not edit (editors, stewards, admins)",
+                    "description": "If-Match carries the version the proposal is based on (the current one). Status cannot be proposed. The owning department's stewards are notified.",
+                    "operationId": "propose",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                        { "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string" } }
+                    ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DatasetPatch" } } } },
+                    "responses": { "201": { "description": "The open proposal." }, "400": error, "401": error, "403": error, "404": error, "409": error, "428": error }
+                }
+            },
+            "/api/v1/proposals": {
+                "get": {
+                    "summary": "A review queue (open proposals you may decide) or your own proposals",
+                    "operationId": "listProposals",
+                    "parameters": [ { "name": "scope", "in": "query", "required": false, "schema": { "type": "string", "enum": ["review", "mine"], "default": "review" } } ],
+                    "responses": { "200": { "description": "Proposals, newest first (at most 100)." }, "400": error, "401": error }
+                }
+            },
+            "/api/v1/proposals/{pid}": {
+                "get": {
+                    "summary": "One proposal",
+                    "operationId": "getProposal",
+                    "parameters": [ { "name": "pid", "in": "path", "required": true, "schema": { "type": "integer" } } ],
+                    "responses": { "200": { "description": "The proposal." }, "400": error, "401": error, "404": error }
+                }
+            },
+            "/api/v1/proposals/{pid}/accept": {
+                "post": {
+                    "summary": "Accept a proposal (stewards of the owning department, admins): applied as a revision crediting the proposer",
+                    "description": "If-Match carries the dataset version reviewed. Fields changed since the proposal to another value must be settled in `resolution` ({ field: value to keep }), else 409 naming the first.",
+                    "operationId": "acceptProposal",
+                    "parameters": [
+                        { "name": "pid", "in": "path", "required": true, "schema": { "type": "integer" } },
+                        { "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string" } }
+                    ],
+                    "requestBody": { "required": false, "content": { "application/json": { "schema": { "type": "object", "properties": { "resolution": { "type": "object" } } } } } },
+                    "responses": { "200": { "description": "The accepted proposal with `applied_version`." }, "400": error, "401": error, "403": error, "404": error, "409": error, "428": error }
+                }
+            },
+            "/api/v1/proposals/{pid}/reject": {
+                "post": {
+                    "summary": "Reject a proposal with a reason (stewards of the owning department, admins)",
+                    "operationId": "rejectProposal",
+                    "parameters": [ { "name": "pid", "in": "path", "required": true, "schema": { "type": "integer" } } ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["reason"], "properties": { "reason": { "type": "string", "minLength": 1, "maxLength": 500 } } } } } },
+                    "responses": { "200": { "description": "The rejected proposal." }, "400": error, "401": error, "403": error, "404": error, "409": error }
+                }
+            },
+            "/api/v1/proposals/{pid}/withdraw": {
+                "post": {
+                    "summary": "Withdraw your own open proposal",
+                    "operationId": "withdrawProposal",
+                    "parameters": [ { "name": "pid", "in": "path", "required": true, "schema": { "type": "integer" } } ],
+                    "responses": { "200": { "description": "The withdrawn proposal." }, "401": error, "404": error, "409": error }
+                }
+            },
+            "/api/v1/notifications": {
+                "get": {
+                    "summary": "Your notifications: proposals received and decided, comments on your department's datasets, and its overdue datasets (id 0, computed)",
+                    "operationId": "listNotifications",
+                    "responses": { "200": { "description": "{ unread, items }" }, "401": error }
+                }
+            },
+            "/api/v1/notifications/read": {
+                "post": {
+                    "summary": "Mark notifications read: `{ \"ids\": [..] }`, or all without a body",
+                    "operationId": "markNotificationsRead",
+                    "requestBody": { "required": false, "content": { "application/json": { "schema": { "type": "object", "properties": { "ids": { "type": "array", "items": { "type": "integer" } } } } } } },
+                    "responses": { "200": { "description": "{ marked }" }, "400": error, "401": error }
+                }
+            },
+            "/api/v1/activity": {
+                "get": {
+                    "summary": "An activity feed: a dataset's, a department's, or (neither) your own",
+                    "operationId": "activity",
+                    "parameters": [
+                        { "name": "dataset", "in": "query", "required": false, "schema": { "type": "string" } },
+                        { "name": "department", "in": "query", "required": false, "schema": { "type": "string" } }
+                    ],
+                    "responses": { "200": { "description": "Revisions, comments and proposals, newest first (at most 50)." }, "400": error, "401": error, "404": error }
                 }
             },
             "/api/v1/suggest": {

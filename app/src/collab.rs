@@ -1,0 +1,244 @@
+//! Working together on the catalog: comments, revisions, proposals, notifications and activity,
+//! as the API and the UI see them (the server fills them in).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::i18n::Lang;
+use crate::model::coded_enum;
+
+/// A dataset named in a list (proposal, notification, activity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetRef {
+    pub id: i32,
+    pub slug: String,
+    pub title_ko: String,
+    pub title_en: String,
+}
+
+impl DatasetRef {
+    pub fn title(&self, lang: Lang) -> &str {
+        lang.t(&self.title_ko, &self.title_en)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentInfo {
+    pub id: i32,
+    pub author: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// Plain text: clients show it escaped.
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevisionInfo {
+    pub version: i32,
+    pub author: Option<String>,
+    /// When the revision applied a proposal: who proposed it (credited with the author).
+    pub proposer: Option<String>,
+    pub proposal_id: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub message: String,
+    /// `{ field: { "from": old, "to": new } }`
+    pub diff: Value,
+}
+
+coded_enum!(
+    ProposalStatus {
+        Open = "open", "검토 대기", "Open";
+        Accepted = "accepted", "반영됨", "Accepted";
+        Rejected = "rejected", "반려됨", "Rejected";
+        Withdrawn = "withdrawn", "철회됨", "Withdrawn";
+    }
+);
+
+/// One field of a change against the dataset as it is now: the value the change was based on
+/// (`base`), the value now (`current`, "theirs") and the value the change wants (`proposed`,
+/// "mine"). A conflict: the field changed since `base` and to something else than `proposed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub base: Value,
+    pub current: Value,
+    pub proposed: Value,
+    pub conflict: bool,
+}
+
+/// Where a change stands against the current version (a proposal, or an edit that lost a race).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rebase {
+    pub base_version: i32,
+    pub current_version: i32,
+    pub fields: Vec<FieldChange>,
+}
+
+impl Rebase {
+    pub fn conflicts(&self) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|f| f.conflict)
+            .map(|f| f.field.as_str())
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalInfo {
+    pub id: i32,
+    pub dataset: DatasetRef,
+    pub department_id: i32,
+    pub proposer: Option<String>,
+    pub proposer_department: Option<String>,
+    pub base_version: i32,
+    /// The proposed values, field by field (a `DatasetPatch` as JSON, without the message).
+    pub patch: Value,
+    pub message: String,
+    pub status: ProposalStatus,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The dataset version that applied it (accepted proposals).
+    pub applied_version: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    /// For open proposals: the change against the current version, conflicts marked.
+    pub rebase: Option<Rebase>,
+    /// Whether the reader may accept or reject it.
+    pub can_review: bool,
+}
+
+coded_enum!(
+    /// `Overdue` is computed, not stored: a dataset of the reader's department is past its
+    /// update date.
+    NotificationKind {
+        ProposalReceived = "proposal_received", "변경 제안 받음", "Proposal received";
+        ProposalAccepted = "proposal_accepted", "제안 반영", "Proposal accepted";
+        ProposalRejected = "proposal_rejected", "제안 반려", "Proposal rejected";
+        Comment = "comment", "댓글", "Comment";
+        Overdue = "overdue", "갱신 지연", "Overdue";
+    }
+);
+
+impl NotificationKind {
+    /// The sentence shown for it: "{actor} …" about the dataset.
+    pub fn text(self, lang: Lang, actor: &str) -> String {
+        match (self, lang) {
+            (NotificationKind::ProposalReceived, Lang::Ko) => {
+                format!("{actor} 님이 변경을 제안했습니다")
+            }
+            (NotificationKind::ProposalReceived, Lang::En) => format!("{actor} proposed a change"),
+            (NotificationKind::ProposalAccepted, Lang::Ko) => {
+                format!("{actor} 님이 제안을 반영했습니다")
+            }
+            (NotificationKind::ProposalAccepted, Lang::En) => {
+                format!("{actor} accepted your proposal")
+            }
+            (NotificationKind::ProposalRejected, Lang::Ko) => {
+                format!("{actor} 님이 제안을 반려했습니다")
+            }
+            (NotificationKind::ProposalRejected, Lang::En) => {
+                format!("{actor} rejected your proposal")
+            }
+            (NotificationKind::Comment, Lang::Ko) => format!("{actor} 님이 댓글을 남겼습니다"),
+            (NotificationKind::Comment, Lang::En) => format!("{actor} commented"),
+            (NotificationKind::Overdue, Lang::Ko) => "갱신 예정일이 지났습니다".to_string(),
+            (NotificationKind::Overdue, Lang::En) => "is overdue for its update".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationInfo {
+    /// 0 for computed notices (overdue datasets), which cannot be marked read.
+    pub id: i32,
+    pub kind: NotificationKind,
+    pub dataset: Option<DatasetRef>,
+    pub actor: Option<String>,
+    pub proposal_id: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    pub unread: u64,
+    pub items: Vec<NotificationInfo>,
+}
+
+coded_enum!(
+    ActivityKind {
+        Revision = "revision", "수정", "edited";
+        Comment = "comment", "댓글", "commented";
+        ProposalOpened = "proposal_opened", "변경 제안", "proposed a change";
+        ProposalAccepted = "proposal_accepted", "제안 반영", "accepted a proposal";
+        ProposalRejected = "proposal_rejected", "제안 반려", "rejected a proposal";
+    }
+);
+
+/// One event in a feed (per dataset, department or user), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityItem {
+    pub kind: ActivityKind,
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub dataset: DatasetRef,
+    /// The revision's version, the proposal's id, or the comment's id.
+    pub reference: i32,
+    /// The revision message, the comment (first 200 characters) or the proposal's message.
+    pub text: String,
+}
+
+/// Which feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedScope {
+    Dataset(String),
+    Department(String),
+    /// The signed-in user's own actions.
+    Me,
+}
+
+/// Someone with a dataset open (live presence).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Present {
+    pub user_id: i32,
+    pub name: String,
+    /// On the edit page (else reading).
+    pub editing: bool,
+}
+
+/// What the live stream of a dataset (`/api/v1/datasets/{id}/live`, Server-Sent Events) says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveMessage {
+    /// Everyone who has the dataset open now (one entry per person).
+    Presence {
+        dataset_id: i32,
+        people: Vec<Present>,
+    },
+    /// A change was saved: the dataset is now at `version`.
+    Changed {
+        dataset_id: i32,
+        version: i32,
+        by_id: i32,
+        by: String,
+    },
+}
+
+impl LiveMessage {
+    pub fn dataset_id(&self) -> i32 {
+        match self {
+            LiveMessage::Presence { dataset_id, .. } | LiveMessage::Changed { dataset_id, .. } => {
+                *dataset_id
+            }
+        }
+    }
+
+    /// The SSE event name.
+    pub fn event(&self) -> &'static str {
+        match self {
+            LiveMessage::Presence { .. } => "presence",
+            LiveMessage::Changed { .. } => "changed",
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! `GET /api/v1/datasets/{id}/live?mode=view|edit`: a Server-Sent Events stream of who else has
+//! the dataset open and of changes saved to it (signed-in staff who can see the dataset).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use app::collab::LiveMessage;
+use app::error::AppError;
+use app::model::Viewer;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{check_id, staff};
+use crate::http::{ApiError, AppState};
+use crate::live::Attendance;
+use crate::services::catalog::find_visible;
+
+fn event(m: &LiveMessage) -> Event {
+    Event::default()
+        .event(m.event())
+        .data(serde_json::to_string(m).unwrap_or_default())
+}
+
+/// The next message for this reader, or `None` when the server is stopping.
+async fn next(att: &mut Attendance) -> Option<LiveMessage> {
+    loop {
+        if *att.closing.borrow() {
+            return None;
+        }
+        tokio::select! {
+            _ = att.closing.changed() => return None,
+            r = att.messages.recv() => match r {
+                Ok(m) if m.dataset_id() == att.dataset_id() => return Some(m),
+                Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            },
+        }
+    }
+}
+
+pub async fn live(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    check_id(&id)?;
+    let mut editing = false;
+    for (k, v) in app::search::parse_query_string(raw.as_deref().unwrap_or("")) {
+        match (k.as_str(), v.as_str()) {
+            ("mode", "view") => editing = false,
+            ("mode", "edit") => editing = true,
+            ("mode", _) => {
+                return Err(AppError::validation(
+                    "mode",
+                    "mode: view 또는 edit",
+                    "mode: view or edit.",
+                )
+                .into())
+            }
+            (other, _) => {
+                return Err(AppError::validation(
+                    other,
+                    &format!("{other}: 알 수 없는 매개변수"),
+                    &format!("{other}: unknown parameter."),
+                )
+                .into())
+            }
+        }
+    }
+    let user = staff(&state, &headers).await?;
+    let d = find_visible(&state.services.db, &Viewer::Staff(user.clone()), &id).await?;
+    // Joining announces the new presence list, which this stream receives first.
+    let att = state.services.live.join(d.id, &user, editing);
+    let stream = futures::stream::unfold(att, |mut att| async move {
+        let m = next(&mut att).await?;
+        Some((Ok(event(&m)), att))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}

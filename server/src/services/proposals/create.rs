@@ -1,0 +1,92 @@
+//! Propose a change to a dataset: editors and stewards of any department (and admins). The
+//! proposal is based on the version the proposer saw, which must be the current one.
+
+use app::collab::{NotificationKind, ProposalInfo, ProposalStatus};
+use app::editing::{DatasetPatch, FieldError};
+use app::error::AppError;
+use app::model::{Role, SessionUser, Viewer};
+use chrono::Utc;
+use sea_orm::*;
+
+use crate::db::begin_write;
+use crate::entities::proposal;
+use crate::services::catalog::find_visible;
+use crate::services::datasets::Snapshot;
+use crate::services::notifications::{department_members, notify, Event};
+use crate::services::OrInternal;
+
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    id_or_slug: &str,
+    base_version: i32,
+    patch: &DatasetPatch,
+) -> Result<ProposalInfo, AppError> {
+    if user.role == Role::Viewer {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = patch.validate();
+    if patch.status.is_some() {
+        errors.push(FieldError {
+            field: "status".into(),
+            message_ko: "status: 상태(게시/보관)는 제안으로 바꿀 수 없습니다.".into(),
+            message_en: "status: publishing or archiving cannot be proposed.".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::InvalidFields { errors });
+    }
+    let txn = begin_write(db).await.or_internal()?;
+    let d = find_visible(&txn, &Viewer::Staff(user.clone()), id_or_slug).await?;
+    if d.version != base_version {
+        return Err(AppError::Conflict {
+            current_version: d.version,
+        });
+    }
+    let before = Snapshot::of(&d);
+    let diff = before.diff(&before.apply(patch));
+    if diff.as_object().is_none_or(|m| m.is_empty()) {
+        return Err(AppError::validation(
+            "body",
+            "본문: 지금 값과 다른 항목이 없습니다.",
+            "body: the proposal changes nothing.",
+        ));
+    }
+    let message = patch
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .unwrap_or("변경 제안")
+        .to_string();
+    let saved = proposal::ActiveModel {
+        dataset_id: Set(d.id),
+        proposer_id: Set(Some(user.id)),
+        base_version: Set(base_version),
+        patch: Set(diff),
+        message: Set(message),
+        status: Set(ProposalStatus::Open.code().to_string()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .or_internal()?;
+    let stewards = department_members(&txn, d.department_id, &[Role::Steward]).await?;
+    notify(
+        &txn,
+        stewards,
+        &Event {
+            kind: NotificationKind::ProposalReceived,
+            dataset_id: d.id,
+            actor_id: user.id,
+            proposal_id: Some(saved.id),
+        },
+    )
+    .await?;
+    let info = super::infos(&txn, user, vec![saved]).await?;
+    txn.commit().await.or_internal()?;
+    info.into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found("proposal"))
+}

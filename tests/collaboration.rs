@@ -1,0 +1,572 @@
+//! Proposals across departments, notifications, activity feeds and live presence, through the
+//! real router on SQLite and PostgreSQL.
+
+use dongne_tests::{both_databases, Backend, TestApp};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{json, Value};
+use server::entities::{dataset, department};
+
+both_databases!(
+    proposal_accepted_after_a_conflicting_edit,
+    proposals_refused_rejected_and_withdrawn,
+    notifications_and_activity,
+    live_presence_and_change_notices,
+);
+
+const PASSWORD: &str = "dongne-demo";
+
+/// A published dataset, its department's code, and another department's code.
+async fn published(app: &TestApp) -> (dataset::Model, String, String) {
+    let d = dataset::Entity::find()
+        .filter(dataset::Column::Status.eq("published"))
+        .order_by_asc(dataset::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let owner = department::Entity::find_by_id(d.department_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    let other = department::Entity::find()
+        .filter(department::Column::Code.ne(owner.as_str()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    (d, owner, other)
+}
+
+async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn version(app: &TestApp, id: i32) -> i32 {
+    dataset::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+}
+
+async fn proposal_accepted_after_a_conflicting_edit(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner, other) = published(&app).await;
+    let (proposer, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
+    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let v = version(&app, d.id).await;
+    // The outsider cannot edit the dataset, but may propose a change to it.
+    let (s, _) = send(
+        proposer
+            .patch(app.url(&format!("/api/v1/datasets/{}", d.id)))
+            .header("if-match", v.to_string())
+            .json(&json!({ "title_en": "x" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, p) = send(
+        proposer
+            .post(app.url(&format!("/api/v1/datasets/{}/proposals", d.slug)))
+            .header("if-match", format!("\"{v}\""))
+            .json(&json!({
+                "title_en": "Zelkova proposal title",
+                "contact_name": "Kim Proposer",
+                "message": "English title and contact"
+            })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!(p["status"], "open");
+    assert_eq!(p["base_version"], v);
+    assert_eq!(p["can_review"], false, "the proposer does not review");
+    let pid = p["id"].as_i64().unwrap();
+    // It waits in the owning stewards' queue, not in the proposer's.
+    let (_, queue) = send(steward.get(app.url("/api/v1/proposals?scope=review"))).await;
+    let mine = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == pid)
+        .expect("in the steward's queue");
+    assert_eq!(mine["can_review"], true);
+    let (_, theirs) = send(proposer.get(app.url("/api/v1/proposals?scope=review"))).await;
+    assert!(!theirs.as_array().unwrap().iter().any(|q| q["id"] == pid));
+    let (_, own) = send(proposer.get(app.url("/api/v1/proposals?scope=mine"))).await;
+    assert!(own.as_array().unwrap().iter().any(|q| q["id"] == pid));
+    // The proposer cannot accept it.
+    let (s, _) = send(
+        proposer
+            .post(app.url(&format!("/api/v1/proposals/{pid}/accept")))
+            .header("if-match", v.to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Meanwhile the steward edits the same field directly.
+    let (s, _) = send(
+        steward
+            .patch(app.url(&format!("/api/v1/datasets/{}", d.id)))
+            .header("if-match", v.to_string())
+            .json(&json!({ "title_en": "Steward's own title" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let v2 = v + 1;
+    // The proposal is rebased: title_en conflicts, contact_name does not.
+    let (_, p) = send(steward.get(app.url(&format!("/api/v1/proposals/{pid}")))).await;
+    let fields = p["rebase"]["fields"].as_array().unwrap();
+    let conflict = |f: &str| fields.iter().find(|x| x["field"] == f).unwrap()["conflict"].clone();
+    assert_eq!(conflict("title_en"), true, "{p}");
+    assert_eq!(conflict("contact_name"), false);
+    assert_eq!(p["rebase"]["current_version"], v2);
+    // Accepting with the old version is refused with the current one.
+    let (s, e) = send(
+        steward
+            .post(app.url(&format!("/api/v1/proposals/{pid}/accept")))
+            .header("if-match", v.to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(e["error"]["current_version"], v2);
+    // Accepting without settling the conflict is refused, naming the field; nothing changes.
+    let (s, e) = send(
+        steward
+            .post(app.url(&format!("/api/v1/proposals/{pid}/accept")))
+            .header("if-match", v2.to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["field"], "title_en");
+    assert_eq!(version(&app, d.id).await, v2);
+    // A resolution for a field the proposal does not touch is refused.
+    let (s, e) = send(
+        steward
+            .post(app.url(&format!("/api/v1/proposals/{pid}/accept")))
+            .header("if-match", v2.to_string())
+            .json(&json!({ "resolution": { "license": "x", "title_en": "y" } })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["field"], "resolution.license");
+    // Settled: the steward keeps the proposer's title.
+    let (s, p) = send(
+        steward
+            .post(app.url(&format!("/api/v1/proposals/{pid}/accept")))
+            .header("if-match", v2.to_string())
+            .json(&json!({ "resolution": { "title_en": "Zelkova proposal title" } })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["status"], "accepted");
+    assert_eq!(p["applied_version"], v2 + 1);
+    let after = dataset::Entity::find_by_id(d.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.title_en, "Zelkova proposal title");
+    assert_eq!(after.contact_name.as_deref(), Some("Kim Proposer"));
+    assert_eq!(after.version, v2 + 1);
+    // The revision credits both the reviewer and the proposer.
+    let (_, history) =
+        send(steward.get(app.url(&format!("/api/v1/datasets/{}/revisions", d.id)))).await;
+    let top = &history[0];
+    assert_eq!(top["version"], v2 + 1);
+    assert_eq!(top["proposal_id"], pid);
+    assert!(!top["author"].as_str().unwrap().is_empty());
+    assert!(top["proposer"].as_str().is_some(), "{top}");
+    assert_ne!(top["author"], top["proposer"]);
+    // The search index follows.
+    let found: Value = dongne_tests::get(app.url("/api/v1/datasets?q=zelkova&lang=en"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    if d.visibility == "public" {
+        assert_eq!(found["items"][0]["dataset"]["id"], d.id, "{found}");
+    }
+    // Decided once: a second decision is refused.
+    let (s, _) = send(
+        steward
+            .post(app.url(&format!("/api/v1/proposals/{pid}/reject")))
+            .json(&json!({ "reason": "late" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}
+
+async fn proposals_refused_rejected_and_withdrawn(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner, other) = published(&app).await;
+    let url = app.url(&format!("/api/v1/datasets/{}/proposals", d.id));
+    let v = version(&app, d.id).await;
+    let (proposer, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let anon = dongne_tests::plain_client();
+    let change = json!({ "description_en": "Proposed description" });
+    #[allow(clippy::type_complexity)]
+    let cases: Vec<(
+        &reqwest::Client,
+        Option<String>,
+        Value,
+        StatusCode,
+        Option<&str>,
+    )> = vec![
+        (
+            &anon,
+            Some(v.to_string()),
+            change.clone(),
+            StatusCode::UNAUTHORIZED,
+            None,
+        ),
+        (
+            &viewer,
+            Some(v.to_string()),
+            change.clone(),
+            StatusCode::FORBIDDEN,
+            None,
+        ),
+        (
+            &proposer,
+            None,
+            change.clone(),
+            StatusCode::PRECONDITION_REQUIRED,
+            None,
+        ),
+        (
+            &proposer,
+            Some((v + 5).to_string()),
+            change.clone(),
+            StatusCode::CONFLICT,
+            None,
+        ),
+        (
+            &proposer,
+            Some(v.to_string()),
+            json!({ "status": "archived" }),
+            StatusCode::BAD_REQUEST,
+            Some("status"),
+        ),
+        (
+            &proposer,
+            Some(v.to_string()),
+            json!({ "title_ko": "" }),
+            StatusCode::BAD_REQUEST,
+            Some("title_ko"),
+        ),
+        (
+            &proposer,
+            Some(v.to_string()),
+            json!({ "title_ko": d.title_ko }),
+            StatusCode::BAD_REQUEST,
+            Some("body"),
+        ),
+        (
+            &proposer,
+            Some(v.to_string()),
+            json!({ "nonsense": 1 }),
+            StatusCode::BAD_REQUEST,
+            Some("body"),
+        ),
+    ];
+    for (client, if_match, body, want, field) in cases {
+        let mut req = client.post(&url).json(&body);
+        if let Some(m) = if_match {
+            req = req.header("if-match", m);
+        }
+        let (s, e) = send(req).await;
+        assert_eq!(s, want, "{body} -> {e}");
+        if let Some(f) = field {
+            assert_eq!(e["error"]["field"], f, "{e}");
+        }
+    }
+    let (_, list) = send(steward.get(&url)).await;
+    assert_eq!(list.as_array().unwrap().len(), 0, "nothing half-written");
+    // Two proposals: one rejected with a reason, one withdrawn by its proposer.
+    let mut ids = Vec::new();
+    for text in ["First proposal", "Second proposal"] {
+        let (s, p) = send(
+            proposer
+                .post(&url)
+                .header("if-match", v.to_string())
+                .json(&json!({ "description_en": text })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED);
+        ids.push(p["id"].as_i64().unwrap());
+    }
+    let reject = app.url(&format!("/api/v1/proposals/{}/reject", ids[0]));
+    let (s, e) = send(steward.post(&reject).json(&json!({ "reason": "  " }))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["field"], "reason");
+    let (s, p) = send(
+        steward
+            .post(&reject)
+            .json(&json!({ "reason": "설명이 부정확합니다" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(p["status"], "rejected");
+    assert_eq!(p["reason"], "설명이 부정확합니다");
+    let withdraw = app.url(&format!("/api/v1/proposals/{}/withdraw", ids[1]));
+    let (s, _) = send(steward.post(&withdraw)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "only the proposer withdraws");
+    let (s, p) = send(proposer.post(&withdraw)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(p["status"], "withdrawn");
+    assert_eq!(version(&app, d.id).await, v, "neither changed the dataset");
+    let (s, _) = send(app.client().get(app.url("/api/v1/proposals/abc"))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = send(steward.get(app.url("/api/v1/proposals/999999"))).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, e) = send(steward.get(app.url("/api/v1/proposals?scope=everything"))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["field"], "scope");
+}
+
+async fn notifications_and_activity(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner, other) = published(&app).await;
+    let v = version(&app, d.id).await;
+    let (proposer, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
+    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let notes = |c: &reqwest::Client| {
+        let req = c.get(app.url("/api/v1/notifications"));
+        async move { send(req).await.1 }
+    };
+    let stored = |n: &Value, kind: &str| -> Vec<Value> {
+        n["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == kind && i["id"].as_i64().unwrap() > 0)
+            .cloned()
+            .collect()
+    };
+    let before = notes(&steward).await["unread"].as_u64().unwrap();
+    // A proposal and a comment reach the owning steward.
+    let (_, p) = send(
+        proposer
+            .post(app.url(&format!("/api/v1/datasets/{}/proposals", d.id)))
+            .header("if-match", v.to_string())
+            .json(&json!({ "keywords": ["제안", "proposal"] })),
+    )
+    .await;
+    let pid = p["id"].as_i64().unwrap();
+    let (s, _) = send(
+        viewer
+            .post(app.url(&format!("/api/v1/datasets/{}/comments", d.id)))
+            .json(&json!({ "body": "출처를 확인해 주세요" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let n = notes(&steward).await;
+    assert_eq!(n["unread"].as_u64().unwrap(), before + 2, "{n}");
+    let received = stored(&n, "proposal_received");
+    assert_eq!(received[0]["proposal_id"], pid);
+    assert_eq!(received[0]["dataset"]["id"], d.id);
+    assert!(received[0]["actor"].as_str().is_some());
+    assert_eq!(stored(&n, "comment").len(), 1);
+    // The viewer (the commenter) is not told of their own comment.
+    assert_eq!(stored(&notes(&viewer).await, "comment").len(), 0);
+    // Mark one read, then all.
+    let first = received[0]["id"].as_i64().unwrap();
+    let (s, r) = send(
+        steward
+            .post(app.url("/api/v1/notifications/read"))
+            .json(&json!({ "ids": [first] })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(r["marked"], 1);
+    assert_eq!(
+        notes(&steward).await["unread"].as_u64().unwrap(),
+        before + 1
+    );
+    let (s, _) = send(steward.post(app.url("/api/v1/notifications/read"))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(notes(&steward).await["unread"], 0);
+    let (s, e) = send(
+        steward
+            .post(app.url("/api/v1/notifications/read"))
+            .json(&json!({ "ids": "all" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["field"], "body");
+    // The decision reaches the proposer.
+    let (s, _) = send(
+        steward
+            .post(app.url(&format!("/api/v1/proposals/{pid}/accept")))
+            .header("if-match", v.to_string()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let n = notes(&proposer).await;
+    assert_eq!(stored(&n, "proposal_accepted")[0]["proposal_id"], pid);
+    // Feeds: the dataset's, the department's, and the user's own.
+    let kinds = |feed: &Value| -> Vec<String> {
+        feed.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (s, feed) =
+        send(viewer.get(app.url(&format!("/api/v1/activity?dataset={}", d.slug)))).await;
+    assert_eq!(s, StatusCode::OK);
+    let k = kinds(&feed);
+    for want in [
+        "revision",
+        "comment",
+        "proposal_opened",
+        "proposal_accepted",
+    ] {
+        assert!(k.iter().any(|x| x == want), "{want} in {k:?}");
+    }
+    assert_eq!(k[0], "proposal_accepted", "newest first: {k:?}");
+    let (_, feed) =
+        send(viewer.get(app.url(&format!("/api/v1/activity?department={owner}")))).await;
+    assert!(feed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["dataset"]["id"] == d.id));
+    let (_, feed) = send(proposer.get(app.url("/api/v1/activity"))).await;
+    let k = kinds(&feed);
+    assert_eq!(k, ["proposal_opened"], "the proposer's own actions only");
+    let (s, e) = send(viewer.get(app.url("/api/v1/activity?dataset=a&department=b"))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    let (s, _) = send(viewer.get(app.url("/api/v1/activity?department=nowhere"))).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = send(dongne_tests::plain_client().get(app.url("/api/v1/activity"))).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = send(dongne_tests::plain_client().get(app.url("/api/v1/notifications"))).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+/// Reads Server-Sent Events from a streaming response.
+struct Events {
+    resp: reqwest::Response,
+    buf: String,
+}
+
+impl Events {
+    async fn open(client: &reqwest::Client, url: String) -> Events {
+        let resp = client.get(url).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert!(resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream"));
+        Events {
+            resp,
+            buf: String::new(),
+        }
+    }
+
+    /// The next event of this name (others are skipped), within two seconds.
+    async fn next(&mut self, name: &str) -> Value {
+        let deadline = std::time::Duration::from_secs(2);
+        tokio::time::timeout(deadline, async {
+            loop {
+                while let Some(end) = self.buf.find("\n\n") {
+                    let block: String = self.buf.drain(..end + 2).collect();
+                    let mut event = "";
+                    let mut data = String::new();
+                    for line in block.lines() {
+                        if let Some(e) = line.strip_prefix("event:") {
+                            event = e.trim();
+                        } else if let Some(d) = line.strip_prefix("data:") {
+                            data.push_str(d.trim());
+                        }
+                    }
+                    if event == name {
+                        return serde_json::from_str(&data).unwrap();
+                    }
+                }
+                let chunk = self.resp.chunk().await.unwrap().expect("stream open");
+                self.buf.push_str(&String::from_utf8_lossy(&chunk));
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("no {name} event within 2 s"))
+    }
+}
+
+fn names(presence: &Value) -> Vec<(String, bool)> {
+    presence["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["editing"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn live_presence_and_change_notices(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner, _) = published(&app).await;
+    let url = |mode: &str| app.url(&format!("/api/v1/datasets/{}/live?mode={mode}", d.slug));
+    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let mut editing = Events::open(&steward, url("edit")).await;
+    let first = editing.next("presence").await;
+    assert_eq!(names(&first).len(), 1);
+    assert!(names(&first)[0].1, "the steward is editing");
+    let mut reading = Events::open(&viewer, url("view")).await;
+    let both = reading.next("presence").await;
+    assert_eq!(names(&both).len(), 2, "{both}");
+    let seen = editing.next("presence").await;
+    assert_eq!(names(&seen).len(), 2, "the editor sees the reader arrive");
+    // A saved change reaches everyone with the dataset open, naming who made it.
+    let v = version(&app, d.id).await;
+    let (s, _) = send(
+        steward
+            .patch(app.url(&format!("/api/v1/datasets/{}", d.id)))
+            .header("if-match", v.to_string())
+            .json(&json!({ "title_en": "Live title" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let changed = reading.next("changed").await;
+    assert_eq!(changed["version"], v + 1);
+    assert_eq!(changed["dataset_id"], d.id);
+    assert!(changed["by"].as_str().is_some());
+    assert_eq!(editing.next("changed").await["version"], v + 1);
+    // The reader leaves: the editor sees it.
+    drop(reading);
+    let left = editing.next("presence").await;
+    assert_eq!(names(&left).len(), 1, "{left}");
+    // Anonymous readers get no stream; bad parameters are named.
+    let resp = dongne_tests::plain_client()
+        .get(url("view"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let (s, e) = send(viewer.get(url("spy"))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["field"], "mode");
+}
