@@ -12,6 +12,7 @@ both_databases!(
     proposals_refused_rejected_and_withdrawn,
     notifications_and_activity,
     live_presence_and_change_notices,
+    server_functions_check_permissions,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -569,4 +570,69 @@ async fn live_presence_and_change_notices(backend: Backend) {
     let (s, e) = send(viewer.get(url("spy"))).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(e["error"]["field"], "mode");
+}
+
+/// The UI's server functions enforce the same rules as the JSON API.
+async fn server_functions_check_permissions(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner, other) = published(&app).await;
+    let v = version(&app, d.id).await;
+    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let (outsider, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
+    let anon = app.client();
+    let save = |c: &reqwest::Client, version: i32, title: &str| {
+        c.post(app.url("/api/save_dataset"))
+            .header("accept", "application/json")
+            .json(&json!({ "slug": d.slug, "version": version, "patch": { "title_en": title } }))
+    };
+    for (client, want) in [
+        (&anon, StatusCode::UNAUTHORIZED),
+        (&viewer, StatusCode::FORBIDDEN),
+        (&outsider, StatusCode::FORBIDDEN),
+    ] {
+        let (s, _) = send(save(client, v, "Not allowed")).await;
+        assert_eq!(s, want);
+    }
+    let (s, body) = send(save(&steward, v, "Saved through the UI")).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body, v + 1);
+    let (s, body) = send(save(&steward, v, "Stale")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    // The edit page's data: the steward edits, the outsider proposes, the viewer neither.
+    let edit = |c: &reqwest::Client| {
+        c.post(app.url("/api/dataset_for_edit"))
+            .header("accept", "application/json")
+            .form(&[("slug", d.slug.as_str())])
+    };
+    let (s, ctx) = send(edit(&steward)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(ctx["direct"], true);
+    let (s, ctx) = send(edit(&outsider)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(ctx["direct"], false);
+    assert_eq!(send(edit(&viewer)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(send(edit(&anon)).await.0, StatusCode::UNAUTHORIZED);
+    // The outsider's proposal through the UI's function reaches the steward's queue.
+    let (s, p) = send(
+        outsider
+            .post(app.url("/api/propose_change"))
+            .header("accept", "application/json")
+            .json(
+                &json!({ "slug": d.slug, "version": v + 1, "patch": { "license": "CC BY 4.0" } }),
+            ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let (s, queue) = send(
+        steward
+            .post(app.url("/api/proposals"))
+            .header("accept", "application/json")
+            .json(&json!({ "scope": "Review" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{queue}");
+    assert!(queue.as_array().unwrap().iter().any(|q| q["id"] == p["id"]));
 }

@@ -242,3 +242,35 @@ impl LiveMessage {
         }
     }
 }
+
+/// Which proposals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProposalScope {
+    /// Open proposals the reader may decide (stewards: their department's; admins: all).
+    Review,
+    /// The reader's own proposals, every status.
+    Mine,
+    /// Every proposal on one dataset.
+    Dataset(String),
+}
+
+impl ProposalScope {
+    pub fn parse(s: &str) -> Option<ProposalScope> {
+        match s {
+            "review" => Some(ProposalScope::Review),
+            "mine" => Some(ProposalScope::Mine),
+            _ => None,
+        }
+    }
+}
+
+/// The edit page's data: the dataset, and whether the reader edits it or proposes changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditContext {
+    pub detail: crate::model::DatasetDetail,
+    /// `false`: the reader may not edit it directly, so saving submits a proposal.
+    pub direct: bool,
+    /// Whether the reader may change the status (publish, archive).
+    pub can_publish: bool,
+    pub me: i32,
+}

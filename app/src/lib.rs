@@ -108,6 +108,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/datasets") view=pages::catalog::CatalogPage ssr=SsrMode::Async/>
                     <Route path=path!("/datasets/:slug") view=pages::dataset::DatasetPage ssr=SsrMode::Async/>
                     <Route path=path!("/datasets/:slug/edit") view=pages::edit::EditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/datasets/:slug/history") view=pages::history::HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review") view=pages::review::ReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/crowd") view=pages::crowd::CrowdPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>

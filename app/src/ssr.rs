@@ -6,6 +6,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use leptos::prelude::*;
 
+use crate::collab::*;
+use crate::editing::DatasetPatch;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::model::*;
@@ -32,6 +34,79 @@ pub trait Backend: Send + Sync + 'static {
     async fn suggest(&self, viewer: &Viewer, q: &str) -> Result<Vec<Suggestion>, AppError>;
     async fn dataset(&self, viewer: &Viewer, slug: &str) -> Result<DatasetDetail, AppError>;
     async fn crowd(&self) -> Result<Vec<HotSpotStatus>, AppError>;
+    /// Apply a change (the user must be allowed to edit): the new version.
+    async fn update_dataset(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        version: i32,
+        patch: &DatasetPatch,
+    ) -> Result<i32, AppError>;
+    async fn propose(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        version: i32,
+        patch: &DatasetPatch,
+    ) -> Result<ProposalInfo, AppError>;
+    async fn proposals(
+        &self,
+        user: &SessionUser,
+        scope: ProposalScope,
+    ) -> Result<Vec<ProposalInfo>, AppError>;
+    async fn accept_proposal(
+        &self,
+        user: &SessionUser,
+        id: i32,
+        version: i32,
+        resolution: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<ProposalInfo, AppError>;
+    async fn reject_proposal(
+        &self,
+        user: &SessionUser,
+        id: i32,
+        reason: &str,
+    ) -> Result<ProposalInfo, AppError>;
+    async fn withdraw_proposal(
+        &self,
+        user: &SessionUser,
+        id: i32,
+    ) -> Result<ProposalInfo, AppError>;
+    async fn notifications(&self, user: &SessionUser) -> Result<Notifications, AppError>;
+    async fn mark_read(&self, user: &SessionUser, ids: Option<Vec<i32>>) -> Result<u64, AppError>;
+    async fn activity(
+        &self,
+        user: &SessionUser,
+        scope: &FeedScope,
+    ) -> Result<Vec<ActivityItem>, AppError>;
+    async fn revisions(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+    ) -> Result<Vec<RevisionInfo>, AppError>;
+    /// `{ field: { from, to } }` between two revisions.
+    async fn compare(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        from: i32,
+        to: i32,
+    ) -> Result<serde_json::Value, AppError>;
+    /// Restore revision `to` as a new revision (based on `version`): the new version.
+    async fn revert(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        version: i32,
+        to: i32,
+    ) -> Result<i32, AppError>;
+    async fn comments(&self, user: &SessionUser, slug: &str) -> Result<Vec<CommentInfo>, AppError>;
+    async fn add_comment(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        body: &str,
+    ) -> Result<CommentInfo, AppError>;
     async fn admin_overview(&self) -> Result<AdminOverview, AppError>;
 }
 

@@ -47,6 +47,8 @@ pub fn Header() -> impl IntoView {
                                         <li><a href="/admin">{lang.t("관리", "Admin")}</a></li>
                                     });
                                     view! {
+                                        <li><a href="/review">{lang.t("변경 제안", "Proposals")}</a></li>
+                                        <li><a href="/notifications">{lang.t("알림", "Notifications")}</a></li>
                                         {admin}
                                         <li class="user">
                                             <span class="user-name" data-testid="user-name">{u.display_name.clone()}</span>

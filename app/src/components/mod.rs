@@ -1,2 +1,3 @@
 pub mod common;
 pub mod layout;
+pub mod live;

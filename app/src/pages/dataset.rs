@@ -2,10 +2,15 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
+use crate::api::collab::{comments, AddComment};
 use crate::api::dataset;
+use crate::collab::FeedScope;
 use crate::components::common::ErrorBox;
+use crate::components::layout::UserResource;
+use crate::components::live::LiveBar;
 use crate::i18n::Lang;
-use crate::model::DatasetDetail;
+use crate::model::{DatasetDetail, Role};
+use crate::pages::notifications::Feed;
 
 #[component]
 pub fn DatasetPage() -> impl IntoView {
@@ -149,7 +154,86 @@ fn DatasetView(d: DatasetDetail) -> impl IntoView {
                 <h2 id="rev-h">{lang.t("변경 이력", "Revisions")} " (" {d.revision_count} ")"</h2>
                 <ul class="revisions">{revisions}</ul>
             </section>
+            <StaffPanel slug=s.slug.clone() id=s.id version=d.version can_edit=d.can_edit/>
         </article>
+    }
+}
+
+/// For signed-in staff: who else is here, proposing a change, history, discussion, activity.
+#[component]
+fn StaffPanel(slug: String, id: i32, version: i32, can_edit: bool) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let user = expect_context::<UserResource>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    let u = user.await.ok().flatten()?;
+                    let version = RwSignal::new(version);
+                    let propose = (!can_edit && u.role != Role::Viewer).then(|| {
+                        let href = format!("/datasets/{slug}/edit");
+                        view! { <a class="button secondary" href=href data-testid="propose">{lang.t("변경 제안", "Propose a change")}</a> }
+                    });
+                    let history = format!("/datasets/{slug}/history");
+                    Some(view! {
+                        <LiveBar dataset_id=id me=u.id editing=false version/>
+                        <p class="actions">{propose} " " <a href=history>{lang.t("전체 이력과 비교", "Full history and compare")}</a></p>
+                        <Discussion slug=slug.clone()/>
+                        <Feed title=lang.t("활동", "Activity").to_string() scope=FeedScope::Dataset(slug)/>
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Comments on the dataset (plain text, shown escaped). The form works before the wasm loads.
+#[component]
+fn Discussion(slug: String) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let add = ServerAction::<AddComment>::new();
+    let list = Resource::new(
+        {
+            let slug = slug.clone();
+            move || (slug.clone(), add.version().get())
+        },
+        |(s, _)| comments(s),
+    );
+    let failure = move || {
+        add.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|err| view! { <ErrorBox err/> })
+    };
+    view! {
+        <section class="discussion" aria-labelledby="talk-h">
+            <h2 id="talk-h">{lang.t("토론", "Discussion")}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(Some(cs)) if !cs.is_empty() => view! {
+                            <ul class="comments">{cs.into_iter().map(|c| view! {
+                                <li>
+                                    <p class="meta">{c.author.unwrap_or_default()} " · "
+                                        <time datetime=c.created_at.to_rfc3339()>{c.created_at.format("%Y-%m-%d %H:%M").to_string()}</time></p>
+                                    <p class="body">{c.body}</p>
+                                </li>
+                            }).collect_view()}</ul>
+                        }.into_any(),
+                        Ok(_) => view! { <p class="empty">{lang.t("아직 댓글이 없습니다.", "No comments yet.")}</p> }.into_any(),
+                        Err(err) => view! { <ErrorBox err/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ActionForm action=add>
+                <input type="hidden" name="slug" value=slug/>
+                <label for="comment-body">{lang.t("댓글 쓰기", "Add a comment")}</label>
+                <textarea id="comment-body" name="body" rows="3" maxlength="2000" required></textarea>
+                {failure}
+                <p><button type="submit" class="button">{lang.t("댓글 남기기", "Comment")}</button></p>
+            </ActionForm>
+        </section>
     }
 }
 

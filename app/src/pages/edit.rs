@@ -1,41 +1,363 @@
+//! The edit page: every metadata field, validated in the browser with the server's rules, saved
+//! against the version it started from. A stale save (someone saved first) turns into a
+//! field-by-field merge of mine and theirs; nothing is overwritten silently. Readers who may not
+//! edit the dataset directly submit the same form as a proposal.
+
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::dataset_for_edit;
+use crate::api::collab::{dataset_for_edit, propose_change, save_dataset};
+use crate::collab::EditContext;
 use crate::components::common::ErrorBox;
+use crate::components::live::LiveBar;
+use crate::editing::{merge, EditFields, FieldError, FieldKind, MergeField, FIELDS};
+use crate::error::AppError;
 use crate::i18n::Lang;
 
-/// The edit area. Access is checked on the server (login and department ownership); the
-/// editing form itself arrives with the collaborative-editing work.
 #[component]
 pub fn EditPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
-    let detail = Resource::new(slug, dataset_for_edit);
+    let ctx = Resource::new(slug, dataset_for_edit);
     view! {
         <Title text=lang.t("데이터 편집", "Edit dataset")/>
-        <Suspense fallback=|| ()>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => {
-                        let back = format!("/datasets/{}", d.summary.slug);
-                        view! {
-                            <h1>{d.summary.title(lang).to_string()}</h1>
-                            <p data-testid="edit-allowed">
-                                {match lang {
-                                    Lang::Ko => format!("이 데이터(버전 {})를 편집할 수 있습니다.", d.version),
-                                    Lang::En => format!("You may edit this dataset (version {}).", d.version),
-                                }}
-                            </p>
-                            <p class="hint">{lang.t("메타데이터 편집 양식은 협업 편집 기능과 함께 제공됩니다.", "The metadata form comes with collaborative editing.")}</p>
-                            <p><a href=back>{lang.t("데이터로 돌아가기", "Back to the dataset")}</a></p>
-                        }.into_any()
-                    }
+                match ctx.await {
+                    Ok(c) => view! { <EditForm c/> }.into_any(),
                     Err(err) => view! { <ErrorBox err/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+fn label(field: &str, lang: Lang) -> &'static str {
+    FIELDS
+        .iter()
+        .find(|f| f.0 == field)
+        .map(|f| lang.t(f.1, f.2))
+        .unwrap_or("")
+}
+
+/// A field's value as shown in the merge view (a choice by its label).
+fn shown(field: &str, value: &str, lang: Lang) -> String {
+    if let Some((_, _, _, FieldKind::Choice(options))) = FIELDS.iter().find(|f| f.0 == field) {
+        if let Some(o) = options.iter().find(|o| o.0 == value) {
+            return lang.t(o.1, o.2).to_string();
+        }
+    }
+    if value.trim().is_empty() {
+        "—".to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+enum Outcome {
+    Saved(i32),
+    Proposed(i32),
+}
+
+#[component]
+fn EditForm(c: EditContext) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let EditContext {
+        detail,
+        direct,
+        can_publish,
+        me,
+    } = c;
+    let slug = detail.summary.slug.clone();
+    let dataset_id = detail.summary.id;
+    let start = EditFields::of(&detail);
+    let base = RwSignal::new(start.clone());
+    let form = RwSignal::new(start);
+    let version = RwSignal::new(detail.version);
+    let message = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let merging = RwSignal::new(None::<Vec<MergeField>>);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let failure = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+
+    // Someone saved first: fetch their version and merge it with the form.
+    let start_merge = {
+        let slug = slug.clone();
+        move || {
+            let slug = slug.clone();
+            spawn_local(async move {
+                match dataset_for_edit(slug).await {
+                    Ok(theirs) => {
+                        let theirs_fields = EditFields::of(&theirs.detail);
+                        let (result, fields) =
+                            merge(&base.get_untracked(), &form.get_untracked(), &theirs_fields);
+                        form.set(result);
+                        base.set(theirs_fields);
+                        version.set(theirs.detail.version);
+                        merging.set(Some(fields));
+                    }
+                    Err(e) => failure.set(Some(e)),
+                }
+            });
+        }
+    };
+    let on_merge = Callback::new({
+        let start_merge = start_merge.clone();
+        move |_: ()| start_merge()
+    });
+
+    let submit = {
+        let slug = slug.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            let patch = form
+                .get_untracked()
+                .patch_from(&base.get_untracked(), &message.get_untracked());
+            let mut problems = patch.validate();
+            if !direct && patch.status.is_some() {
+                problems.push(FieldError {
+                    field: "status".into(),
+                    message_ko: "status: 상태는 제안으로 바꿀 수 없습니다.".into(),
+                    message_en: "status: the status cannot be proposed.".into(),
+                });
+            }
+            failure.set(None);
+            outcome.set(None);
+            if patch.is_empty() {
+                failure.set(Some(AppError::validation(
+                    "body",
+                    "바뀐 항목이 없습니다.",
+                    "Nothing has changed.",
+                )));
+                return;
+            }
+            errors.set(problems.clone());
+            if !problems.is_empty() {
+                return;
+            }
+            busy.set(true);
+            let slug = slug.clone();
+            let start_merge = start_merge.clone();
+            spawn_local(async move {
+                let v = version.get_untracked();
+                let result = if direct {
+                    save_dataset(slug, v, patch).await.map(Outcome::Saved)
+                } else {
+                    propose_change(slug, v, patch)
+                        .await
+                        .map(|p| Outcome::Proposed(p.id))
+                };
+                busy.set(false);
+                match result {
+                    Ok(o) => {
+                        if let Outcome::Saved(v) = &o {
+                            version.set(*v);
+                        }
+                        base.set(form.get_untracked());
+                        message.set(String::new());
+                        merging.set(None);
+                        outcome.set(Some(o));
+                    }
+                    Err(AppError::Conflict { .. }) => start_merge(),
+                    Err(AppError::InvalidFields { errors: e }) => errors.set(e),
+                    Err(e) => failure.set(Some(e)),
+                }
+            });
+        }
+    };
+
+    let error_of = move |field: &'static str| {
+        move || {
+            errors.with(|es| {
+                es.iter()
+                    .find(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
+                    .map(|e| lang.t(&e.message_ko, &e.message_en).to_string())
+            })
+        }
+    };
+
+    let inputs = FIELDS
+        .iter()
+        .filter(|f| f.0 != "status" || can_publish)
+        .map(|&(field, ko, en, kind)| {
+            let id = format!("f-{field}");
+            let err_id = format!("e-{field}");
+            let value = move || form.with(|f| f.get(field).to_string());
+            let set = move |v: String| form.update(|f| f.set(field, v));
+            let invalid = move || error_of(field)().is_some().then_some("true");
+            let control = match kind {
+                FieldKind::Text => view! {
+                    <textarea id=id.clone() name=field rows="6" aria-describedby=err_id.clone() aria-invalid=invalid
+                        prop:value=value on:input=move |e| set(event_target_value(&e))>{value}</textarea>
+                }
+                .into_any(),
+                FieldKind::Choice(options) => {
+                    let opts = options
+                        .iter()
+                        .map(|&(code, oko, oen)| {
+                            view! { <option value=code selected=move || value() == code>{lang.t(oko, oen)}</option> }
+                        })
+                        .collect_view();
+                    view! {
+                        <select id=id.clone() name=field aria-describedby=err_id.clone() aria-invalid=invalid
+                            prop:value=value on:change=move |e| set(event_target_value(&e))>{opts}</select>
+                    }
+                    .into_any()
+                }
+                FieldKind::Line | FieldKind::List => view! {
+                    <input id=id.clone() name=field type="text" aria-describedby=err_id.clone() aria-invalid=invalid
+                        prop:value=value on:input=move |e| set(event_target_value(&e))/>
+                }
+                .into_any(),
+            };
+            view! {
+                <div class="field" class:has-error=move || error_of(field)().is_some()>
+                    <label for=id>{lang.t(ko, en)}</label>
+                    {control}
+                    <p class="field-error" id=err_id>{error_of(field)}</p>
+                </div>
+            }
+        })
+        .collect_view();
+
+    let merge_view = move || {
+        merging.get().map(|fields| {
+            let rows = fields
+                .into_iter()
+                .map(|m| {
+                    let field: &'static str = FIELDS
+                        .iter()
+                        .find(|f| f.0 == m.field)
+                        .map(|f| f.0)
+                        .unwrap_or("title_ko");
+                    let result = move || form.with(|f| shown(field, f.get(field), lang));
+                    let choose = m.conflict.then(|| {
+                        let (mine, theirs) = (m.mine.clone(), m.theirs.clone());
+                        let name = format!("pick-{field}");
+                        let is_mine = {
+                            let mine = mine.clone();
+                            move || form.with(|f| f.get(field) == mine)
+                        };
+                        view! {
+                            <fieldset class="pick">
+                                <legend class="visually-hidden">{label(field, lang)}</legend>
+                                <label><input type="radio" name=name.clone() data-pick="mine" prop:checked=is_mine.clone()
+                                    on:change=move |_| form.update(|f| f.set(field, mine.clone()))/>{lang.t("내 값", "Mine")}</label>
+                                <label><input type="radio" name=name data-pick="theirs" prop:checked=move || !is_mine()
+                                    on:change=move |_| form.update(|f| f.set(field, theirs.clone()))/>{lang.t("저장된 값", "Theirs")}</label>
+                            </fieldset>
+                        }
+                    });
+                    let status = if m.conflict {
+                        lang.t("충돌: 선택하세요", "Conflict: choose")
+                    } else {
+                        lang.t("자동 병합", "Merged")
+                    };
+                    view! {
+                        <tr class:conflict=m.conflict data-field=field>
+                            <th scope="row">{label(field, lang)}<br/><small>{status}</small></th>
+                            <td class="mine">{shown(field, &m.mine, lang)}</td>
+                            <td class="theirs">{shown(field, &m.theirs, lang)}</td>
+                            <td class="result">{result}{choose}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="merge" data-testid="merge-view" aria-labelledby="merge-h">
+                    <h2 id="merge-h">{lang.t("다른 사람의 변경과 병합", "Merge with a change saved meanwhile")}</h2>
+                    <p>{move || match lang {
+                        Lang::Ko => format!("다른 사람이 먼저 저장해 지금은 버전 {}입니다. 아무것도 덮어쓰지 않았습니다. 결과를 확인하고 다시 저장하세요.", version.get()),
+                        Lang::En => format!("Someone saved first; the dataset is now at version {}. Nothing was overwritten. Check the result and save again.", version.get()),
+                    }}</p>
+                    <div class="table-wrap"><table>
+                        <thead><tr>
+                            <th scope="col">{lang.t("항목", "Field")}</th>
+                            <th scope="col">{lang.t("내 편집", "Mine")}</th>
+                            <th scope="col">{lang.t("저장된 값", "Theirs")}</th>
+                            <th scope="col">{lang.t("결과", "Result")}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table></div>
+                </section>
+            }
+        })
+    };
+
+    let done = move || {
+        outcome.with(|o| {
+            o.as_ref().map(|o| match o {
+                Outcome::Saved(v) => view! {
+                    <p class="success" role="status" data-testid="saved">{match lang {
+                        Lang::Ko => format!("저장했습니다 (버전 {v})."),
+                        Lang::En => format!("Saved (version {v})."),
+                    }}</p>
+                }
+                .into_any(),
+                Outcome::Proposed(id) => view! {
+                    <p class="success" role="status" data-testid="proposed">
+                        {match lang {
+                            Lang::Ko => format!("제안 #{id}을 보냈습니다. 담당 부서의 데이터 관리책임자가 검토합니다. "),
+                            Lang::En => format!("Proposal #{id} sent. The owning department's stewards will review it. "),
+                        }}
+                        <a href="/review">{lang.t("내 제안 보기", "See my proposals")}</a>
+                    </p>
+                }
+                .into_any(),
+            })
+        })
+    };
+
+    let back = format!("/datasets/{slug}");
+    let history = format!("/datasets/{slug}/history");
+    let title = detail.summary.title(lang).to_string();
+    let mode_note = (!direct).then(|| {
+        view! {
+            <p class="hint" data-testid="propose-mode">{lang.t(
+                "이 데이터는 다른 부서(또는 게시된 데이터)라 직접 고칠 수 없습니다. 저장하면 변경 제안으로 보내져 담당 부서가 검토합니다.",
+                "You cannot edit this dataset directly (another department's, or published). Saving sends your change as a proposal for its department to review.",
+            )}</p>
+        }
+    });
+    view! {
+        <article class="edit">
+            <p class="breadcrumb"><a href=back.clone()>{title.clone()}</a></p>
+            <h1>{if direct { lang.t("데이터 편집", "Edit dataset") } else { lang.t("변경 제안", "Propose a change") }}</h1>
+            <p class="subtitle">{move || format!("{title} · v{}", version.get())}</p>
+            <LiveBar dataset_id me editing=true version on_merge/>
+            {mode_note}
+            {merge_view}
+            <form class="edit-form" on:submit=submit novalidate>
+                {inputs}
+                <div class="field">
+                    <label for="f-message">{lang.t("변경 설명 (이력에 남습니다)", "What changed (kept in the history)")}</label>
+                    <input id="f-message" type="text" maxlength="500" aria-describedby="e-message"
+                        prop:value=move || message.get() on:input=move |e| message.set(event_target_value(&e))/>
+                    <p class="field-error" id="e-message">{error_of("message")}</p>
+                </div>
+                {move || failure.get().map(|err| view! { <ErrorBox err/> })}
+                {done}
+                <p class="actions">
+                    <button type="submit" class="button" data-testid="save" disabled=move || busy.get()>
+                        {move || match (direct, merging.with(Option::is_some)) {
+                            (true, false) => lang.t("저장", "Save"),
+                            (true, true) => lang.t("병합한 결과 저장", "Save the merged result"),
+                            (false, _) => lang.t("제안 보내기", "Send the proposal"),
+                        }}
+                    </button>
+                    " "
+                    <a href=back>{lang.t("데이터로 돌아가기", "Back to the dataset")}</a>
+                    " · "
+                    <a href=history>{lang.t("변경 이력", "History")}</a>
+                </p>
+            </form>
+        </article>
     }
 }

@@ -3,8 +3,11 @@ pub mod catalog;
 pub mod crowd;
 pub mod dataset;
 pub mod edit;
+pub mod history;
 pub mod home;
 pub mod login;
+pub mod notifications;
+pub mod review;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -16,6 +16,8 @@ pub mod proposals;
 use std::fmt::Display;
 use std::sync::Arc;
 
+use app::collab::*;
+use app::editing::DatasetPatch;
 use app::error::AppError;
 use app::i18n::Lang;
 use app::model::*;
@@ -94,5 +96,117 @@ impl app::ssr::Backend for Services {
     }
     async fn admin_overview(&self) -> Result<AdminOverview, AppError> {
         admin::overview(&self.db).await
+    }
+    async fn update_dataset(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        version: i32,
+        patch: &DatasetPatch,
+    ) -> Result<i32, AppError> {
+        let u =
+            datasets::update::update(&self.db, &self.search, user, slug, version, patch).await?;
+        if !u.changed_fields.is_empty() {
+            self.live.changed(u.id, u.version, user);
+        }
+        Ok(u.version)
+    }
+    async fn propose(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        version: i32,
+        patch: &DatasetPatch,
+    ) -> Result<ProposalInfo, AppError> {
+        proposals::create::create(&self.db, user, slug, version, patch).await
+    }
+    async fn proposals(
+        &self,
+        user: &SessionUser,
+        scope: ProposalScope,
+    ) -> Result<Vec<ProposalInfo>, AppError> {
+        proposals::list::list(&self.db, user, scope).await
+    }
+    async fn accept_proposal(
+        &self,
+        user: &SessionUser,
+        id: i32,
+        version: i32,
+        resolution: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<ProposalInfo, AppError> {
+        let info = proposals::decide::accept(&self.db, &self.search, user, id, version, resolution)
+            .await?;
+        if let Some(v) = info.applied_version {
+            self.live.changed(info.dataset.id, v, user);
+        }
+        Ok(info)
+    }
+    async fn reject_proposal(
+        &self,
+        user: &SessionUser,
+        id: i32,
+        reason: &str,
+    ) -> Result<ProposalInfo, AppError> {
+        proposals::decide::reject(&self.db, user, id, reason).await
+    }
+    async fn withdraw_proposal(
+        &self,
+        user: &SessionUser,
+        id: i32,
+    ) -> Result<ProposalInfo, AppError> {
+        proposals::decide::withdraw(&self.db, user, id).await
+    }
+    async fn notifications(&self, user: &SessionUser) -> Result<Notifications, AppError> {
+        notifications::list::list(&self.db, user).await
+    }
+    async fn mark_read(&self, user: &SessionUser, ids: Option<Vec<i32>>) -> Result<u64, AppError> {
+        notifications::read::mark_read(&self.db, user, ids.as_deref()).await
+    }
+    async fn activity(
+        &self,
+        user: &SessionUser,
+        scope: &FeedScope,
+    ) -> Result<Vec<ActivityItem>, AppError> {
+        activity::feed(&self.db, user, scope).await
+    }
+    async fn revisions(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+    ) -> Result<Vec<RevisionInfo>, AppError> {
+        datasets::history::list(&self.db, &Viewer::Staff(user.clone()), slug).await
+    }
+    async fn compare(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        from: i32,
+        to: i32,
+    ) -> Result<serde_json::Value, AppError> {
+        datasets::history::compare(&self.db, &Viewer::Staff(user.clone()), slug, from, to).await
+    }
+    async fn revert(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        version: i32,
+        to: i32,
+    ) -> Result<i32, AppError> {
+        let u = datasets::revert::revert(&self.db, &self.search, user, slug, version, to).await?;
+        if !u.changed_fields.is_empty() {
+            self.live.changed(u.id, u.version, user);
+        }
+        Ok(u.version)
+    }
+    async fn comments(&self, user: &SessionUser, slug: &str) -> Result<Vec<CommentInfo>, AppError> {
+        comments::list::list(&self.db, user, slug).await
+    }
+    async fn add_comment(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+        body: &str,
+    ) -> Result<CommentInfo, AppError> {
+        comments::create::create(&self.db, user, slug, body).await
     }
 }

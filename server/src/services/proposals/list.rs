@@ -11,25 +11,7 @@ use crate::services::OrInternal;
 
 pub const LIMIT: u64 = 100;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    /// Open proposals the user may decide (stewards: their department's; admins: all).
-    Review,
-    /// The user's own proposals, every status.
-    Mine,
-    /// Every proposal on one dataset.
-    Dataset(String),
-}
-
-impl Scope {
-    pub fn parse(s: &str) -> Option<Scope> {
-        match s {
-            "review" => Some(Scope::Review),
-            "mine" => Some(Scope::Mine),
-            _ => None,
-        }
-    }
-}
+pub use app::collab::ProposalScope as Scope;
 
 pub async fn list(
     db: &DatabaseConnection,

@@ -1,5 +1,7 @@
 //! Server functions: thin. Each checks permission, calls the backend, returns its error as is.
 
+pub mod collab;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -78,21 +80,6 @@ pub async fn dataset(slug: String) -> Result<DatasetDetail, AppError> {
     let ctx = crate::ssr::ctx()?;
     let viewer = ctx.viewer().await?;
     ctx.backend.dataset(&viewer, &slug).await
-}
-
-/// The edit page's data: only for users who may edit this dataset.
-#[server(endpoint = "dataset_for_edit")]
-pub async fn dataset_for_edit(slug: String) -> Result<DatasetDetail, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    let detail = ctx
-        .backend
-        .dataset(&Viewer::Staff(user.clone()), &slug)
-        .await?;
-    if !user.can_edit(detail.summary.department.id, detail.summary.status) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(detail)
 }
 
 #[server(endpoint = "crowd")]
