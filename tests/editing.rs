@@ -16,6 +16,7 @@ both_databases!(
     concurrent_writers_never_lose_an_edit,
     history_compare_and_revert,
     staff_discuss_datasets,
+    terms_distributions_and_columns,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -293,7 +294,8 @@ async fn bad_changes_name_the_field_and_change_nothing(backend: Backend) {
         "description_en": d.description_en, "keywords": d.keywords, "license": d.license,
         "source_institution": d.source_institution, "update_cycle": d.update_cycle,
         "visibility": d.visibility, "status": d.status, "spatial_coverage": "",
-        "contact_name": "", "contact_phone": "", "contact_email": ""
+        "contact_name": "", "contact_phone": "", "contact_email": "",
+        "terms": [], "distributions": [], "columns": []
     });
     let resp = client
         .put(app.url(&format!("/api/v1/datasets/{}", d.id)))
@@ -565,4 +567,195 @@ async fn staff_discuss_datasets(backend: Backend) {
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     let listed: serde_json::Value = viewer.get(&url).send().await.unwrap().json().await.unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
+}
+
+/// The lists are edited like any field: validated with named errors, replaced in one revision,
+/// searchable at once, and restored by a revert. The update-cycle facet follows the field.
+async fn terms_distributions_and_columns(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let d = dataset::Entity::find()
+        .filter(dataset::Column::Status.eq("published"))
+        .filter(dataset::Column::Visibility.eq("public"))
+        .order_by_asc(dataset::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let owner = department::Entity::find_by_id(d.department_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    let (client, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let bad = [
+        (
+            serde_json::json!({ "terms": ["theme:no-such-theme"] }),
+            "terms[0]",
+        ),
+        (
+            serde_json::json!({ "terms": ["department:parks"] }),
+            "terms[0]",
+        ),
+        (
+            serde_json::json!({ "distributions": [{ "title": "x", "kind": "file", "format": "CSV", "url": "ftp://x", "size_bytes": null }] }),
+            "distributions[0].url",
+        ),
+        (
+            serde_json::json!({ "columns": [
+                { "name": "a", "data_type": "text", "description": null, "unit": null },
+                { "name": "A", "data_type": "text", "description": null, "unit": null }] }),
+            "columns[1].name",
+        ),
+        (
+            serde_json::json!({ "columns": [{ "name": "a", "data_type": "blob", "description": null, "unit": null }] }),
+            "columns[0].data_type",
+        ),
+    ];
+    for (body, field) in bad {
+        let (status, e) = patch(
+            &client,
+            &app,
+            d.id,
+            Some(&d.version.to_string()),
+            body.clone(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(e["error"]["field"], field, "{e}");
+    }
+    assert_eq!(version_of(&app, d.id).await, d.version, "nothing written");
+    let before: serde_json::Value = client
+        .get(app.url(&format!("/api/v1/datasets/{}", d.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let change = serde_json::json!({
+        "terms": ["theme:environment", "dong:oksu", "data_type:api"],
+        "distributions": [
+            { "title": "실시간 API", "kind": "api", "format": " JSON ", "url": "https://api.example.kr/v1", "size_bytes": null },
+            { "title": "전체 파일", "kind": "file", "format": "CSV", "url": "https://files.example.kr/all.csv", "size_bytes": 2048 }
+        ],
+        "columns": [
+            { "name": "측정소명", "data_type": "text", "description": "측정 장소", "unit": null },
+            { "name": "zelkovaindex", "data_type": "number", "description": "", "unit": "㎍/㎥" }
+        ],
+        "update_cycle": if d.update_cycle == "daily" { "weekly" } else { "daily" },
+        "message": "분류와 항목 정의 정리"
+    });
+    let (status, body) = patch(&client, &app, d.id, Some(&d.version.to_string()), change).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let new_cycle = if d.update_cycle == "daily" {
+        "weekly"
+    } else {
+        "daily"
+    };
+    let after: serde_json::Value = client
+        .get(app.url(&format!("/api/v1/datasets/{}", d.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["distributions"][0]["format"], "JSON", "trimmed");
+    assert_eq!(after["distributions"][1]["size_bytes"], 2048);
+    assert_eq!(after["columns"][1]["name"], "zelkovaindex");
+    assert_eq!(
+        after["columns"][1]["description"],
+        serde_json::Value::Null,
+        "empty is none"
+    );
+    let codes: BTreeSet<String> = after["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            format!(
+                "{}:{}",
+                t["scheme"].as_str().unwrap(),
+                t["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for want in [
+        "theme:environment",
+        "dong:oksu",
+        "data_type:api",
+        &format!("update_cycle:{new_cycle}"),
+    ] {
+        assert!(codes.contains(want), "{want} in {codes:?}");
+    }
+    assert!(
+        codes.iter().any(|c| c.starts_with("department:")),
+        "derived terms kept"
+    );
+    // Searchable at once: the new column name, the new theme and cycle facets.
+    let found: serde_json::Value = dongne_tests::get(app.url(&format!(
+        "/api/v1/datasets?q=zelkovaindex&theme=environment&cycle={new_cycle}&dong=oksu"
+    )))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["dataset"]["id"], d.id);
+    // One revision; reverting restores the lists.
+    let history: serde_json::Value = client
+        .get(app.url(&format!("/api/v1/datasets/{}/revisions", d.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(history[0]["diff"]["columns"].is_object(), "{}", history[0]);
+    let resp = client
+        .post(app.url(&format!(
+            "/api/v1/datasets/{}/revisions/{}/revert",
+            d.id,
+            d.version + 1
+        )))
+        .header("if-match", (d.version + 1).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "reverting to itself changes nothing"
+    );
+    // Put the old lists back through a PATCH built from the earlier GET.
+    let restore = serde_json::json!({
+        "distributions": before["distributions"], "columns": before["columns"],
+        "terms": before["terms"].as_array().unwrap().iter()
+            .filter(|t| ["theme", "dong", "source", "data_type"].contains(&t["scheme"].as_str().unwrap()))
+            .map(|t| format!("{}:{}", t["scheme"].as_str().unwrap(), t["code"].as_str().unwrap()))
+            .collect::<Vec<_>>(),
+    });
+    let (status, body) = patch(
+        &client,
+        &app,
+        d.id,
+        Some(&(d.version + 1).to_string()),
+        restore,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let restored: serde_json::Value = client
+        .get(app.url(&format!("/api/v1/datasets/{}", d.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(restored["columns"], before["columns"]);
+    assert_eq!(restored["distributions"], before["distributions"]);
 }

@@ -326,7 +326,8 @@ async fn role_checks_are_enforced_on_the_server(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    // The steward may edit their own department's dataset but not another department's.
+    // The steward edits their own department's dataset; another department's only through a
+    // proposal (the edit page opens in proposal mode).
     let r = steward
         .post(app.url("/api/dataset_for_edit"))
         .form(&[("slug", "parks-green-spaces")])
@@ -334,19 +335,28 @@ async fn role_checks_are_enforced_on_the_server(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    let ctx: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(ctx["direct"], true);
     let r = steward
         .post(app.url("/api/dataset_for_edit"))
         .form(&[("slug", "public-wifi")])
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 403);
+    assert_eq!(r.status(), 200);
+    let ctx: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(ctx["direct"], false);
     let r = steward
         .get(app.url("/datasets/public-wifi/edit"))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 403);
+    assert_eq!(r.status(), 200);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("data-testid=\"propose-mode\""));
     // A viewer edits nothing.
     let (viewer, _) = app.login("viewer", PASSWORD).await;
     let r = viewer

@@ -273,4 +273,13 @@ pub struct EditContext {
     /// Whether the reader may change the status (publish, archive).
     pub can_publish: bool,
     pub me: i32,
+    /// The terms offered for classification.
+    pub vocabulary: Vec<SchemeTerms>,
+}
+
+/// A classification scheme with its terms, for the edit form's pickers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemeTerms {
+    pub scheme: crate::model::SchemeInfo,
+    pub terms: Vec<crate::model::TermRef>,
 }

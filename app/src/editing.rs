@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Status, UpdateCycle, Visibility};
+use crate::model::{DataColumn, Distribution, Status, UpdateCycle, Visibility};
 
 /// A change to a dataset's metadata: only the fields present change. `message` describes the
 /// change in the revision history.
@@ -24,8 +24,29 @@ pub struct DatasetPatch {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
+    /// Classification terms as `scheme:code`, for the schemes people classify by hand
+    /// ([`EDITABLE_SCHEMES`]); the department and update-cycle terms follow those fields.
+    pub terms: Option<Vec<String>>,
+    /// Files and APIs, in display order (replaces the list).
+    pub distributions: Option<Vec<Distribution>>,
+    /// The data dictionary, in column order (replaces the list).
+    pub columns: Option<Vec<DataColumn>>,
     pub message: Option<String>,
 }
+
+/// Schemes whose terms are chosen in the edit form.
+pub const EDITABLE_SCHEMES: &[&str] = &["theme", "dong", "source", "data_type"];
+pub const MAX_TERMS: usize = 50;
+pub const MAX_DISTRIBUTIONS: usize = 50;
+pub const MAX_COLUMNS: usize = 500;
+pub const DISTRIBUTION_KINDS: &[(&str, &str, &str)] = &[
+    ("file", "파일", "File"),
+    ("api", "오픈API", "Open API"),
+    ("link", "링크", "Link"),
+];
+pub const COLUMN_TYPES: &[&str] = &[
+    "text", "integer", "number", "date", "datetime", "time", "boolean", "geometry",
+];
 
 /// One problem with one field, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +130,9 @@ impl DatasetPatch {
             ("contact_name", self.contact_name.is_some()),
             ("contact_phone", self.contact_phone.is_some()),
             ("contact_email", self.contact_email.is_some()),
+            ("terms", self.terms.is_some()),
+            ("distributions", self.distributions.is_some()),
+            ("columns", self.columns.is_some()),
         ];
         present
             .into_iter()
@@ -209,10 +233,156 @@ impl DatasetPatch {
                 ));
             }
         }
+        if let Some(terms) = &self.terms {
+            validate_terms(&mut e, terms);
+        }
+        if let Some(list) = &self.distributions {
+            validate_distributions(&mut e, list);
+        }
+        if let Some(list) = &self.columns {
+            validate_columns(&mut e, list);
+        }
         if let Some(v) = &self.message {
             line(&mut e, "message", v, MAX_MESSAGE, false);
         }
         e
+    }
+}
+
+fn too_many(e: &mut Vec<FieldError>, field: &str, n: usize, max: usize) -> bool {
+    if n > max {
+        e.push(err(
+            field,
+            format!("{field}: {max}개 이하로 입력하세요 (지금 {n}개)."),
+            format!("{field}: at most {max} (now {n})."),
+        ));
+    }
+    n > max
+}
+
+fn validate_terms(e: &mut Vec<FieldError>, terms: &[String]) {
+    if too_many(e, "terms", terms.len(), MAX_TERMS) {
+        return;
+    }
+    for (i, t) in terms.iter().enumerate() {
+        let field = format!("terms[{i}]");
+        let ok = t.split_once(':').is_some_and(|(scheme, code)| {
+            EDITABLE_SCHEMES.contains(&scheme)
+                && !code.is_empty()
+                && code.len() <= 64
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+        if !ok {
+            e.push(err(
+                &field,
+                format!(
+                    "{field}: '{t}'은(는) '분류체계:코드' 형식이 아닙니다 (분류체계: {}).",
+                    EDITABLE_SCHEMES.join(", ")
+                ),
+                format!(
+                    "{field}: '{t}' is not 'scheme:code' (schemes: {}).",
+                    EDITABLE_SCHEMES.join(", ")
+                ),
+            ));
+        } else if terms[..i].contains(t) {
+            e.push(err(
+                &field,
+                format!("{field}: '{t}'이(가) 중복됩니다."),
+                format!("{field}: '{t}' is listed twice."),
+            ));
+        }
+    }
+}
+
+fn validate_distributions(e: &mut Vec<FieldError>, list: &[Distribution]) {
+    if too_many(e, "distributions", list.len(), MAX_DISTRIBUTIONS) {
+        return;
+    }
+    for (i, d) in list.iter().enumerate() {
+        let at = |f: &str| format!("distributions[{i}].{f}");
+        line(e, &at("title"), &d.title, MAX_SHORT, true);
+        if !DISTRIBUTION_KINDS.iter().any(|k| k.0 == d.kind) {
+            let f = at("kind");
+            e.push(err(
+                &f,
+                format!("{f}: file, api, link 중 하나여야 합니다."),
+                format!("{f}: must be file, api or link."),
+            ));
+        }
+        let format = d.format.trim();
+        let format_ok = !format.is_empty()
+            && format.len() <= 20
+            && format
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '+');
+        if !format_ok {
+            let f = at("format");
+            e.push(err(
+                &f,
+                format!("{f}: CSV, JSON 같은 형식 이름(영문·숫자 20자 이내)을 쓰세요."),
+                format!("{f}: a format name such as CSV or JSON (letters and digits, at most 20)."),
+            ));
+        }
+        let url = d.url.trim();
+        let url_ok = (url.starts_with("https://") || url.starts_with("http://"))
+            && url.len() <= 2000
+            && url.len() > "https://".len()
+            && !url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
+        if !url_ok {
+            let f = at("url");
+            e.push(err(
+                &f,
+                format!("{f}: http:// 또는 https://로 시작하는 주소여야 합니다."),
+                format!("{f}: must be an http:// or https:// address."),
+            ));
+        }
+        if d.size_bytes.is_some_and(|n| n < 0) {
+            let f = at("size_bytes");
+            e.push(err(
+                &f,
+                format!("{f}: 0 이상이어야 합니다."),
+                format!("{f}: must not be negative."),
+            ));
+        }
+    }
+}
+
+fn validate_columns(e: &mut Vec<FieldError>, list: &[DataColumn]) {
+    if too_many(e, "columns", list.len(), MAX_COLUMNS) {
+        return;
+    }
+    for (i, c) in list.iter().enumerate() {
+        let at = |f: &str| format!("columns[{i}].{f}");
+        line(e, &at("name"), &c.name, 100, true);
+        if list[..i]
+            .iter()
+            .any(|x| x.name.trim().eq_ignore_ascii_case(c.name.trim()))
+        {
+            let f = at("name");
+            e.push(err(
+                &f,
+                format!("{f}: '{}' 항목명이 중복됩니다.", c.name),
+                format!("{f}: '{}' is listed twice.", c.name),
+            ));
+        }
+        if !COLUMN_TYPES.contains(&c.data_type.as_str()) {
+            let f = at("data_type");
+            e.push(err(
+                &f,
+                format!("{f}: {} 중 하나여야 합니다.", COLUMN_TYPES.join(", ")),
+                format!("{f}: must be one of {}.", COLUMN_TYPES.join(", ")),
+            ));
+        }
+        if let Some(d) = &c.description {
+            line(e, &at("description"), d, 500, false);
+        }
+        if let Some(u) = &c.unit {
+            line(e, &at("unit"), u, 50, false);
+        }
     }
 }
 
@@ -257,6 +427,12 @@ pub enum FieldKind {
     List,
     /// One of a fixed set of codes.
     Choice(&'static [(&'static str, &'static str, &'static str)]),
+    /// Classification terms, picked per scheme (`scheme:code, …`).
+    Terms,
+    /// The distributions list (JSON in the form state).
+    Distributions,
+    /// The data dictionary (JSON in the form state).
+    Columns,
 }
 
 /// The editable fields in form order: (name, Korean label, English label, kind).
@@ -340,6 +516,19 @@ pub const FIELDS: &[(&str, &str, &str, FieldKind)] = &[
     ("contact_name", "담당자", "Contact name", FieldKind::Line),
     ("contact_phone", "전화", "Contact phone", FieldKind::Line),
     ("contact_email", "이메일", "Contact email", FieldKind::Line),
+    ("terms", "분류", "Classification", FieldKind::Terms),
+    (
+        "distributions",
+        "제공 파일·API",
+        "Distributions",
+        FieldKind::Distributions,
+    ),
+    (
+        "columns",
+        "데이터 항목 정의",
+        "Data dictionary",
+        FieldKind::Columns,
+    ),
 ];
 
 /// The edit form's values, every field as text (keywords comma-separated), by field name.
@@ -365,6 +554,24 @@ impl EditFields {
             ("contact_name", opt(&d.contact_name)),
             ("contact_phone", opt(&d.contact_phone)),
             ("contact_email", opt(&d.contact_email)),
+            ("terms", {
+                let mut t: Vec<String> = d
+                    .terms
+                    .iter()
+                    .filter(|t| EDITABLE_SCHEMES.contains(&t.scheme.as_str()))
+                    .map(|t| format!("{}:{}", t.scheme, t.code))
+                    .collect();
+                t.sort();
+                t.join(", ")
+            }),
+            (
+                "distributions",
+                serde_json::to_string(&d.distributions).unwrap_or_default(),
+            ),
+            (
+                "columns",
+                serde_json::to_string(&d.columns).unwrap_or_default(),
+            ),
         ];
         EditFields(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
     }
@@ -381,6 +588,15 @@ impl EditFields {
     fn same(field: &str, a: &str, b: &str) -> bool {
         if field == "keywords" {
             split_keywords(a) == split_keywords(b)
+        } else if field == "terms" {
+            let mut x = split_keywords(a);
+            let mut y = split_keywords(b);
+            x.sort();
+            y.sort();
+            x == y
+        } else if field == "distributions" || field == "columns" {
+            let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
+            parse(a) == parse(b)
         } else if field.starts_with("description") {
             a == b
         } else {
@@ -420,11 +636,19 @@ impl EditFields {
                 "contact_name" => p.contact_name = Some(v),
                 "contact_phone" => p.contact_phone = Some(v),
                 "contact_email" => p.contact_email = Some(v),
+                "terms" => p.terms = Some(split_keywords(&v)),
+                "distributions" => p.distributions = Some(list_of(&v)),
+                "columns" => p.columns = Some(list_of(&v)),
                 _ => {}
             }
         }
         p
     }
+}
+
+/// A list kept as JSON text in the form state (empty on bad JSON, which the form never writes).
+pub fn list_of<T: serde::de::DeserializeOwned>(json: &str) -> Vec<T> {
+    serde_json::from_str(json).unwrap_or_default()
 }
 
 /// Keywords typed as "a, b, c" (or one per line).

@@ -100,6 +100,7 @@ pub trait Backend: Send + Sync + 'static {
         version: i32,
         to: i32,
     ) -> Result<i32, AppError>;
+    async fn vocabulary(&self) -> Result<Vec<SchemeTerms>, AppError>;
     async fn comments(&self, user: &SessionUser, slug: &str) -> Result<Vec<CommentInfo>, AppError>;
     async fn add_comment(
         &self,

@@ -25,6 +25,7 @@ pub async fn dataset_for_edit(slug: String) -> Result<EditContext, AppError> {
         return Err(AppError::Forbidden);
     }
     Ok(EditContext {
+        vocabulary: ctx.backend.vocabulary().await?,
         can_publish: user.can_publish(owner),
         direct,
         me: user.id,

@@ -1,3 +1,4 @@
 pub mod common;
+pub mod editors;
 pub mod layout;
 pub mod live;

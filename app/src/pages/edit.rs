@@ -11,6 +11,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::collab::{dataset_for_edit, propose_change, save_dataset};
 use crate::collab::EditContext;
 use crate::components::common::ErrorBox;
+use crate::components::editors::{ColumnsEditor, DistributionsEditor, TermsPicker};
 use crate::components::live::LiveBar;
 use crate::editing::{merge, EditFields, FieldError, FieldKind, MergeField, FIELDS};
 use crate::error::AppError;
@@ -50,10 +51,30 @@ fn shown(field: &str, value: &str, lang: Lang) -> String {
             return lang.t(o.1, o.2).to_string();
         }
     }
+    match field {
+        "distributions" => {
+            let list: Vec<crate::model::Distribution> = crate::editing::list_of(value);
+            return summary(list.iter().map(|d| format!("{} ({})", d.title, d.format)));
+        }
+        "columns" => {
+            let list: Vec<crate::model::DataColumn> = crate::editing::list_of(value);
+            return summary(list.iter().map(|c| c.name.clone()));
+        }
+        _ => {}
+    }
     if value.trim().is_empty() {
         "—".to_string()
     } else {
         value.to_string()
+    }
+}
+
+fn summary(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    if items.is_empty() {
+        "—".to_string()
+    } else {
+        format!("{}: {}", items.len(), items.join(", "))
     }
 }
 
@@ -70,6 +91,7 @@ fn EditForm(c: EditContext) -> impl IntoView {
         direct,
         can_publish,
         me,
+        vocabulary,
     } = c;
     let slug = detail.summary.slug.clone();
     let dataset_id = detail.summary.id;
@@ -211,6 +233,12 @@ fn EditForm(c: EditContext) -> impl IntoView {
                     }
                     .into_any()
                 }
+                FieldKind::Terms => {
+                    let vocabulary = vocabulary.clone();
+                    view! { <div id=id.clone() class="terms" aria-describedby=err_id.clone()><TermsPicker form vocabulary/></div> }.into_any()
+                }
+                FieldKind::Distributions => view! { <div id=id.clone() aria-describedby=err_id.clone()><DistributionsEditor form/></div> }.into_any(),
+                FieldKind::Columns => view! { <div id=id.clone() aria-describedby=err_id.clone()><ColumnsEditor form/></div> }.into_any(),
                 FieldKind::Line | FieldKind::List => view! {
                     <input id=id.clone() name=field type="text" aria-describedby=err_id.clone() aria-invalid=invalid
                         prop:value=value on:input=move |e| set(event_target_value(&e))/>

@@ -71,6 +71,44 @@ pub async fn departments(db: &DatabaseConnection) -> Result<HashMap<i32, Departm
         .collect())
 }
 
+/// The schemes people classify by hand, with their terms in order.
+pub async fn vocabulary(
+    db: &DatabaseConnection,
+) -> Result<Vec<app::collab::SchemeTerms>, AppError> {
+    let schemes = scheme::Entity::find()
+        .filter(scheme::Column::Code.is_in(app::editing::EDITABLE_SCHEMES.iter().copied()))
+        .order_by_asc(scheme::Column::Position)
+        .all(db)
+        .await
+        .or_internal()?;
+    let mut out = Vec::with_capacity(schemes.len());
+    for s in schemes {
+        let terms = term::Entity::find()
+            .filter(term::Column::SchemeId.eq(s.id))
+            .order_by_asc(term::Column::Position)
+            .all(db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|t| TermRef {
+                scheme: s.code.clone(),
+                code: t.code,
+                label_ko: t.label_ko,
+                label_en: t.label_en,
+            })
+            .collect();
+        out.push(app::collab::SchemeTerms {
+            scheme: SchemeInfo {
+                code: s.code,
+                name_ko: s.name_ko,
+                name_en: s.name_en,
+            },
+            terms,
+        });
+    }
+    Ok(out)
+}
+
 /// Every classification scheme's code by id.
 pub async fn scheme_codes(db: &DatabaseConnection) -> Result<HashMap<i32, String>, AppError> {
     Ok(scheme::Entity::find()

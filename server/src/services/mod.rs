@@ -198,6 +198,9 @@ impl app::ssr::Backend for Services {
         }
         Ok(u.version)
     }
+    async fn vocabulary(&self) -> Result<Vec<SchemeTerms>, AppError> {
+        catalog::vocabulary(&self.db).await
+    }
     async fn comments(&self, user: &SessionUser, slug: &str) -> Result<Vec<CommentInfo>, AppError> {
         comments::list::list(&self.db, user, slug).await
     }

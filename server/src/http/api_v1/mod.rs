@@ -619,6 +619,14 @@ pub fn openapi_document() -> serde_json::Value {
                     "status": { "type": "string", "enum": ["draft", "published", "archived"] },
                     "spatial_coverage": { "type": "string" }, "contact_name": { "type": "string" },
                     "contact_phone": { "type": "string" }, "contact_email": { "type": "string" },
+                    "terms": { "type": "array", "maxItems": 50, "description": "Classification as scheme:code for the schemes theme, dong, source, data_type (the department and update-cycle terms follow those fields).", "items": { "type": "string", "example": "theme:environment" } },
+                    "distributions": { "type": "array", "maxItems": 50, "description": "Replaces the list, in order.", "items": { "type": "object", "required": ["title", "kind", "format", "url"], "properties": {
+                        "title": { "type": "string", "maxLength": 200 }, "kind": { "type": "string", "enum": ["file", "api", "link"] },
+                        "format": { "type": "string", "maxLength": 20 }, "url": { "type": "string", "format": "uri", "pattern": "^https?://" },
+                        "size_bytes": { "type": "integer", "minimum": 0, "nullable": true } } } },
+                    "columns": { "type": "array", "maxItems": 500, "description": "The data dictionary, replaced in order; names unique.", "items": { "type": "object", "required": ["name", "data_type"], "properties": {
+                        "name": { "type": "string", "maxLength": 100 }, "data_type": { "type": "string", "enum": ["text", "integer", "number", "date", "datetime", "time", "boolean", "geometry"] },
+                        "description": { "type": "string", "maxLength": 500, "nullable": true }, "unit": { "type": "string", "maxLength": 50, "nullable": true } } } },
                     "message": { "type": "string", "maxLength": 500, "description": "What changed, for the revision history." } } },
                 "Suggestion": { "type": "object", "properties": { "slug": { "type": "string" }, "title_ko": { "type": "string" }, "title_en": { "type": "string" } } },
                 "FacetValue": { "type": "object", "properties": { "term": { "type": "string" }, "label": { "type": "string" }, "label_en": { "type": "string" }, "count": { "type": "integer" } } },

@@ -2,9 +2,11 @@
 //! message and a field-level diff; writes are guarded by the dataset's version so that no edit is
 //! ever silently lost.
 
+mod children;
 pub mod history;
 pub mod revert;
 pub(crate) mod snapshot;
 pub mod update;
 
+pub use children::unknown_terms;
 pub use snapshot::Snapshot;

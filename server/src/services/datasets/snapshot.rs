@@ -35,6 +35,18 @@ impl Snapshot {
         Snapshot(v.as_object().cloned().unwrap_or_default())
     }
 
+    /// Every editable field, the lists included (terms, distributions, columns).
+    pub async fn load<C: sea_orm::ConnectionTrait>(
+        conn: &C,
+        d: &dataset::Model,
+    ) -> Result<Snapshot, app::error::AppError> {
+        let mut s = Snapshot::of(d);
+        for (k, v) in super::children::load(conn, d.id).await? {
+            s.0.insert(k.to_string(), v);
+        }
+        Ok(s)
+    }
+
     /// This snapshot with a patch applied (an empty optional text becomes null).
     pub fn apply(&self, p: &DatasetPatch) -> Snapshot {
         let mut m = self.0.clone();
@@ -84,6 +96,42 @@ impl Snapshot {
             if let Some(v) = v {
                 set(k, optional(v));
             }
+        }
+        if let Some(terms) = &p.terms {
+            let mut t: Vec<String> = terms.iter().map(|x| x.trim().to_string()).collect();
+            t.sort();
+            t.dedup();
+            set("terms", json!(t));
+        }
+        let blank = |s: &Option<String>| {
+            s.as_ref()
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+        };
+        if let Some(list) = &p.distributions {
+            let list: Vec<app::model::Distribution> = list
+                .iter()
+                .map(|x| app::model::Distribution {
+                    title: x.title.trim().to_string(),
+                    kind: x.kind.clone(),
+                    format: x.format.trim().to_string(),
+                    url: x.url.trim().to_string(),
+                    size_bytes: x.size_bytes,
+                })
+                .collect();
+            set("distributions", json!(list));
+        }
+        if let Some(list) = &p.columns {
+            let list: Vec<app::model::DataColumn> = list
+                .iter()
+                .map(|c| app::model::DataColumn {
+                    name: c.name.trim().to_string(),
+                    data_type: c.data_type.clone(),
+                    description: blank(&c.description),
+                    unit: blank(&c.unit),
+                })
+                .collect();
+            set("columns", json!(list));
         }
         Snapshot(m)
     }
@@ -141,6 +189,18 @@ impl Snapshot {
             contact_name: text("contact_name"),
             contact_phone: text("contact_phone"),
             contact_email: text("contact_email"),
+            terms: self
+                .0
+                .get("terms")
+                .and_then(|v| serde_json::from_value(v.clone()).ok()),
+            distributions: self
+                .0
+                .get("distributions")
+                .and_then(|v| serde_json::from_value(v.clone()).ok()),
+            columns: self
+                .0
+                .get("columns")
+                .and_then(|v| serde_json::from_value(v.clone()).ok()),
             message: Some(message),
         }
     }

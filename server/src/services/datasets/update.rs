@@ -70,7 +70,13 @@ pub(crate) async fn apply(
     patch: &DatasetPatch,
     proposal_id: Option<i32>,
 ) -> Result<Updated, AppError> {
-    let before = Snapshot::of(d);
+    if let Some(terms) = &patch.terms {
+        let errors = super::children::unknown_terms(txn, terms).await?;
+        if !errors.is_empty() {
+            return Err(AppError::InvalidFields { errors });
+        }
+    }
+    let before = Snapshot::load(txn, d).await?;
     let after = before.apply(patch);
     let diff = before.diff(&after);
     let changed_fields: Vec<String> = diff
@@ -154,6 +160,7 @@ pub(crate) async fn apply(
             current_version: current,
         });
     }
+    super::children::write(txn, d, &after, &changed_fields).await?;
     let message = patch
         .message
         .as_deref()

@@ -43,7 +43,13 @@ pub async fn create(
             current_version: d.version,
         });
     }
-    let before = Snapshot::of(&d);
+    if let Some(terms) = &patch.terms {
+        let errors = crate::services::datasets::unknown_terms(&txn, terms).await?;
+        if !errors.is_empty() {
+            return Err(AppError::InvalidFields { errors });
+        }
+    }
+    let before = Snapshot::load(&txn, &d).await?;
     let diff = before.diff(&before.apply(patch));
     if diff.as_object().is_none_or(|m| m.is_empty()) {
         return Err(AppError::validation(

@@ -106,7 +106,8 @@ pub async fn accept(
             current_version: d.version,
         });
     }
-    let rebase = super::rebase(&p.patch, p.base_version, &d);
+    let now = Snapshot::load(&txn, &d).await?;
+    let rebase = super::rebase(&p.patch, p.base_version, &now, d.version);
     if let Some(field) = resolution
         .keys()
         .find(|k| !rebase.fields.iter().any(|f| &f.field == *k))

@@ -15,15 +15,14 @@ use app::model::SessionUser;
 use sea_orm::*;
 use serde_json::{Map, Value};
 
-use crate::entities::{dataset, department, proposal, user};
+use crate::entities::{department, proposal, user};
 use crate::services::datasets::Snapshot;
 use crate::services::people::{dataset_ref, user_names};
 use crate::services::OrInternal;
 
 /// The proposal's fields against the dataset now: a field conflicts when it changed since the
 /// proposal's base and not to the proposed value.
-pub fn rebase(stored: &Value, base_version: i32, current: &dataset::Model) -> Rebase {
-    let now = Snapshot::of(current);
+pub fn rebase(stored: &Value, base_version: i32, now: &Snapshot, current_version: i32) -> Rebase {
     let fields = stored
         .as_object()
         .map(|m| {
@@ -45,7 +44,7 @@ pub fn rebase(stored: &Value, base_version: i32, current: &dataset::Model) -> Re
         .unwrap_or_default();
     Rebase {
         base_version,
-        current_version: current.version,
+        current_version,
         fields,
     }
 }
@@ -93,11 +92,26 @@ pub async fn infos<C: ConnectionTrait>(
         .into_iter()
         .map(|d| (d.id, d.name_ko))
         .collect();
+    let mut now: HashMap<i32, Snapshot> = HashMap::new();
+    for p in proposals
+        .iter()
+        .filter(|p| p.status == ProposalStatus::Open.code())
+    {
+        if let (Some(d), false) = (sets.get(&p.dataset_id), now.contains_key(&p.dataset_id)) {
+            now.insert(d.id, Snapshot::load(conn, d).await?);
+        }
+    }
     Ok(proposals
         .into_iter()
         .filter_map(|p| {
             let d = sets.get(&p.dataset_id)?;
             let status = ProposalStatus::parse(&p.status).unwrap_or(ProposalStatus::Open);
+            let rebased = match (status, now.get(&d.id)) {
+                (ProposalStatus::Open, Some(s)) => {
+                    Some(rebase(&p.patch, p.base_version, s, d.version))
+                }
+                _ => None,
+            };
             Some(ProposalInfo {
                 id: p.id,
                 dataset: dataset_ref(d),
@@ -116,8 +130,7 @@ pub async fn infos<C: ConnectionTrait>(
                 decided_at: p.decided_at,
                 applied_version: p.applied_version,
                 created_at: p.created_at,
-                rebase: (status == ProposalStatus::Open)
-                    .then(|| rebase(&p.patch, p.base_version, d)),
+                rebase: rebased,
                 can_review: status == ProposalStatus::Open && reader.can_publish(d.department_id),
             })
         })
@@ -134,13 +147,13 @@ mod tests {
         let mut d = crate::services::datasets::snapshot::tests::model();
         d.title_en = "Parks (edited)".into();
         d.license = "CC BY".into();
-        d.version = 4;
+        let now = Snapshot::of(&d);
         let stored = json!({
             "title_en": { "from": "Parks", "to": "Parks and green spaces" },
             "license": { "from": "KOGL", "to": "CC BY" },
             "title_ko": { "from": "공원", "to": "공원 현황" }
         });
-        let r = rebase(&stored, 2, &d);
+        let r = rebase(&stored, 2, &now, 4);
         assert_eq!(r.current_version, 4);
         assert_eq!(r.conflicts(), ["title_en"], "{r:?}");
         assert_eq!(
