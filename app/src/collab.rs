@@ -194,6 +194,8 @@ pub struct ActivityItem {
 pub enum FeedScope {
     Dataset(String),
     Department(String),
+    /// The reader's own department (nothing for users without one).
+    MyDepartment,
     /// The signed-in user's own actions.
     Me,
 }

@@ -45,11 +45,17 @@ test('hydrates, navigates client-side, and signs a demo user in and out', async 
   await page.waitForSelector('[data-testid=user-name]');
   assert.match(await page.locator('[data-testid=user-name]').innerText(), /공원녹지과/);
 
-  // The steward may open the edit area of their department's dataset.
+  // The steward may open the edit form of their department's dataset (not in proposal mode).
   await page.goto(`${env.server.base}/datasets/parks-green-spaces`);
   await page.waitForSelector('body[data-hydrated="true"]');
   await page.click('a.button[href$="/edit"]');
-  await page.waitForSelector('[data-testid=edit-allowed]');
+  await page.waitForSelector('#f-title_ko');
+  assert.equal(await page.locator('[data-testid=propose-mode]').count(), 0);
+  // Client-side validation with the shared rules names the field before any request.
+  await page.fill('#f-title_ko', '');
+  await page.click('[data-testid=save]');
+  await page.waitForSelector('#e-title_ko:has-text("title_ko")');
+  assert.equal(await page.locator('#f-title_ko').getAttribute('aria-invalid'), 'true');
 
   await page.click('button:has-text("로그아웃")');
   await page.waitForSelector('a[href="/login"]');

@@ -107,11 +107,14 @@ pub async fn mark_all_read() -> Result<u64, AppError> {
     ctx.backend.mark_read(&user, None).await
 }
 
+/// An activity feed: `None` for anonymous readers (staff only).
 #[server(endpoint = "activity", input = Json)]
-pub async fn activity(scope: FeedScope) -> Result<Vec<ActivityItem>, AppError> {
+pub async fn activity(scope: FeedScope) -> Result<Option<Vec<ActivityItem>>, AppError> {
     let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.activity(&user, &scope).await
+    match ctx.user().await? {
+        Some(user) => Ok(Some(ctx.backend.activity(&user, &scope).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The discussion on a dataset: `None` for anonymous readers (staff only).

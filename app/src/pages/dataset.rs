@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use crate::api::collab::{comments, AddComment};
+use crate::api::collab::{activity, comments, AddComment};
 use crate::api::dataset;
 use crate::collab::FeedScope;
 use crate::components::common::ErrorBox;
@@ -10,7 +10,7 @@ use crate::components::layout::UserResource;
 use crate::components::live::LiveBar;
 use crate::i18n::Lang;
 use crate::model::{DatasetDetail, Role};
-use crate::pages::notifications::Feed;
+use crate::pages::notifications::{Feed, FeedResource};
 
 #[component]
 pub fn DatasetPage() -> impl IntoView {
@@ -18,11 +18,20 @@ pub fn DatasetPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let detail = Resource::new(slug, dataset);
+    // Staff extras, created here (not inside the async view) so hydration finds them; both
+    // answer `None` to anonymous readers.
+    let add = ServerAction::<AddComment>::new();
+    let talk = Resource::new(move || (slug(), add.version().get()), |(s, _)| comments(s));
+    let feed = Resource::new(
+        move || (slug(), add.version().get()),
+        |(s, _)| activity(FeedScope::Dataset(s)),
+    );
+    let staff = StaffData { add, talk, feed };
     view! {
         <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <DatasetView d/> }.into_any(),
+                    Ok(d) => view! { <DatasetView d staff/> }.into_any(),
                     Err(err) => view! { <ErrorBox err/> }.into_any(),
                 }
             })}
@@ -35,8 +44,18 @@ fn or_dash(v: Option<String>) -> String {
         .unwrap_or_else(|| "—".to_string())
 }
 
+type CommentsResource =
+    Resource<Result<Option<Vec<crate::collab::CommentInfo>>, crate::error::AppError>>;
+
+#[derive(Clone, Copy)]
+struct StaffData {
+    add: ServerAction<AddComment>,
+    talk: CommentsResource,
+    feed: FeedResource,
+}
+
 #[component]
-fn DatasetView(d: DatasetDetail) -> impl IntoView {
+fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let s = d.summary.clone();
     let title = s.title(lang).to_string();
@@ -154,14 +173,20 @@ fn DatasetView(d: DatasetDetail) -> impl IntoView {
                 <h2 id="rev-h">{lang.t("변경 이력", "Revisions")} " (" {d.revision_count} ")"</h2>
                 <ul class="revisions">{revisions}</ul>
             </section>
-            <StaffPanel slug=s.slug.clone() id=s.id version=d.version can_edit=d.can_edit/>
+            <StaffPanel slug=s.slug.clone() id=s.id version=d.version can_edit=d.can_edit staff/>
         </article>
     }
 }
 
 /// For signed-in staff: who else is here, proposing a change, history, discussion, activity.
 #[component]
-fn StaffPanel(slug: String, id: i32, version: i32, can_edit: bool) -> impl IntoView {
+fn StaffPanel(
+    slug: String,
+    id: i32,
+    version: i32,
+    can_edit: bool,
+    staff: StaffData,
+) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let user = expect_context::<UserResource>();
     view! {
@@ -179,8 +204,8 @@ fn StaffPanel(slug: String, id: i32, version: i32, can_edit: bool) -> impl IntoV
                     Some(view! {
                         <LiveBar dataset_id=id me=u.id editing=false version/>
                         <p class="actions">{propose} " " <a href=history>{lang.t("전체 이력과 비교", "Full history and compare")}</a></p>
-                        <Discussion slug=slug.clone()/>
-                        <Feed title=lang.t("활동", "Activity").to_string() scope=FeedScope::Dataset(slug)/>
+                        <Discussion slug=slug.clone() add=staff.add list=staff.talk/>
+                        <Feed title=lang.t("활동", "Activity").to_string() items=staff.feed/>
                     })
                 })
             }}
@@ -190,16 +215,12 @@ fn StaffPanel(slug: String, id: i32, version: i32, can_edit: bool) -> impl IntoV
 
 /// Comments on the dataset (plain text, shown escaped). The form works before the wasm loads.
 #[component]
-fn Discussion(slug: String) -> impl IntoView {
+fn Discussion(
+    slug: String,
+    add: ServerAction<AddComment>,
+    list: CommentsResource,
+) -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let add = ServerAction::<AddComment>::new();
-    let list = Resource::new(
-        {
-            let slug = slug.clone();
-            move || (slug.clone(), add.version().get())
-        },
-        |(s, _)| comments(s),
-    );
     let failure = move || {
         add.value()
             .get()

@@ -15,6 +15,8 @@ pub fn NotificationsPage() -> impl IntoView {
     let user = expect_context::<UserResource>();
     let read = RwSignal::new(0u32);
     let notes = Resource::new(move || read.get(), |_| load_notifications());
+    let department_feed = Resource::new(|| (), |_| activity(FeedScope::MyDepartment));
+    let my_feed = Resource::new(|| (), |_| activity(FeedScope::Me));
     let mark = move |_| {
         leptos::task::spawn_local(async move {
             let _ = mark_all_read().await;
@@ -56,11 +58,11 @@ pub fn NotificationsPage() -> impl IntoView {
                         Lang::Ko => format!("{} 활동", d.name_ko),
                         Lang::En => format!("Activity in {}", d.name_en),
                     };
-                    view! { <Feed title scope=FeedScope::Department(d.code)/> }
+                    view! { <Feed title items=department_feed/> }
                 })
             })}
         </Suspense>
-        <Feed title=lang.t("내 활동", "My activity").to_string() scope=FeedScope::Me/>
+        <Feed title=lang.t("내 활동", "My activity").to_string() items=my_feed/>
     }
 }
 
@@ -87,11 +89,13 @@ fn Note(i: NotificationInfo) -> impl IntoView {
     }
 }
 
-/// An activity feed (a dataset's, a department's, or the reader's own).
+pub type FeedResource = Resource<Result<Option<Vec<ActivityItem>>, crate::error::AppError>>;
+
+/// An activity feed (a dataset's, a department's, or the reader's own), from a resource the
+/// page created (resources are created outside async blocks so hydration finds them).
 #[component]
-pub fn Feed(title: String, scope: FeedScope) -> impl IntoView {
+pub fn Feed(title: String, items: FeedResource) -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let items = Resource::new(move || scope.clone(), activity);
     let label = title.clone();
     view! {
         <section class="feed" aria-label=label>
@@ -99,8 +103,9 @@ pub fn Feed(title: String, scope: FeedScope) -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match items.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{lang.t("활동이 없습니다.", "No activity yet.")}</p> }.into_any(),
-                        Ok(list) => view! { <ul class="activity">{list.into_iter().map(|a| view! { <Activity a/> }).collect_view()}</ul> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Ok(Some(list)) if list.is_empty() => view! { <p class="empty">{lang.t("활동이 없습니다.", "No activity yet.")}</p> }.into_any(),
+                        Ok(Some(list)) => view! { <ul class="activity">{list.into_iter().map(|a| view! { <Activity a/> }).collect_view()}</ul> }.into_any(),
                         Err(err) => view! { <ErrorBox err/> }.into_any(),
                     }
                 })}

@@ -33,13 +33,18 @@ pub async fn feed(
         FeedScope::Dataset(slug) => {
             Filter::Datasets(vec![find_visible(db, &viewer, slug).await?.id])
         }
-        FeedScope::Department(code) => {
+        FeedScope::MyDepartment if user.department_id().is_none() => return Ok(Vec::new()),
+        FeedScope::Department(_) | FeedScope::MyDepartment => {
+            let by = match scope {
+                FeedScope::Department(code) => department::Column::Code.eq(code.as_str()),
+                _ => department::Column::Id.eq(user.department_id().unwrap_or(-1)),
+            };
             let dep = department::Entity::find()
-                .filter(department::Column::Code.eq(code.as_str()))
+                .filter(by)
                 .one(db)
                 .await
                 .or_internal()?
-                .ok_or_else(|| AppError::not_found(&format!("department {code}")))?;
+                .ok_or_else(|| AppError::not_found("department"))?;
             let ids = dataset::Entity::find()
                 .select_only()
                 .column(dataset::Column::Id)
