@@ -120,3 +120,26 @@ test('a proposal from another department, accepted from the review queue', async
   await editor.context.close();
   await steward.context.close();
 });
+
+test('the staff pages pass axe (WCAG 2 A/AA) and fit a 375-px phone', async () => {
+  const s = await signedIn('parks-steward');
+  await s.page.setViewportSize({ width: 375, height: 740 });
+  const axe = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+  for (const path of [
+    '/datasets/parks-green-spaces/edit',
+    '/datasets/parks-green-spaces',
+    '/datasets/parks-green-spaces/history?from=1&to=1',
+    '/review',
+    '/notifications',
+  ]) {
+    await s.page.goto(env.server.base + path);
+    await s.page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+    await s.page.addScriptTag({ path: axe });
+    const result = await s.page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
+    assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], path);
+    const width = await s.page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `${path} is ${width}px wide`);
+  }
+  assert.deepEqual(s.errors, []);
+  await s.context.close();
+});
