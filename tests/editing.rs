@@ -17,6 +17,7 @@ both_databases!(
     history_compare_and_revert,
     staff_discuss_datasets,
     terms_distributions_and_columns,
+    markdown_descriptions_are_sanitized,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -758,4 +759,51 @@ async fn terms_distributions_and_columns(backend: Backend) {
         .unwrap();
     assert_eq!(restored["columns"], before["columns"]);
     assert_eq!(restored["distributions"], before["distributions"]);
+}
+
+/// Descriptions are Markdown: formatted on the dataset page, with raw HTML shown as text and
+/// unsafe links removed (in the server-rendered HTML, before any script runs).
+async fn markdown_descriptions_are_sanitized(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let d = dataset::Entity::find()
+        .filter(dataset::Column::Status.eq("published"))
+        .filter(dataset::Column::Visibility.eq("public"))
+        .order_by_asc(dataset::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let owner = department::Entity::find_by_id(d.department_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    let (client, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let md = "**중요** 안내 <script>alert('x')</script> [링크](javascript:alert(1)) [출처](https://data.go.kr)";
+    let (status, _) = patch(
+        &client,
+        &app,
+        d.id,
+        Some(&d.version.to_string()),
+        serde_json::json!({ "description_ko": md }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let html = dongne_tests::get(app.url(&format!("/datasets/{}", d.slug)))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<strong>중요</strong>"), "formatted");
+    assert!(
+        html.contains("&lt;script&gt;alert"),
+        "raw HTML shown as text"
+    );
+    assert!(!html.contains("<script>alert"), "never executed");
+    assert!(!html.contains("href=\"javascript:"), "unsafe link removed");
+    assert!(html.contains(r#"<a href="https://data.go.kr">출처</a>"#));
 }

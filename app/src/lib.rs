@@ -8,6 +8,7 @@ pub mod components;
 pub mod editing;
 pub mod error;
 pub mod i18n;
+pub mod markdown;
 pub mod model;
 mod pages;
 pub mod search;

@@ -132,7 +132,7 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
                 <span class="badge">{format!("v{}", d.version)}</span>
                 {edit}
             </p>
-            <p class="description">{description}</p>
+            <div class="description markdown" inner_html=crate::markdown::to_safe_html(&description)></div>
             <section aria-labelledby="meta-h">
                 <h2 id="meta-h">{lang.t("기본 정보", "About")}</h2>
                 <dl class="meta-grid">
