@@ -13,6 +13,7 @@ both_databases!(
     notifications_and_activity,
     live_presence_and_change_notices,
     server_functions_check_permissions,
+    permission_matrix_for_collaboration,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -635,4 +636,123 @@ async fn server_functions_check_permissions(backend: Backend) {
     .await;
     assert_eq!(s, StatusCode::OK, "{queue}");
     assert!(queue.as_array().unwrap().iter().any(|q| q["id"] == p["id"]));
+}
+
+/// Role x action x own/other department for discussing, proposing and reviewing, through the
+/// real router: every refusal changes nothing.
+async fn permission_matrix_for_collaboration(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner, other) = published(&app).await;
+    let users: Vec<(&str, Option<String>)> = vec![
+        ("anonymous", None),
+        ("viewer", Some("viewer".to_string())),
+        ("own editor", Some(format!("{owner}-editor"))),
+        ("own steward", Some(format!("{owner}-steward"))),
+        ("other editor", Some(format!("{other}-editor"))),
+        ("other steward", Some(format!("{other}-steward"))),
+        ("admin", Some("admin".to_string())),
+    ];
+    use StatusCode as S;
+    // (action, expected status per user, in the order above)
+    let matrix: [(&str, [StatusCode; 7]); 4] = [
+        (
+            "comment",
+            [
+                S::UNAUTHORIZED,
+                S::CREATED,
+                S::CREATED,
+                S::CREATED,
+                S::CREATED,
+                S::CREATED,
+                S::CREATED,
+            ],
+        ),
+        (
+            "propose",
+            [
+                S::UNAUTHORIZED,
+                S::FORBIDDEN,
+                S::CREATED,
+                S::CREATED,
+                S::CREATED,
+                S::CREATED,
+                S::CREATED,
+            ],
+        ),
+        (
+            "accept",
+            [
+                S::UNAUTHORIZED,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+            ],
+        ),
+        (
+            "reject",
+            [
+                S::UNAUTHORIZED,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+            ],
+        ),
+    ];
+    let mut clients = Vec::new();
+    for (_, login) in &users {
+        clients.push(match login {
+            Some(u) => app.login(u, PASSWORD).await.0,
+            None => dongne_tests::plain_client(),
+        });
+    }
+    // Proposals to decide come from the other department's editor.
+    let proposer = clients[4].clone();
+    let mut n = 0;
+    for (action, expected) in matrix {
+        for (i, (who, _)) in users.iter().enumerate() {
+            n += 1;
+            let c = &clients[i];
+            let v = version(&app, d.id).await;
+            let req = match action {
+                "comment" => c
+                    .post(app.url(&format!("/api/v1/datasets/{}/comments", d.id)))
+                    .json(&json!({ "body": format!("의견 {n}") })),
+                "propose" => c
+                    .post(app.url(&format!("/api/v1/datasets/{}/proposals", d.id)))
+                    .header("if-match", v.to_string())
+                    .json(&json!({ "description_en": format!("Proposal {n}") })),
+                _ => {
+                    let (s, p) = send(
+                        proposer
+                            .post(app.url(&format!("/api/v1/datasets/{}/proposals", d.id)))
+                            .header("if-match", v.to_string())
+                            .json(&json!({ "title_en": format!("Matrix {n}") })),
+                    )
+                    .await;
+                    assert_eq!(s, S::CREATED, "{p}");
+                    let pid = p["id"].as_i64().unwrap();
+                    if action == "accept" {
+                        c.post(app.url(&format!("/api/v1/proposals/{pid}/accept")))
+                            .header("if-match", v.to_string())
+                    } else {
+                        c.post(app.url(&format!("/api/v1/proposals/{pid}/reject")))
+                            .json(&json!({ "reason": "matrix" }))
+                    }
+                }
+            };
+            let (status, body) = send(req).await;
+            assert_eq!(status, expected[i], "{who} {action}: {body}");
+            let after = version(&app, d.id).await;
+            let changes = action == "accept" && status == S::OK;
+            assert_eq!(after, if changes { v + 1 } else { v }, "{who} {action}");
+        }
+    }
 }
