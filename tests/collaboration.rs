@@ -1,11 +1,11 @@
 //! Proposals across departments, notifications, activity feeds and live presence, through the
 //! real router on SQLite and PostgreSQL.
 
-use dongne_tests::{both_databases, Backend, TestApp};
+use dongne_tests::{both_databases, dataset_version, public_dataset, Backend, TestApp};
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::EntityTrait;
 use serde_json::{json, Value};
-use server::entities::{dataset, department};
+use server::entities::dataset;
 
 both_databases!(
     proposal_accepted_after_a_conflicting_edit,
@@ -18,54 +18,20 @@ both_databases!(
 
 const PASSWORD: &str = "dongne-demo";
 
-/// A published dataset, its department's code, and another department's code.
-async fn published(app: &TestApp) -> (dataset::Model, String, String) {
-    let d = dataset::Entity::find()
-        .filter(dataset::Column::Status.eq("published"))
-        .order_by_asc(dataset::Column::Id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let owner = department::Entity::find_by_id(d.department_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .code;
-    let other = department::Entity::find()
-        .filter(department::Column::Code.ne(owner.as_str()))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .code;
-    (d, owner, other)
-}
-
 async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let resp = req.send().await.unwrap();
     let status = resp.status();
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn version(app: &TestApp, id: i32) -> i32 {
-    dataset::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .version
-}
-
 async fn proposal_accepted_after_a_conflicting_edit(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = published(&app).await;
+    let (d, owner, other) = public_dataset(&app).await;
     let (proposer, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
     let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
-    let v = version(&app, d.id).await;
+    let v = dataset_version(&app, d.id).await;
     // The outsider cannot edit the dataset, but may propose a change to it.
     let (s, _) = send(
         proposer
@@ -147,7 +113,7 @@ async fn proposal_accepted_after_a_conflicting_edit(backend: Backend) {
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
     assert_eq!(e["error"]["field"], "title_en");
-    assert_eq!(version(&app, d.id).await, v2);
+    assert_eq!(dataset_version(&app, d.id).await, v2);
     // A resolution for a field the proposal does not touch is refused.
     let (s, e) = send(
         steward
@@ -210,9 +176,9 @@ async fn proposals_refused_rejected_and_withdrawn(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = published(&app).await;
+    let (d, owner, other) = public_dataset(&app).await;
     let url = app.url(&format!("/api/v1/datasets/{}/proposals", d.id));
-    let v = version(&app, d.id).await;
+    let v = dataset_version(&app, d.id).await;
     let (proposer, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
     let (viewer, _) = app.login("viewer", PASSWORD).await;
     let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
@@ -328,7 +294,11 @@ async fn proposals_refused_rejected_and_withdrawn(backend: Backend) {
     let (s, p) = send(proposer.post(&withdraw)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(p["status"], "withdrawn");
-    assert_eq!(version(&app, d.id).await, v, "neither changed the dataset");
+    assert_eq!(
+        dataset_version(&app, d.id).await,
+        v,
+        "neither changed the dataset"
+    );
     let (s, _) = send(app.client().get(app.url("/api/v1/proposals/abc"))).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let (s, _) = send(steward.get(app.url("/api/v1/proposals/999999"))).await;
@@ -342,8 +312,8 @@ async fn notifications_and_activity(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = published(&app).await;
-    let v = version(&app, d.id).await;
+    let (d, owner, other) = public_dataset(&app).await;
+    let v = dataset_version(&app, d.id).await;
     let (proposer, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
     let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
     let (viewer, _) = app.login("viewer", PASSWORD).await;
@@ -529,7 +499,7 @@ async fn live_presence_and_change_notices(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, _) = published(&app).await;
+    let (d, owner, _) = public_dataset(&app).await;
     let url = |mode: &str| app.url(&format!("/api/v1/datasets/{}/live?mode={mode}", d.slug));
     let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
     let (viewer, _) = app.login("viewer", PASSWORD).await;
@@ -543,7 +513,7 @@ async fn live_presence_and_change_notices(backend: Backend) {
     let seen = editing.next("presence").await;
     assert_eq!(names(&seen).len(), 2, "the editor sees the reader arrive");
     // A saved change reaches everyone with the dataset open, naming who made it.
-    let v = version(&app, d.id).await;
+    let v = dataset_version(&app, d.id).await;
     let (s, _) = send(
         steward
             .patch(app.url(&format!("/api/v1/datasets/{}", d.id)))
@@ -578,8 +548,8 @@ async fn server_functions_check_permissions(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = published(&app).await;
-    let v = version(&app, d.id).await;
+    let (d, owner, other) = public_dataset(&app).await;
+    let v = dataset_version(&app, d.id).await;
     let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
     let (viewer, _) = app.login("viewer", PASSWORD).await;
     let (outsider, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
@@ -644,7 +614,7 @@ async fn permission_matrix_for_collaboration(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = published(&app).await;
+    let (d, owner, other) = public_dataset(&app).await;
     let users: Vec<(&str, Option<String>)> = vec![
         ("anonymous", None),
         ("viewer", Some("viewer".to_string())),
@@ -720,7 +690,7 @@ async fn permission_matrix_for_collaboration(backend: Backend) {
         for (i, (who, _)) in users.iter().enumerate() {
             n += 1;
             let c = &clients[i];
-            let v = version(&app, d.id).await;
+            let v = dataset_version(&app, d.id).await;
             let req = match action {
                 "comment" => c
                     .post(app.url(&format!("/api/v1/datasets/{}/comments", d.id)))
@@ -750,7 +720,7 @@ async fn permission_matrix_for_collaboration(backend: Backend) {
             };
             let (status, body) = send(req).await;
             assert_eq!(status, expected[i], "{who} {action}: {body}");
-            let after = version(&app, d.id).await;
+            let after = dataset_version(&app, d.id).await;
             let changes = action == "accept" && status == S::OK;
             assert_eq!(after, if changes { v + 1 } else { v }, "{who} {action}");
         }

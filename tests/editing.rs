@@ -65,15 +65,6 @@ async fn patch(
     (status, resp.json().await.unwrap_or(serde_json::Value::Null))
 }
 
-async fn version_of(app: &TestApp, id: i32) -> i32 {
-    dataset::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .version
-}
-
 async fn permission_matrix_for_editing(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
@@ -170,7 +161,7 @@ async fn permission_matrix_for_editing(backend: Backend) {
             }
             None => dongne_tests::plain_client(),
         };
-        let before = version_of(&app, d.id).await;
+        let before = dongne_tests::dataset_version(&app, d.id).await;
         let (status, body) = patch(
             &client,
             &app,
@@ -180,7 +171,7 @@ async fn permission_matrix_for_editing(backend: Backend) {
         )
         .await;
         assert_eq!(status, expected, "{user:?} {change} on {}: {body}", d.slug);
-        let after = version_of(&app, d.id).await;
+        let after = dongne_tests::dataset_version(&app, d.id).await;
         if status == StatusCode::OK {
             assert_eq!(after, before + 1, "{user:?}: one new version");
             assert_eq!(body["version"], after);
@@ -288,7 +279,7 @@ async fn bad_changes_name_the_field_and_change_nothing(backend: Backend) {
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["error"]["field"], "title_ko");
-    assert_eq!(version_of(&app, d.id).await, d.version);
+    assert_eq!(dongne_tests::dataset_version(&app, d.id).await, d.version);
     // A complete PUT applies.
     let whole = serde_json::json!({
         "title_ko": d.title_ko, "title_en": "Replaced", "description_ko": d.description_ko,
@@ -311,7 +302,10 @@ async fn bad_changes_name_the_field_and_change_nothing(backend: Backend) {
         "{}",
         resp.text().await.unwrap()
     );
-    assert_eq!(version_of(&app, d.id).await, d.version + 1);
+    assert_eq!(
+        dongne_tests::dataset_version(&app, d.id).await,
+        d.version + 1
+    );
 }
 
 /// 20 writers x 50 edits on one dataset: every accepted edit is exactly one revision, every
@@ -576,20 +570,7 @@ async fn terms_distributions_and_columns(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let d = dataset::Entity::find()
-        .filter(dataset::Column::Status.eq("published"))
-        .filter(dataset::Column::Visibility.eq("public"))
-        .order_by_asc(dataset::Column::Id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let owner = department::Entity::find_by_id(d.department_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .code;
+    let (d, owner, _) = dongne_tests::public_dataset(&app).await;
     let (client, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
     let bad = [
         (
@@ -627,15 +608,13 @@ async fn terms_distributions_and_columns(backend: Backend) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(e["error"]["field"], field, "{e}");
     }
-    assert_eq!(version_of(&app, d.id).await, d.version, "nothing written");
-    let before: serde_json::Value = client
-        .get(app.url(&format!("/api/v1/datasets/{}", d.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(
+        dongne_tests::dataset_version(&app, d.id).await,
+        d.version,
+        "nothing written"
+    );
+    let before: serde_json::Value =
+        dongne_tests::get_json(&client, &app, &format!("/api/v1/datasets/{}", d.id)).await;
     let change = serde_json::json!({
         "terms": ["theme:environment", "dong:oksu", "data_type:api"],
         "distributions": [
@@ -656,14 +635,8 @@ async fn terms_distributions_and_columns(backend: Backend) {
     } else {
         "daily"
     };
-    let after: serde_json::Value = client
-        .get(app.url(&format!("/api/v1/datasets/{}", d.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after: serde_json::Value =
+        dongne_tests::get_json(&client, &app, &format!("/api/v1/datasets/{}", d.id)).await;
     assert_eq!(after["distributions"][0]["format"], "JSON", "trimmed");
     assert_eq!(after["distributions"][1]["size_bytes"], 2048);
     assert_eq!(after["columns"][1]["name"], "zelkovaindex");
@@ -708,14 +681,12 @@ async fn terms_distributions_and_columns(backend: Backend) {
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["items"][0]["dataset"]["id"], d.id);
     // One revision; reverting restores the lists.
-    let history: serde_json::Value = client
-        .get(app.url(&format!("/api/v1/datasets/{}/revisions", d.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: serde_json::Value = dongne_tests::get_json(
+        &client,
+        &app,
+        &format!("/api/v1/datasets/{}/revisions", d.id),
+    )
+    .await;
     assert!(history[0]["diff"]["columns"].is_object(), "{}", history[0]);
     let resp = client
         .post(app.url(&format!(
@@ -749,14 +720,8 @@ async fn terms_distributions_and_columns(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let restored: serde_json::Value = client
-        .get(app.url(&format!("/api/v1/datasets/{}", d.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let restored: serde_json::Value =
+        dongne_tests::get_json(&client, &app, &format!("/api/v1/datasets/{}", d.id)).await;
     assert_eq!(restored["columns"], before["columns"]);
     assert_eq!(restored["distributions"], before["distributions"]);
 }
@@ -767,20 +732,7 @@ async fn markdown_descriptions_are_sanitized(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let d = dataset::Entity::find()
-        .filter(dataset::Column::Status.eq("published"))
-        .filter(dataset::Column::Visibility.eq("public"))
-        .order_by_asc(dataset::Column::Id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let owner = department::Entity::find_by_id(d.department_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .code;
+    let (d, owner, _) = dongne_tests::public_dataset(&app).await;
     let (client, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
     let md = "**중요** 안내 <script>alert('x')</script> [링크](javascript:alert(1)) [출처](https://data.go.kr)";
     let (status, _) = patch(

@@ -245,3 +245,54 @@ impl TestApp {
         (client, status)
     }
 }
+
+/// The first public, published demo dataset, its department's code, and another department's.
+pub async fn public_dataset(app: &TestApp) -> (server::entities::dataset::Model, String, String) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use server::entities::{dataset, department};
+    let d = dataset::Entity::find()
+        .filter(dataset::Column::Status.eq("published"))
+        .filter(dataset::Column::Visibility.eq("public"))
+        .order_by_asc(dataset::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the demo catalog has a public published dataset");
+    let owner = department::Entity::find_by_id(d.department_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    let other = department::Entity::find()
+        .filter(department::Column::Code.ne(owner.as_str()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    (d, owner, other)
+}
+
+/// A dataset's version, read from the database.
+pub async fn dataset_version(app: &TestApp, id: i32) -> i32 {
+    use sea_orm::EntityTrait;
+    server::entities::dataset::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("dataset exists")
+        .version
+}
+
+/// GET `path` with `client` and decode the JSON body.
+pub async fn get_json(client: &reqwest::Client, app: &TestApp, path: &str) -> serde_json::Value {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}

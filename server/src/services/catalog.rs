@@ -9,9 +9,7 @@ use sea_orm::sea_query::{Expr, Query};
 use sea_orm::*;
 
 use super::OrInternal;
-use crate::entities::{
-    data_column, dataset, dataset_term, department, distribution, revision, scheme, term, user,
-};
+use crate::entities::{dataset, dataset_term, department, revision, scheme, term, user};
 
 pub const THEME_SCHEME: &str = "theme";
 
@@ -342,35 +340,8 @@ pub async fn detail(
         })
         .collect();
     terms.sort_by_key(|(a, b, _)| (*a, *b));
-    let distributions = distribution::Entity::find()
-        .filter(distribution::Column::DatasetId.eq(d.id))
-        .order_by_asc(distribution::Column::Position)
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|x| Distribution {
-            title: x.title,
-            kind: x.kind,
-            format: x.format,
-            url: x.url,
-            size_bytes: x.size_bytes,
-        })
-        .collect();
-    let columns = data_column::Entity::find()
-        .filter(data_column::Column::DatasetId.eq(d.id))
-        .order_by_asc(data_column::Column::Position)
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|c| DataColumn {
-            name: c.name,
-            data_type: c.data_type,
-            description: c.description,
-            unit: c.unit,
-        })
-        .collect();
+    let distributions = crate::services::datasets::children::distributions(db, d.id).await?;
+    let columns = crate::services::datasets::children::columns(db, d.id).await?;
     let revision_count = revision::Entity::find()
         .filter(revision::Column::DatasetId.eq(d.id))
         .count(db)

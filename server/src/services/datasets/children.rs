@@ -57,7 +57,21 @@ pub async fn load<C: ConnectionTrait>(
         .filter_map(|l| by_id.get(&l.term_id).map(|s| s.to_string()))
         .collect();
     terms.sort();
-    let distributions: Vec<Distribution> = distribution::Entity::find()
+    let distributions = distributions(conn, dataset_id).await?;
+    let columns = columns(conn, dataset_id).await?;
+    Ok([
+        ("terms", json!(terms)),
+        ("distributions", json!(distributions)),
+        ("columns", json!(columns)),
+    ])
+}
+
+/// A dataset's distributions, in order.
+pub async fn distributions<C: ConnectionTrait>(
+    conn: &C,
+    dataset_id: i32,
+) -> Result<Vec<Distribution>, AppError> {
+    Ok(distribution::Entity::find()
         .filter(distribution::Column::DatasetId.eq(dataset_id))
         .order_by_asc(distribution::Column::Position)
         .all(conn)
@@ -71,8 +85,15 @@ pub async fn load<C: ConnectionTrait>(
             url: x.url,
             size_bytes: x.size_bytes,
         })
-        .collect();
-    let columns: Vec<DataColumn> = data_column::Entity::find()
+        .collect())
+}
+
+/// A dataset's data dictionary, in column order.
+pub async fn columns<C: ConnectionTrait>(
+    conn: &C,
+    dataset_id: i32,
+) -> Result<Vec<DataColumn>, AppError> {
+    Ok(data_column::Entity::find()
         .filter(data_column::Column::DatasetId.eq(dataset_id))
         .order_by_asc(data_column::Column::Position)
         .all(conn)
@@ -85,12 +106,7 @@ pub async fn load<C: ConnectionTrait>(
             description: c.description,
             unit: c.unit,
         })
-        .collect();
-    Ok([
-        ("terms", json!(terms)),
-        ("distributions", json!(distributions)),
-        ("columns", json!(columns)),
-    ])
+        .collect())
 }
 
 /// Term codes that do not exist, as field errors (checked before anything is written).

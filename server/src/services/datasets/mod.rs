@@ -2,7 +2,7 @@
 //! message and a field-level diff; writes are guarded by the dataset's version so that no edit is
 //! ever silently lost.
 
-mod children;
+pub(crate) mod children;
 pub mod history;
 pub mod revert;
 pub(crate) mod snapshot;
