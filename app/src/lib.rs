@@ -2,6 +2,7 @@
 //! Dongne's UI: components, routes and server functions, compiled twice — for the server
 //! (`ssr`) and for the browser (`hydrate`).
 
+pub mod admin;
 pub mod api;
 pub mod collab;
 pub mod components;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use leptos::prelude::*;
 
+use crate::admin::{DepartmentInput, TermInput, UserInput};
 use crate::collab::*;
 use crate::editing::DatasetPatch;
 use crate::error::AppError;
@@ -109,6 +110,13 @@ pub trait Backend: Send + Sync + 'static {
         body: &str,
     ) -> Result<CommentInfo, AppError>;
     async fn admin_overview(&self) -> Result<AdminOverview, AppError>;
+    async fn save_department(&self, input: &DepartmentInput) -> Result<DepartmentRef, AppError>;
+    async fn save_user(
+        &self,
+        admin: &SessionUser,
+        input: &UserInput,
+    ) -> Result<SessionUser, AppError>;
+    async fn save_term(&self, input: &TermInput) -> Result<TermRef, AppError>;
 }
 
 /// Provided to every request by the server (see `leptos_routes_with_context`).

@@ -8,7 +8,7 @@ import { serverAndBrowser } from './support.mjs';
 
 const env = serverAndBrowser(before, after);
 
-async function signedIn(username) {
+async function signedIn(username, password = 'dongne-demo') {
   const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = [];
@@ -16,7 +16,7 @@ async function signedIn(username) {
   await page.goto(`${env.server.base}/login`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   await page.fill('#username', username);
-  await page.fill('#password', 'dongne-demo');
+  await page.fill('#password', password);
   await page.click('button.primary');
   await page.waitForSelector('[data-testid=user-name]');
   return { context, page, errors };
@@ -142,4 +142,34 @@ test('the staff pages pass axe (WCAG 2 A/AA) and fit a 375-px phone', async () =
   }
   assert.deepEqual(s.errors, []);
   await s.context.close();
+});
+
+test('an admin adds a department and a user from the admin page', async () => {
+  const s = await signedIn('admin');
+  await s.page.goto(`${env.server.base}/admin`);
+  await s.page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await s.page.click('summary:has-text("부서 추가")');
+  await s.page.fill('#d-code', 'data-office');
+  await s.page.fill('#d-ko', '데이터담당관');
+  await s.page.fill('#d-en', 'Data Office');
+  await s.page.click('details[open] button[type=submit]');
+  await s.page.waitForSelector('td:has-text("데이터담당관")');
+  await s.page.click('summary:has-text("사용자 추가")');
+  await s.page.fill('#u-name', 'data-steward');
+  await s.page.fill('#u-display', '데이터 관리책임자');
+  await s.page.selectOption('#u-role', 'steward');
+  await s.page.fill('#u-dept', 'data-office');
+  await s.page.fill('#u-pass', 'a-long-password');
+  await s.page.locator('#u-pass').press('Enter');
+  await s.page.waitForSelector('td:has-text("data-steward")');
+  const axe = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+  await s.page.addScriptTag({ path: axe });
+  const result = await s.page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
+  assert.deepEqual(result.violations.map((v) => v.id), []);
+  assert.deepEqual(s.errors, []);
+  await s.context.close();
+  // The new steward signs in.
+  const n = await signedIn('data-steward', 'a-long-password');
+  assert.match(await n.page.locator('[data-testid=user-name]').innerText(), /데이터 관리책임자/);
+  await n.context.close();
 });

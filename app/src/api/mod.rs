@@ -93,3 +93,27 @@ pub async fn load_admin() -> Result<AdminOverview, AppError> {
     ctx.require_user().await?.require_admin()?;
     ctx.backend.admin_overview().await
 }
+
+#[server(endpoint = "save_department")]
+pub async fn save_department(
+    input: crate::admin::DepartmentInput,
+) -> Result<DepartmentRef, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    ctx.require_user().await?.require_admin()?;
+    ctx.backend.save_department(&input).await
+}
+
+#[server(endpoint = "save_user")]
+pub async fn save_user(input: crate::admin::UserInput) -> Result<SessionUser, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let admin = ctx.require_user().await?;
+    admin.require_admin()?;
+    ctx.backend.save_user(&admin, &input).await
+}
+
+#[server(endpoint = "save_term")]
+pub async fn save_term(input: crate::admin::TermInput) -> Result<TermRef, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    ctx.require_user().await?.require_admin()?;
+    ctx.backend.save_term(&input).await
+}

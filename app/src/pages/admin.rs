@@ -1,15 +1,29 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::load_admin;
+use crate::api::{load_admin, SaveDepartment, SaveTerm, SaveUser};
 use crate::components::common::ErrorBox;
+use crate::editing::EDITABLE_SCHEMES;
 use crate::i18n::Lang;
+use crate::model::Role;
 use crate::pages::dataset::scheme_label;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let data = Resource::new(|| (), |_| load_admin());
+    let dept = ServerAction::<SaveDepartment>::new();
+    let user = ServerAction::<SaveUser>::new();
+    let term = ServerAction::<SaveTerm>::new();
+    let data = Resource::new(
+        move || {
+            (
+                dept.version().get(),
+                user.version().get(),
+                term.version().get(),
+            )
+        },
+        |_| load_admin(),
+    );
     view! {
         <Title text=lang.t("관리", "Administration")/>
         <h1>{lang.t("관리", "Administration")}</h1>
@@ -30,6 +44,7 @@ pub fn AdminPage() -> impl IntoView {
                             <section aria-labelledby="schemes-h">
                                 <h2 id="schemes-h">{lang.t("분류 체계", "Classification schemes")}</h2>
                                 <ul>{schemes}</ul>
+                                <TermForm action=term/>
                             </section>
                             <section aria-labelledby="depts-h">
                                 <h2 id="depts-h">{lang.t("부서", "Departments")}</h2>
@@ -37,6 +52,7 @@ pub fn AdminPage() -> impl IntoView {
                                     <thead><tr><th scope="col">{lang.t("부서", "Department")}</th><th scope="col">{lang.t("사용자", "Users")}</th><th scope="col">{lang.t("데이터", "Datasets")}</th></tr></thead>
                                     <tbody>{depts}</tbody>
                                 </table></div>
+                                <DepartmentForm action=dept/>
                             </section>
                             <section aria-labelledby="users-h">
                                 <h2 id="users-h">{lang.t("사용자", "Users")}</h2>
@@ -44,6 +60,7 @@ pub fn AdminPage() -> impl IntoView {
                                     <thead><tr><th scope="col">{lang.t("아이디", "Username")}</th><th scope="col">{lang.t("이름", "Name")}</th><th scope="col">{lang.t("역할", "Role")}</th><th scope="col">{lang.t("부서", "Department")}</th></tr></thead>
                                     <tbody>{users}</tbody>
                                 </table></div>
+                                <UserForm action=user/>
                             </section>
                         }.into_any()
                     }
@@ -51,5 +68,103 @@ pub fn AdminPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The outcome of an admin form: the error in the reader's language, or "saved".
+fn outcome<T, A>(action: ServerAction<A>) -> impl Fn() -> Option<AnyView> + Send + Sync
+where
+    T: Clone + Send + Sync + 'static,
+    A: Clone + Send + Sync + 'static,
+    A: leptos::server_fn::ServerFn<Output = T, Error = crate::error::AppError>,
+{
+    let lang = expect_context::<Lang>();
+    move || {
+        action.value().get().map(|r| match r {
+            Ok(_) => {
+                view! { <p class="success" role="status">{lang.t("저장했습니다.", "Saved.")}</p> }
+                    .into_any()
+            }
+            Err(err) => view! { <ErrorBox err/> }.into_any(),
+        })
+    }
+}
+
+#[component]
+fn DepartmentForm(action: ServerAction<SaveDepartment>) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    view! {
+        <details class="admin-form">
+            <summary>{lang.t("부서 추가·이름 변경", "Add or rename a department")}</summary>
+            <ActionForm action>
+                <label for="d-code">{lang.t("코드 (기존 코드면 이름 변경)", "Code (an existing code renames)")}</label>
+                <input id="d-code" name="input[code]" required pattern="[a-z0-9._-]{2,40}"/>
+                <label for="d-ko">{lang.t("이름 (한국어)", "Name (Korean)")}</label>
+                <input id="d-ko" name="input[name_ko]" required/>
+                <label for="d-en">{lang.t("이름 (영어)", "Name (English)")}</label>
+                <input id="d-en" name="input[name_en]" required/>
+                {outcome(action)}
+                <p><button type="submit" class="button">{lang.t("저장", "Save")}</button></p>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn UserForm(action: ServerAction<SaveUser>) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let roles = Role::ALL
+        .iter()
+        .map(|r| view! { <option value=r.code()>{r.label(lang)}</option> })
+        .collect_view();
+    view! {
+        <details class="admin-form">
+            <summary>{lang.t("사용자 추가·변경", "Add or change a user")}</summary>
+            <ActionForm action>
+                <label for="u-name">{lang.t("아이디 (기존 아이디면 변경)", "Username (an existing one is changed)")}</label>
+                <input id="u-name" name="input[username]" required pattern="[a-z0-9._-]{3,40}" autocomplete="off"/>
+                <label for="u-display">{lang.t("표시 이름", "Display name")}</label>
+                <input id="u-display" name="input[display_name]" required/>
+                <label for="u-role">{lang.t("역할", "Role")}</label>
+                <select id="u-role" name="input[role]">{roles}</select>
+                <label for="u-dept">{lang.t("부서 코드 (관리자는 비워 둠)", "Department code (empty for admins)")}</label>
+                <input id="u-dept" name="input[department]"/>
+                <label for="u-pass">{lang.t("비밀번호 (10자 이상, 비우면 유지)", "Password (10+ characters; empty keeps it)")}</label>
+                <input id="u-pass" name="input[password]" type="password" autocomplete="new-password"/>
+                <label for="u-active">{lang.t("상태", "Status")}</label>
+                <select id="u-active" name="input[active]">
+                    <option value="true">{lang.t("활성", "Active")}</option>
+                    <option value="false">{lang.t("비활성 (로그인 차단)", "Inactive (cannot sign in)")}</option>
+                </select>
+                {outcome(action)}
+                <p><button type="submit" class="button">{lang.t("저장", "Save")}</button></p>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn TermForm(action: ServerAction<SaveTerm>) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let schemes = EDITABLE_SCHEMES
+        .iter()
+        .map(|s| view! { <option value=*s>{scheme_label(s, lang)}</option> })
+        .collect_view();
+    view! {
+        <details class="admin-form">
+            <summary>{lang.t("분류어 추가·이름 변경", "Add or relabel a term")}</summary>
+            <ActionForm action>
+                <label for="t-scheme">{lang.t("분류 체계", "Scheme")}</label>
+                <select id="t-scheme" name="input[scheme]">{schemes}</select>
+                <label for="t-code">{lang.t("코드", "Code")}</label>
+                <input id="t-code" name="input[code]" required pattern="[a-z0-9._-]{1,64}"/>
+                <label for="t-ko">{lang.t("이름 (한국어)", "Label (Korean)")}</label>
+                <input id="t-ko" name="input[label_ko]" required/>
+                <label for="t-en">{lang.t("이름 (영어)", "Label (English)")}</label>
+                <input id="t-en" name="input[label_en]" required/>
+                {outcome(action)}
+                <p><button type="submit" class="button">{lang.t("저장", "Save")}</button></p>
+            </ActionForm>
+        </details>
     }
 }

@@ -100,6 +100,12 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .route("/api/v1/notifications", get(collab::list_notifications))
         .route("/api/v1/notifications/read", post(collab::mark_read))
         .route("/api/v1/activity", get(collab::activity))
+        .route(
+            "/api/v1/admin/departments",
+            post(api_v1::admin::departments),
+        )
+        .route("/api/v1/admin/users", post(api_v1::admin::users))
+        .route("/api/v1/admin/terms", post(api_v1::admin::terms))
         .route("/api/v1/suggest", get(api_v1::suggest))
         .route("/api/v1/openapi.json", get(api_v1::openapi))
         .leptos_routes_with_context(

@@ -256,7 +256,7 @@ impl SearchIndex {
         Ok(ids.len())
     }
 
-    async fn reload_labels(&self, db: &DatabaseConnection) -> Result<(), AppError> {
+    pub async fn reload_labels(&self, db: &DatabaseConnection) -> Result<(), AppError> {
         use crate::entities::term;
         use sea_orm::EntityTrait;
         let schemes = crate::services::catalog::scheme_codes(db).await?;

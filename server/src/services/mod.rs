@@ -16,6 +16,7 @@ pub mod proposals;
 use std::fmt::Display;
 use std::sync::Arc;
 
+use app::admin::{DepartmentInput, TermInput, UserInput};
 use app::collab::*;
 use app::editing::DatasetPatch;
 use app::error::AppError;
@@ -96,6 +97,19 @@ impl app::ssr::Backend for Services {
     }
     async fn admin_overview(&self) -> Result<AdminOverview, AppError> {
         admin::overview(&self.db).await
+    }
+    async fn save_department(&self, input: &DepartmentInput) -> Result<DepartmentRef, AppError> {
+        admin::save_department::save_department(&self.db, input).await
+    }
+    async fn save_user(
+        &self,
+        admin: &SessionUser,
+        input: &UserInput,
+    ) -> Result<SessionUser, AppError> {
+        admin::save_user::save_user(&self.db, admin, input).await
+    }
+    async fn save_term(&self, input: &TermInput) -> Result<TermRef, AppError> {
+        admin::save_term::save_term(&self.db, &self.search, input).await
     }
     async fn update_dataset(
         &self,

@@ -13,6 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+pub mod admin;
 pub mod collab;
 pub mod live;
 
@@ -592,6 +593,25 @@ pub fn openapi_document() -> serde_json::Value {
                     ],
                     "responses": { "200": { "description": "Revisions, comments and proposals, newest first (at most 50)." }, "400": error, "401": error, "404": error }
                 }
+            },
+            "/api/v1/admin/departments": {
+                "post": { "summary": "Create a department, or rename the one with this code (admins)", "operationId": "saveDepartment",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["code", "name_ko", "name_en"], "properties": { "code": { "type": "string", "pattern": "^[a-z0-9._-]{2,40}$" }, "name_ko": { "type": "string" }, "name_en": { "type": "string" } } } } } },
+                    "responses": { "200": { "description": "The department." }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/admin/users": {
+                "post": { "summary": "Create a user, or change the one with this username (admins); deactivating ends their sessions", "operationId": "saveUser",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["username", "display_name", "role"], "properties": {
+                        "username": { "type": "string", "pattern": "^[a-z0-9._-]{3,40}$" }, "display_name": { "type": "string" },
+                        "role": { "type": "string", "enum": ["admin", "steward", "editor", "viewer"] }, "department": { "type": "string", "nullable": true },
+                        "password": { "type": "string", "minLength": 10, "description": "Required for a new user; left out, the password is kept." },
+                        "active": { "type": "boolean", "default": true } } } } } },
+                    "responses": { "200": { "description": "The user." }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/admin/terms": {
+                "post": { "summary": "Add a term to a classification scheme, or relabel it (admins)", "operationId": "saveTerm",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["scheme", "code", "label_ko", "label_en"], "properties": { "scheme": { "type": "string" }, "code": { "type": "string" }, "label_ko": { "type": "string" }, "label_en": { "type": "string" } } } } } },
+                    "responses": { "200": { "description": "The term." }, "400": error, "401": error, "403": error } }
             },
             "/api/v1/suggest": {
                 "get": {

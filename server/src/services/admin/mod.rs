@@ -1,4 +1,9 @@
-//! Administration overview: departments, users and classification schemes.
+//! Administration (admins only): the overview, and managing departments, users and
+//! classification terms, one file per action.
+
+pub mod save_department;
+pub mod save_term;
+pub mod save_user;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,66 @@
+//! The JSON API for administrators: create or change departments, users and classification
+//! terms (`POST` upserts by code or username).
+
+use app::admin::{DepartmentInput, TermInput, UserInput};
+use app::error::AppError;
+use app::model::{DepartmentRef, SessionUser, TermRef};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+
+use super::staff;
+use crate::http::{ApiError, AppState};
+use crate::services::admin;
+
+async fn admin_user(state: &AppState, headers: &HeaderMap) -> Result<SessionUser, AppError> {
+    let user = staff(state, headers).await?;
+    user.require_admin()?;
+    Ok(user)
+}
+
+fn body<T>(b: Result<Json<T>, JsonRejection>, what: &str) -> Result<T, AppError> {
+    b.map(|Json(x)| x).map_err(|e| {
+        AppError::validation(
+            "body",
+            &format!("본문: {what} JSON이 아닙니다 ({})", e.body_text()),
+            &format!("body: not a {what} ({})", e.body_text()),
+        )
+    })
+}
+
+pub async fn departments(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    input: Result<Json<DepartmentInput>, JsonRejection>,
+) -> Result<Json<DepartmentRef>, ApiError> {
+    admin_user(&state, &headers).await?;
+    let input = body(input, "department")?;
+    Ok(Json(
+        admin::save_department::save_department(&state.services.db, &input).await?,
+    ))
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    input: Result<Json<UserInput>, JsonRejection>,
+) -> Result<Json<SessionUser>, ApiError> {
+    let me = admin_user(&state, &headers).await?;
+    let input = body(input, "user")?;
+    Ok(Json(
+        admin::save_user::save_user(&state.services.db, &me, &input).await?,
+    ))
+}
+
+pub async fn terms(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    input: Result<Json<TermInput>, JsonRejection>,
+) -> Result<Json<TermRef>, ApiError> {
+    admin_user(&state, &headers).await?;
+    let input = body(input, "term")?;
+    Ok(Json(
+        admin::save_term::save_term(&state.services.db, &state.services.search, &input).await?,
+    ))
+}
