@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod model;
 mod pages;
 pub mod search;
+pub mod transfer;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -72,6 +72,76 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `server import FILE`: print the report, or every row problem (and fail).
+pub async fn import_file(
+    config: &Config,
+    path: &std::path::Path,
+    username: &str,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let db = prepare_database(config).await?;
+    let u = entities::user::Entity::find()
+        .filter(entities::user::Column::Username.eq(username))
+        .filter(entities::user::Column::Active.eq(true))
+        .one(&db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no active user '{username}' (--user)"))?;
+    let user = services::auth::to_session_user(&db, u)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = path.file_name().and_then(|n| n.to_str());
+    let search = search::SearchIndex::empty().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let result = match services::transfer::sheet::read(name, &bytes) {
+        Ok(rows) => {
+            services::transfer::import::import(
+                &db,
+                &search,
+                &user,
+                rows,
+                name.unwrap_or("file"),
+                dry_run,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(r) => {
+            let verb = if r.dry_run { "would be" } else { "were" };
+            println!(
+                "{} created, {} updated, {} unchanged ({verb} applied){}",
+                r.created,
+                r.updated,
+                r.unchanged,
+                if r.dry_run {
+                    ""
+                } else {
+                    "; running servers see the changes after a restart"
+                }
+            );
+            for row in r.rows {
+                println!(
+                    "row {}: {} {:?} {}",
+                    row.row,
+                    row.slug,
+                    row.action,
+                    row.changed_fields.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Err(app::error::AppError::InvalidFields { errors }) => {
+            for e in &errors {
+                eprintln!("{}", e.message_en);
+            }
+            anyhow::bail!("{} problem(s); nothing was imported", errors.len())
+        }
+        Err(e) => anyhow::bail!("{}", e.message(app::i18n::Lang::En)),
+    }
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         tokio::signal::ctrl_c().await.ok();

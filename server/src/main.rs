@@ -22,6 +22,17 @@ enum Command {
     /// Build the search index from the database and report it. (Each running server builds
     /// its own index at start and keeps it in step with every change.)
     Reindex,
+    /// Import dataset metadata from a CSV or XLSX sheet (all rows or none; upsert by slug).
+    Import {
+        /// The sheet: .csv (UTF-8) or .xlsx, headers as field names or Korean/English labels.
+        file: std::path::PathBuf,
+        /// Check every row and report what would change, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// The user the revisions are credited to (their permissions apply).
+        #[arg(long, default_value = "admin")]
+        user: String,
+    },
     /// Benchmark search at scale against a plain-SQL baseline (run with --release).
     BenchSearch {
         /// How many datasets the synthetic catalog has.
@@ -85,6 +96,11 @@ async fn main() -> anyhow::Result<()> {
             })
             .await
         }
+        Command::Import {
+            file,
+            dry_run,
+            user,
+        } => server::import_file(&config, &file, &user, dry_run).await,
         Command::Seed => {
             let config = Config {
                 demo_data: true,

@@ -12,6 +12,7 @@ pub mod datasets;
 pub mod notifications;
 pub mod people;
 pub mod proposals;
+pub mod transfer;
 
 use std::fmt::Display;
 use std::sync::Arc;

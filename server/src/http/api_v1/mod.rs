@@ -16,6 +16,7 @@ use axum::Json;
 pub mod admin;
 pub mod collab;
 pub mod live;
+pub mod transfer;
 
 use super::{ApiError, AppState};
 use crate::services::datasets::update::Updated;
@@ -593,6 +594,24 @@ pub fn openapi_document() -> serde_json::Value {
                     ],
                     "responses": { "200": { "description": "Revisions, comments and proposals, newest first (at most 50)." }, "400": error, "401": error, "404": error }
                 }
+            },
+            "/api/v1/import": {
+                "post": { "summary": "Import dataset metadata from a CSV (UTF-8) or XLSX sheet: all rows or none, upserted by slug, each a revision by the caller", "operationId": "importSheet",
+                    "description": "Headers are field names (see export) or their Korean/English labels. Every problem is reported with its row and column (`error.detail.InvalidFields.errors[].field` like `row 3, title_ko`) and nothing is written. Re-importing the same file changes nothing.",
+                    "parameters": [
+                        { "name": "dry_run", "in": "query", "required": false, "schema": { "type": "boolean" }, "description": "Report what would change without writing." },
+                        { "name": "name", "in": "query", "required": false, "schema": { "type": "string" }, "description": "The file name (its extension picks the format; kept in the revision message)." }
+                    ],
+                    "requestBody": { "required": true, "content": { "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {} } },
+                    "responses": { "200": { "description": "{ dry_run, created, updated, unchanged, rows: [{ row, slug, action, changed_fields }] }" }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/export": {
+                "get": { "summary": "The catalog the caller may see, as CSV, XLSX or JSON with the import's columns", "operationId": "exportSheet",
+                    "parameters": [
+                        { "name": "format", "in": "query", "required": false, "schema": { "type": "string", "enum": ["csv", "xlsx", "json"], "default": "csv" } },
+                        { "name": "department", "in": "query", "required": false, "schema": { "type": "string" } }
+                    ],
+                    "responses": { "200": { "description": "The file." }, "400": error, "404": error } }
             },
             "/api/v1/admin/departments": {
                 "post": { "summary": "Create a department, or rename the one with this code (admins)", "operationId": "saveDepartment",

@@ -127,6 +127,25 @@ pub async fn unknown_terms<C: ConnectionTrait>(
         .collect())
 }
 
+/// Link a new dataset to its department's term (the department scheme mirrors the owner).
+pub async fn link_department(
+    txn: &DatabaseTransaction,
+    dataset_id: i32,
+    department_code: &str,
+) -> Result<(), AppError> {
+    let index = term_index(txn, &["department"]).await?;
+    if let Some(&term_id) = index.get(&format!("department:{department_code}")) {
+        dataset_term::ActiveModel {
+            dataset_id: Set(dataset_id),
+            term_id: Set(term_id),
+        }
+        .insert(txn)
+        .await
+        .or_internal()?;
+    }
+    Ok(())
+}
+
 /// Write the lists that `changed` names (and the update-cycle term when the cycle changed) from
 /// the snapshot `after`, inside the caller's transaction.
 pub async fn write(

@@ -1,0 +1,116 @@
+//! `POST /api/v1/import` (a CSV or XLSX body; `?dry_run=true` previews) and
+//! `GET /api/v1/export?format=csv|xlsx|json[&department=code]`.
+
+use app::error::AppError;
+use app::search::parse_query_string;
+use app::transfer::ImportReport;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::{staff, viewer};
+use crate::http::{ApiError, AppState};
+use crate::services::transfer::{export, import, sheet};
+
+fn unknown(k: &str) -> AppError {
+    AppError::validation(
+        k,
+        &format!("{k}: 알 수 없는 매개변수"),
+        &format!("{k}: unknown parameter."),
+    )
+}
+
+pub async fn import_sheet(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Result<Json<ImportReport>, ApiError> {
+    let mut dry_run = false;
+    let mut name = None;
+    for (k, v) in parse_query_string(raw.as_deref().unwrap_or("")) {
+        match k.as_str() {
+            "dry_run" => {
+                dry_run = match v.as_str() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => {
+                        return Err(AppError::validation(
+                            "dry_run",
+                            "dry_run: true 또는 false",
+                            "dry_run: true or false.",
+                        )
+                        .into())
+                    }
+                }
+            }
+            "name" => name = Some(v),
+            other => return Err(unknown(other).into()),
+        }
+    }
+    let user = staff(&state, &headers).await?;
+    let xlsx_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.contains("spreadsheetml"));
+    let name = name.or_else(|| xlsx_type.then(|| "upload.xlsx".to_string()));
+    let rows = sheet::read(name.as_deref(), &body)?;
+    let report = import::import(
+        &state.services.db,
+        &state.services.search,
+        &user,
+        rows,
+        name.as_deref().unwrap_or("upload"),
+        dry_run,
+    )
+    .await?;
+    Ok(Json(report))
+}
+
+pub async fn export_sheet(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut format = export::Format::Csv;
+    let mut department = None;
+    for (k, v) in parse_query_string(raw.as_deref().unwrap_or("")) {
+        match k.as_str() {
+            "format" => {
+                format = export::Format::parse(&v).ok_or_else(|| {
+                    AppError::validation(
+                        "format",
+                        "format: csv, xlsx, json 중 하나",
+                        "format: csv, xlsx or json.",
+                    )
+                })?
+            }
+            "department" => department = Some(v),
+            other => return Err(unknown(other).into()),
+        }
+    }
+    let viewer = viewer(&state, &headers).await?;
+    let rows = export::rows(&state.services.db, &viewer, department.as_deref()).await?;
+    let bytes = export::encode(format, &rows)?;
+    let disposition = format!(
+        "attachment; filename=\"dongne-datasets.{}\"",
+        format.extension()
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

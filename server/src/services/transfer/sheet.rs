@@ -1,0 +1,146 @@
+//! Reading an uploaded sheet (CSV in UTF-8, XLSX) into rows of text cells keyed by field.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use app::editing::FieldError;
+use app::error::AppError;
+use app::transfer::field_for_header;
+use calamine::{Data, Reader, Xlsx};
+
+/// A data row: its spreadsheet row number (the header is row 1) and field -> cell text.
+pub struct Row {
+    pub number: usize,
+    pub cells: BTreeMap<&'static str, String>,
+}
+
+fn bad(field: &str, ko: String, en: String) -> AppError {
+    AppError::InvalidFields {
+        errors: vec![FieldError {
+            field: field.to_string(),
+            message_ko: ko,
+            message_en: en,
+        }],
+    }
+}
+
+/// Which format: by the file name's extension, else by the bytes (XLSX is a ZIP file).
+pub fn is_xlsx(name: Option<&str>, bytes: &[u8]) -> bool {
+    match name
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase())
+    {
+        Some(e) if e == "xlsx" => true,
+        Some(e) if e == "csv" => false,
+        _ => bytes.starts_with(b"PK\x03\x04"),
+    }
+}
+
+pub fn read(name: Option<&str>, bytes: &[u8]) -> Result<Vec<Row>, AppError> {
+    let table = if is_xlsx(name, bytes) {
+        xlsx_table(bytes)?
+    } else {
+        csv_table(bytes)?
+    };
+    let mut lines = table.into_iter();
+    let header = lines.next().unwrap_or_default();
+    let mut fields: Vec<Option<&'static str>> = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        if h.trim().is_empty() {
+            fields.push(None);
+            continue;
+        }
+        let f = field_for_header(h).ok_or_else(|| {
+            bad(
+                &format!("header {}", i + 1),
+                format!("1행 {}열: 알 수 없는 머리글 '{h}'", i + 1),
+                format!("row 1, column {}: unknown header '{h}'", i + 1),
+            )
+        })?;
+        if fields.contains(&Some(f)) {
+            return Err(bad(
+                &format!("header {}", i + 1),
+                format!("1행 {}열: '{h}' 머리글이 중복됩니다.", i + 1),
+                format!("row 1, column {}: '{h}' appears twice.", i + 1),
+            ));
+        }
+        fields.push(Some(f));
+    }
+    if !fields.contains(&Some("slug")) {
+        return Err(bad(
+            "slug",
+            "1행: 식별자(slug) 열이 필요합니다.".into(),
+            "row 1: a slug (identifier) column is required.".into(),
+        ));
+    }
+    Ok(lines
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .map(|(i, cells)| Row {
+            number: i + 2,
+            cells: fields
+                .iter()
+                .zip(cells)
+                .filter_map(|(f, c)| Some(((*f)?, c)))
+                .collect(),
+        })
+        .collect())
+}
+
+fn csv_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        bad(
+            "file",
+            format!("파일: UTF-8 CSV가 아닙니다 ({e})"),
+            format!("file: not a UTF-8 CSV ({e})"),
+        )
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| {
+            bad(
+                &format!("row {}", i + 1),
+                format!("{}행: CSV를 읽을 수 없습니다 ({e})", i + 1),
+                format!("row {}: unreadable CSV ({e})", i + 1),
+            )
+        })?;
+        out.push(rec.iter().map(str::to_string).collect());
+    }
+    Ok(out)
+}
+
+fn xlsx_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
+    let unreadable = |e: String| {
+        bad(
+            "file",
+            format!("파일: XLSX를 읽을 수 없습니다 ({e})"),
+            format!("file: unreadable XLSX ({e})"),
+        )
+    };
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| unreadable("no sheet".into()))?;
+    let range = book
+        .worksheet_range(&first)
+        .map_err(|e| unreadable(e.to_string()))?;
+    Ok(range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect())
+}
