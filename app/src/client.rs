@@ -53,3 +53,49 @@ pub fn reload() {
         let _ = w.location().reload();
     }
 }
+
+/// POST the file chosen in `<input type=file id=input_id>` as the request body to `url` (with
+/// `&name=<file name>` added): the response status and text.
+pub async fn post_file(url: &str, input_id: &str) -> Result<(u16, String), String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let input: web_sys::HtmlInputElement = document()
+        .and_then(|d| d.get_element_by_id(input_id))
+        .and_then(|e| e.dyn_into().ok())
+        .ok_or("no file input")?;
+    let file = input
+        .files()
+        .and_then(|f| f.get(0))
+        .ok_or("no file chosen")?;
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| "the file could not be read")?;
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&bytes);
+    let headers = web_sys::Headers::new().map_err(|_| "headers")?;
+    let kind = if file.type_().is_empty() {
+        "application/octet-stream".to_string()
+    } else {
+        file.type_()
+    };
+    let _ = headers.set("content-type", &kind);
+    let _ = headers.set("accept", "application/json");
+    init.set_headers(&headers);
+    let full = format!("{url}&name={}", crate::search::encode(&file.name()));
+    let request = web_sys::Request::new_with_str_and_init(&full, &init).map_err(|_| "request")?;
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| "the server could not be reached")?
+        .dyn_into()
+        .map_err(|_| "response")?;
+    let text = JsFuture::from(response.text().map_err(|_| "body")?)
+        .await
+        .map_err(|_| "body")?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.status(), text))
+}

@@ -112,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/datasets/:slug") view=pages::dataset::DatasetPage ssr=SsrMode::Async/>
                     <Route path=path!("/datasets/:slug/edit") view=pages::edit::EditPage ssr=SsrMode::Async/>
                     <Route path=path!("/datasets/:slug/history") view=pages::history::HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=pages::review::ReviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/crowd") view=pages::crowd::CrowdPage ssr=SsrMode::Async/>

@@ -48,6 +48,7 @@ pub fn Header() -> impl IntoView {
                                     });
                                     view! {
                                         <li><a href="/review">{lang.t("변경 제안", "Proposals")}</a></li>
+                                        <li><a href="/import">{lang.t("가져오기", "Import")}</a></li>
                                         <li><a href="/notifications">{lang.t("알림", "Notifications")}</a></li>
                                         {admin}
                                         <li class="user">

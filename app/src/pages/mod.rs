@@ -5,6 +5,7 @@ pub mod dataset;
 pub mod edit;
 pub mod history;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod notifications;
 pub mod review;
