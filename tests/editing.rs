@@ -287,7 +287,7 @@ async fn bad_changes_name_the_field_and_change_nothing(backend: Backend) {
         "source_institution": d.source_institution, "update_cycle": d.update_cycle,
         "visibility": d.visibility, "status": d.status, "spatial_coverage": "",
         "contact_name": "", "contact_phone": "", "contact_email": "",
-        "terms": [], "distributions": [], "columns": []
+        "last_updated": "", "terms": [], "distributions": [], "columns": []
     });
     let resp = client
         .put(app.url(&format!("/api/v1/datasets/{}", d.id)))

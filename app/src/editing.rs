@@ -24,6 +24,9 @@ pub struct DatasetPatch {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
+    /// When the data itself was last refreshed, `YYYY-MM-DD` (empty clears it). The next due
+    /// date follows from it and the update cycle.
+    pub last_updated: Option<String>,
     /// Classification terms as `scheme:code`, for the schemes people classify by hand
     /// ([`EDITABLE_SCHEMES`]); the department and update-cycle terms follow those fields.
     pub terms: Option<Vec<String>>,
@@ -130,6 +133,7 @@ impl DatasetPatch {
             ("contact_name", self.contact_name.is_some()),
             ("contact_phone", self.contact_phone.is_some()),
             ("contact_email", self.contact_email.is_some()),
+            ("last_updated", self.last_updated.is_some()),
             ("terms", self.terms.is_some()),
             ("distributions", self.distributions.is_some()),
             ("columns", self.columns.is_some()),
@@ -230,6 +234,19 @@ impl DatasetPatch {
                     "contact_email",
                     "contact_email: 올바른 이메일 주소가 아닙니다.".into(),
                     "contact_email: not an email address.".into(),
+                ));
+            }
+        }
+        if let Some(v) = self
+            .last_updated
+            .as_deref()
+            .filter(|v| !v.trim().is_empty())
+        {
+            if chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_err() {
+                e.push(err(
+                    "last_updated",
+                    format!("last_updated: '{v}'은(는) YYYY-MM-DD 날짜가 아닙니다."),
+                    format!("last_updated: '{v}' is not a YYYY-MM-DD date."),
                 ));
             }
         }
@@ -425,6 +442,8 @@ pub enum FieldKind {
     Text,
     /// Comma-separated words.
     List,
+    /// A date, `YYYY-MM-DD`.
+    Date,
     /// One of a fixed set of codes.
     Choice(&'static [(&'static str, &'static str, &'static str)]),
     /// Classification terms, picked per scheme (`scheme:code, …`).
@@ -550,6 +569,10 @@ impl EditFields {
             ("update_cycle", s.update_cycle.code().to_string()),
             ("visibility", s.visibility.code().to_string()),
             ("status", s.status.code().to_string()),
+            (
+                "last_updated",
+                d.last_updated.map(|x| x.to_string()).unwrap_or_default(),
+            ),
             ("spatial_coverage", opt(&d.spatial_coverage)),
             ("contact_name", opt(&d.contact_name)),
             ("contact_phone", opt(&d.contact_phone)),
@@ -636,6 +659,7 @@ impl EditFields {
                 "contact_name" => p.contact_name = Some(v),
                 "contact_phone" => p.contact_phone = Some(v),
                 "contact_email" => p.contact_email = Some(v),
+                "last_updated" => p.last_updated = Some(v),
                 "terms" => p.terms = Some(split_keywords(&v)),
                 "distributions" => p.distributions = Some(list_of(&v)),
                 "columns" => p.columns = Some(list_of(&v)),

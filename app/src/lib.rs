@@ -8,6 +8,7 @@ pub mod collab;
 pub mod components;
 pub mod editing;
 pub mod error;
+pub mod freshness;
 pub mod i18n;
 pub mod markdown;
 pub mod model;
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/datasets/:slug") view=pages::dataset::DatasetPage ssr=SsrMode::Async/>
                     <Route path=path!("/datasets/:slug/edit") view=pages::edit::EditPage ssr=SsrMode::Async/>
                     <Route path=path!("/datasets/:slug/history") view=pages::history::HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/freshness") view=pages::freshness::FreshnessPage ssr=SsrMode::Async/>
                     <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=pages::review::ReviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>

@@ -83,6 +83,11 @@ impl UpdateCycle {
             UpdateCycle::Irregular => None,
         }
     }
+
+    /// When data last refreshed on `last` is next due (none without a cycle or a date).
+    pub fn next_due(self, last: Option<NaiveDate>) -> Option<NaiveDate> {
+        Some(last? + chrono::Duration::days(self.period_days()?))
+    }
 }
 
 /// Crowd congestion as published by the city (1 = 여유 … 4 = 붐빔).

@@ -35,6 +35,10 @@ pub trait Backend: Send + Sync + 'static {
     async fn suggest(&self, viewer: &Viewer, q: &str) -> Result<Vec<Suggestion>, AppError>;
     async fn dataset(&self, viewer: &Viewer, slug: &str) -> Result<DatasetDetail, AppError>;
     async fn crowd(&self) -> Result<Vec<HotSpotStatus>, AppError>;
+    async fn freshness(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<crate::freshness::FreshnessReport, AppError>;
     /// Apply a change (the user must be allowed to edit): the new version.
     async fn update_dataset(
         &self,

@@ -18,6 +18,7 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     ("update_cycle", "갱신 주기", "Update cycle"),
     ("visibility", "공개 범위", "Visibility"),
     ("status", "상태", "Status"),
+    ("last_updated", "최종 갱신일", "Last updated"),
     ("spatial_coverage", "공간 범위", "Spatial coverage"),
     ("contact_name", "담당자", "Contact name"),
     ("contact_phone", "전화", "Contact phone"),

@@ -131,6 +131,8 @@ test('the staff pages pass axe (WCAG 2 A/AA) and fit a 375-px phone', async () =
     '/datasets/parks-green-spaces/history?from=1&to=1',
     '/review',
     '/notifications',
+    '/freshness',
+    '/import',
   ]) {
     await s.page.goto(env.server.base + path);
     await s.page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });

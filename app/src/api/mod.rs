@@ -82,6 +82,14 @@ pub async fn dataset(slug: String) -> Result<DatasetDetail, AppError> {
     ctx.backend.dataset(&viewer, &slug).await
 }
 
+/// The freshness dashboard over the datasets the reader can see.
+#[server(endpoint = "freshness")]
+pub async fn freshness() -> Result<crate::freshness::FreshnessReport, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let viewer = ctx.viewer().await?;
+    ctx.backend.freshness(&viewer).await
+}
+
 #[server(endpoint = "crowd")]
 pub async fn crowd_status() -> Result<Vec<HotSpotStatus>, AppError> {
     crate::ssr::ctx()?.backend.crowd().await

@@ -39,6 +39,7 @@ pub fn Header() -> impl IntoView {
                 <ul class="nav">
                     <li><a href="/datasets">{lang.t("데이터 목록", "Datasets")}</a></li>
                     <li><a href="/crowd">{lang.t("실시간 혼잡도", "Crowd map")}</a></li>
+                    <li><a href="/freshness">{lang.t("갱신 현황", "Freshness")}</a></li>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match user.await {

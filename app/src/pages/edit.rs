@@ -239,6 +239,11 @@ fn EditForm(c: EditContext) -> impl IntoView {
                 }
                 FieldKind::Distributions => view! { <div id=id.clone() aria-describedby=err_id.clone()><DistributionsEditor form/></div> }.into_any(),
                 FieldKind::Columns => view! { <div id=id.clone() aria-describedby=err_id.clone()><ColumnsEditor form/></div> }.into_any(),
+                FieldKind::Date => view! {
+                    <input id=id.clone() name=field type="date" aria-describedby=err_id.clone() aria-invalid=invalid
+                        prop:value=value on:input=move |e| set(event_target_value(&e))/>
+                }
+                .into_any(),
                 FieldKind::Line | FieldKind::List => view! {
                     <input id=id.clone() name=field type="text" aria-describedby=err_id.clone() aria-invalid=invalid
                         prop:value=value on:input=move |e| set(event_target_value(&e))/>

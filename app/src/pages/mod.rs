@@ -3,6 +3,7 @@ pub mod catalog;
 pub mod crowd;
 pub mod dataset;
 pub mod edit;
+pub mod freshness;
 pub mod history;
 pub mod home;
 pub mod import;

@@ -106,6 +106,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         )
         .route("/api/v1/admin/users", post(api_v1::admin::users))
         .route("/api/v1/admin/terms", post(api_v1::admin::terms))
+        .route("/api/v1/freshness", get(api_v1::freshness))
         .route("/api/v1/import", post(api_v1::transfer::import_sheet))
         .route("/api/v1/export", get(api_v1::transfer::export_sheet))
         .route("/api/v1/suggest", get(api_v1::suggest))

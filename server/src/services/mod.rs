@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod comments;
 pub mod crowd;
 pub mod datasets;
+pub mod freshness;
 pub mod notifications;
 pub mod people;
 pub mod proposals;
@@ -92,6 +93,12 @@ impl app::ssr::Backend for Services {
     }
     async fn dataset(&self, viewer: &Viewer, slug: &str) -> Result<DatasetDetail, AppError> {
         catalog::detail(&self.db, viewer, slug).await
+    }
+    async fn freshness(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<app::freshness::FreshnessReport, AppError> {
+        freshness::report(&self.db, viewer).await
     }
     async fn crowd(&self) -> Result<Vec<HotSpotStatus>, AppError> {
         crowd::status(&self.db).await

@@ -357,6 +357,17 @@ pub async fn suggest(
     Ok(Json(state.services.search.suggest(&viewer, &q, 8)?))
 }
 
+/// `GET /api/v1/freshness`: on time / due soon / overdue per department, and the overdue list.
+pub async fn freshness(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<app::freshness::FreshnessReport>, ApiError> {
+    let viewer = viewer(&state, &headers).await?;
+    Ok(Json(
+        crate::services::freshness::report(&state.services.db, &viewer).await?,
+    ))
+}
+
 pub async fn openapi() -> Json<serde_json::Value> {
     Json(openapi_document())
 }
@@ -594,6 +605,10 @@ pub fn openapi_document() -> serde_json::Value {
                     ],
                     "responses": { "200": { "description": "Revisions, comments and proposals, newest first (at most 50)." }, "400": error, "401": error, "404": error }
                 }
+            },
+            "/api/v1/freshness": {
+                "get": { "summary": "Freshness of the published datasets the caller can see: per department on time / due soon (14 days) / overdue / no schedule, and the overdue ones", "operationId": "freshness",
+                    "responses": { "200": { "description": "{ today, total, departments: [{ department, counts }], overdue: [{ dataset, department, next_due, days_late }] }" } } }
             },
             "/api/v1/import": {
                 "post": { "summary": "Import dataset metadata from a CSV (UTF-8) or XLSX sheet: all rows or none, upserted by slug, each a revision by the caller", "operationId": "importSheet",

@@ -31,6 +31,7 @@ impl Snapshot {
             "contact_name": opt(&d.contact_name),
             "contact_phone": opt(&d.contact_phone),
             "contact_email": opt(&d.contact_email),
+            "last_updated": d.last_updated.map_or(Value::Null, |x| Value::String(x.to_string())),
         });
         Snapshot(v.as_object().cloned().unwrap_or_default())
     }
@@ -92,6 +93,7 @@ impl Snapshot {
             ("contact_name", &p.contact_name),
             ("contact_phone", &p.contact_phone),
             ("contact_email", &p.contact_email),
+            ("last_updated", &p.last_updated),
         ] {
             if let Some(v) = v {
                 set(k, optional(v));
@@ -189,6 +191,7 @@ impl Snapshot {
             contact_name: text("contact_name"),
             contact_phone: text("contact_phone"),
             contact_email: text("contact_email"),
+            last_updated: text("last_updated"),
             terms: self
                 .0
                 .get("terms")

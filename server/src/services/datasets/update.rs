@@ -6,7 +6,7 @@
 
 use app::editing::DatasetPatch;
 use app::error::AppError;
-use app::model::{SessionUser, Status, Viewer};
+use app::model::{SessionUser, Status, UpdateCycle, Viewer};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::*;
@@ -95,6 +95,11 @@ pub(crate) async fn apply(
     }
     let now = Utc::now();
     let next = expected_version + 1;
+    let last_updated = after
+        .opt_str("last_updated")
+        .and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let next_due =
+        UpdateCycle::parse(&after.str("update_cycle")).and_then(|c| c.next_due(last_updated));
     let result = dataset::Entity::update_many()
         .col_expr(dataset::Column::TitleKo, Expr::value(after.str("title_ko")))
         .col_expr(dataset::Column::TitleEn, Expr::value(after.str("title_en")))
@@ -140,6 +145,8 @@ pub(crate) async fn apply(
             dataset::Column::ContactEmail,
             Expr::value(after.opt_str("contact_email")),
         )
+        .col_expr(dataset::Column::LastUpdated, Expr::value(last_updated))
+        .col_expr(dataset::Column::NextDue, Expr::value(next_due))
         .col_expr(dataset::Column::Version, Expr::value(next))
         .col_expr(dataset::Column::UpdatedAt, Expr::value(now))
         .filter(dataset::Column::Id.eq(d.id))

@@ -130,6 +130,7 @@ pub async fn rows(
                     "update_cycle" => d.update_cycle.clone(),
                     "visibility" => d.visibility.clone(),
                     "status" => d.status.clone(),
+                    "last_updated" => d.last_updated.map(|x| x.to_string()).unwrap_or_default(),
                     "spatial_coverage" => d.spatial_coverage.clone().unwrap_or_default(),
                     "contact_name" => d.contact_name.clone().unwrap_or_default(),
                     "contact_phone" => d.contact_phone.clone().unwrap_or_default(),

@@ -143,6 +143,7 @@ fn plan_row(
         contact_name: cell("contact_name"),
         contact_phone: cell("contact_phone"),
         contact_email: cell("contact_email"),
+        last_updated: cell("last_updated"),
         terms: list(cell("terms"), &[';', ',']),
         distributions: None,
         columns: None,
@@ -382,6 +383,16 @@ async fn create_row(
     };
     let now = Utc::now();
     let blank = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+    let cycle = p
+        .patch
+        .update_cycle
+        .clone()
+        .unwrap_or_else(|| UpdateCycle::Irregular.code().into());
+    let last_updated = p
+        .patch
+        .last_updated
+        .as_deref()
+        .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok());
     let d = dataset::ActiveModel {
         slug: Set(p.slug.clone()),
         title_ko: Set(title_ko),
@@ -407,8 +418,8 @@ async fn create_row(
             .update_cycle
             .clone()
             .unwrap_or_else(|| UpdateCycle::Irregular.code().into())),
-        last_updated: Set(None),
-        next_due: Set(None),
+        last_updated: Set(last_updated),
+        next_due: Set(UpdateCycle::parse(&cycle).and_then(|c| c.next_due(last_updated))),
         keywords: Set(serde_json::json!(p
             .patch
             .keywords
