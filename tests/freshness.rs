@@ -52,6 +52,32 @@ async fn dashboard_counts_and_refreshing(backend: Backend) {
         .map(|k| public["total"][k].as_u64().unwrap())
         .sum();
     assert_eq!(public_sum, public_count);
+    // The search facet agrees, and filters.
+    let found = dongne_tests::get_json(
+        &admin,
+        &app,
+        "/api/v1/datasets?freshness=overdue&per_page=1",
+    )
+    .await;
+    assert_eq!(
+        found["total"],
+        overdue.len(),
+        "{}",
+        found["facets"]["freshness"]
+    );
+    let facet = dongne_tests::get_json(&admin, &app, "/api/v1/datasets?per_page=1").await;
+    let count = |code: &str| {
+        facet["facets"]["freshness"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["term"] == code)
+            .map(|v| v["count"].as_u64().unwrap())
+            .unwrap_or(0)
+    };
+    assert_eq!(count("overdue"), overdue.len() as u64);
+    assert_eq!(count("due_soon"), r["total"]["due_soon"].as_u64().unwrap());
+    assert_eq!(count("on_time"), r["total"]["on_time"].as_u64().unwrap());
     // Refreshing an overdue dataset moves its due date on by its cycle.
     let late = overdue[0];
     let owner = department::Entity::find_by_id(late.department_id)

@@ -21,10 +21,12 @@ pub enum FacetKey {
     Cycle,
     Format,
     Visibility,
+    /// On time / due soon / overdue / no schedule, from the next due date (published datasets).
+    Freshness,
 }
 
 impl FacetKey {
-    pub const ALL: [FacetKey; 8] = [
+    pub const ALL: [FacetKey; 9] = [
         FacetKey::Theme,
         FacetKey::Department,
         FacetKey::Dong,
@@ -33,6 +35,7 @@ impl FacetKey {
         FacetKey::Cycle,
         FacetKey::Format,
         FacetKey::Visibility,
+        FacetKey::Freshness,
     ];
 
     /// URL parameter and JSON key.
@@ -46,6 +49,7 @@ impl FacetKey {
             FacetKey::Cycle => "cycle",
             FacetKey::Format => "format",
             FacetKey::Visibility => "visibility",
+            FacetKey::Freshness => "freshness",
         }
     }
 
@@ -63,7 +67,7 @@ impl FacetKey {
             FacetKey::Source => Some("source"),
             FacetKey::Type => Some("data_type"),
             FacetKey::Cycle => Some("update_cycle"),
-            FacetKey::Format | FacetKey::Visibility => None,
+            FacetKey::Format | FacetKey::Visibility | FacetKey::Freshness => None,
         }
     }
 
@@ -77,6 +81,7 @@ impl FacetKey {
             FacetKey::Cycle => lang.t("갱신 주기", "Update cycle"),
             FacetKey::Format => lang.t("파일 형식", "Format"),
             FacetKey::Visibility => lang.t("공개 여부", "Visibility"),
+            FacetKey::Freshness => lang.t("갱신 상태", "Freshness"),
         }
     }
 }

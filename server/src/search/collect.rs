@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use app::freshness::Freshness;
 use app::search::FacetKey;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -22,6 +23,9 @@ pub(super) const TITLE_SORT: &str = "title_sort";
 pub(super) const STATUS: &str = "status_code";
 pub(super) const VISIBILITY: &str = "visibility_code";
 pub(super) const OWNER: &str = "owner";
+/// The next due date as days since 1970-01-01 (`NO_DUE` when there is none).
+pub(super) const NEXT_DUE: &str = "next_due";
+pub(super) const NO_DUE: i64 = i64::MAX;
 
 /// Codes in the `status_code` and `visibility_code` fast fields; anything else is 0, which
 /// only admins and the owning department see.
@@ -38,6 +42,8 @@ pub(super) struct Flat {
     status: Vec<u8>,
     visibility: Vec<u8>,
     owner: Vec<u32>,
+    /// Next due day (days since 1970-01-01), `i32::MAX` when none.
+    due: Vec<i32>,
 }
 
 impl Flat {
@@ -48,6 +54,7 @@ impl Flat {
         let status_col = fast.u64(STATUS)?;
         let visibility_col = fast.u64(VISIBILITY)?;
         let owner_col = fast.u64(OWNER)?;
+        let due_col = fast.i64(NEXT_DUE)?;
         let n = reader.max_doc() as usize;
         let mut flat = Flat {
             offsets: Vec::with_capacity(n + 1),
@@ -56,6 +63,7 @@ impl Flat {
             status: Vec::with_capacity(n),
             visibility: Vec::with_capacity(n),
             owner: Vec::with_capacity(n),
+            due: Vec::with_capacity(n),
         };
         flat.offsets.push(0);
         for doc in 0..reader.max_doc() {
@@ -68,6 +76,12 @@ impl Flat {
             flat.visibility
                 .push(visibility_col.first(doc).unwrap_or(0) as u8);
             flat.owner.push(owner_col.first(doc).unwrap_or(0) as u32);
+            flat.due.push(
+                due_col
+                    .first(doc)
+                    .unwrap_or(NO_DUE)
+                    .clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+            );
         }
         Ok(flat)
     }
@@ -123,6 +137,16 @@ pub(super) struct FacetIds {
 }
 
 impl FacetIds {
+    /// Ids with the freshness values registered first (they are computed per search, not
+    /// indexed): ids 0..4 in `Freshness::ALL` order.
+    pub fn new() -> FacetIds {
+        let mut ids = FacetIds::default();
+        for f in Freshness::ALL {
+            ids.id(FacetKey::Freshness, f.code());
+        }
+        ids
+    }
+
     pub fn id(&mut self, key: FacetKey, code: &str) -> u32 {
         if let Some(id) = self.ids.get(&(key, code.to_string())) {
             return *id;
@@ -158,6 +182,8 @@ pub(super) struct Plan {
     wanted: usize,
     access: Access,
     flats: Flats,
+    /// Today as days since 1970-01-01, for the freshness facet.
+    today: i32,
 }
 
 impl Plan {
@@ -170,6 +196,7 @@ impl Plan {
         wanted: usize,
         access: Access,
         flats: Flats,
+        today: i32,
     ) -> Plan {
         let n = ids.values().len();
         let mut satisfies = vec![0u32; n];
@@ -196,7 +223,26 @@ impl Plan {
             wanted,
             access,
             flats,
+            today,
         }
+    }
+
+    /// The freshness facet id of a document (ids 0..4, see [`FacetIds::new`]): only published
+    /// datasets have a schedule that counts.
+    fn freshness(&self, flat: &Flat, doc: DocId) -> u32 {
+        let d = doc as usize;
+        let published = flat.status.get(d).copied().unwrap_or(0) as u64 == STATUS_PUBLISHED;
+        let due = flat.due.get(d).copied().unwrap_or(i32::MAX);
+        let f = if !published || due == i32::MAX {
+            Freshness::NoSchedule
+        } else if due < self.today {
+            Freshness::Overdue
+        } else if i64::from(due) - i64::from(self.today) <= app::freshness::DUE_SOON_DAYS {
+            Freshness::DueSoon
+        } else {
+            Freshness::OnTime
+        };
+        Freshness::ALL.iter().position(|x| *x == f).unwrap_or(3) as u32
     }
 }
 
@@ -347,15 +393,22 @@ impl SegmentCollector for SegmentCatalog {
         let flat = self.flat.clone();
         // Ids assigned after this search began are beyond the plan: ignored.
         let known = plan.satisfies.len() as u32;
+        let fresh = plan.freshness(&flat, doc);
+        let values = || {
+            flat.values(doc)
+                .iter()
+                .copied()
+                .chain(std::iter::once(fresh))
+        };
         let mut met = 0u32;
-        for &v in flat.values(doc) {
+        for v in values() {
             if v < known {
                 met |= plan.satisfies[v as usize];
             }
         }
         if met == plan.all {
             self.total += 1;
-            for &v in flat.values(doc) {
+            for v in values() {
                 if v < known {
                     self.counts[v as usize] += 1;
                 }
@@ -365,7 +418,7 @@ impl SegmentCollector for SegmentCatalog {
             let missing = plan.all & !met;
             if missing.is_power_of_two() {
                 let slot = missing.trailing_zeros() as u8;
-                for &v in flat.values(doc) {
+                for v in values() {
                     if v < known && plan.slot[v as usize] == Some(slot) {
                         self.counts[v as usize] += 1;
                     }
@@ -429,6 +482,7 @@ mod tests {
             10,
             Access::Public,
             Flats::new(),
+            0,
         );
         assert_eq!(plan.all, 0b11);
         assert_eq!(plan.satisfies[x as usize], 0b01);
@@ -450,7 +504,37 @@ mod access_tests {
             status: vec![status],
             visibility: vec![visibility],
             owner: vec![owner],
+            due: vec![i32::MAX],
         }
+    }
+
+    #[test]
+    fn freshness_of_a_document() {
+        let today = 20_000;
+        let plan = Plan::new(
+            &FacetIds::new(),
+            &[],
+            Order::Score,
+            1,
+            Access::Everything,
+            Flats::new(),
+            today,
+        );
+        let mut f = flat(STATUS_PUBLISHED as u8, 1, 1);
+        let id = |f: &Flat| Freshness::ALL[plan.freshness(f, 0) as usize];
+        assert_eq!(id(&f), Freshness::NoSchedule);
+        f.due = vec![today - 1];
+        assert_eq!(id(&f), Freshness::Overdue);
+        f.due = vec![today + 3];
+        assert_eq!(id(&f), Freshness::DueSoon);
+        f.due = vec![today + 100];
+        assert_eq!(id(&f), Freshness::OnTime);
+        f.status = vec![0];
+        assert_eq!(
+            id(&f),
+            Freshness::NoSchedule,
+            "drafts have no schedule that counts"
+        );
     }
 
     #[test]

@@ -52,6 +52,7 @@ struct Fields {
     visibility_code: Field,
     owner: Field,
     updated: Field,
+    next_due: Field,
     title_sort: Field,
     prefix: Field,
     summary: Field,
@@ -111,6 +112,7 @@ fn schema() -> (Schema, Fields) {
         visibility_code: b.add_u64_field(VISIBILITY, FAST),
         owner: b.add_u64_field(OWNER, FAST),
         updated: b.add_i64_field(UPDATED, FAST),
+        next_due: b.add_i64_field(collect::NEXT_DUE, FAST),
         title_sort: b.add_text_field(TITLE_SORT, STRING | FAST),
         prefix: b.add_text_field(
             "prefix",
@@ -209,7 +211,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             f,
             labels: RwLock::new(HashMap::new()),
-            facet_ids: RwLock::new(FacetIds::default()),
+            facet_ids: RwLock::new(FacetIds::new()),
             flats: Mutex::new(Flats::new()),
         })
     }
@@ -270,6 +272,12 @@ impl SearchIndex {
             labels.insert(
                 (FacetKey::Visibility, v.code().to_string()),
                 (v.label(Lang::Ko).into(), v.label(Lang::En).into()),
+            );
+        }
+        for f in app::freshness::Freshness::ALL {
+            labels.insert(
+                (FacetKey::Freshness, f.code().to_string()),
+                (f.label(Lang::Ko).into(), f.label(Lang::En).into()),
             );
         }
         *self.labels.write().map_err(internal)? = labels;
@@ -345,6 +353,12 @@ impl SearchIndex {
         doc.add_text(f.prefix, format!("{} {}", ds.title_ko, ds.title_en));
         doc.add_text(f.title_sort, &ds.title_ko);
         doc.add_i64(f.updated, ds.updated_at.timestamp_millis());
+        doc.add_i64(
+            f.next_due,
+            ds.next_due
+                .map(|d| (d - chrono::NaiveDate::default()).num_days())
+                .unwrap_or(collect::NO_DUE),
+        );
         // Facet values for counting and filtering: dense ids in a fast field.
         let pairs: Vec<(FacetKey, &str)> = d
             .terms
@@ -599,6 +613,7 @@ impl SearchIndex {
                 offset.saturating_add(per_page),
                 access,
                 flats,
+                (chrono::Utc::now().date_naive() - chrono::NaiveDate::default()).num_days() as i32,
             );
             (plan, ids.values().to_vec())
         };
