@@ -77,6 +77,37 @@ async fn export_then_import_is_a_round_trip(backend: Backend) {
     assert!((public.len() as u64) < total);
     let (s, _) = export(&admin, &app, "format=pdf").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    // A search's results, in the search's order, as the reader sees them.
+    let anon = dongne_tests::plain_client();
+    let found = dongne_tests::get_json(
+        &anon,
+        &app,
+        "/api/v1/datasets?q=%EA%B3%B5%EC%9B%90&theme=environment&per_page=100",
+    )
+    .await;
+    let (s, bytes) = export(
+        &anon,
+        &app,
+        "format=json&q=%EA%B3%B5%EC%9B%90&theme=environment&",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let rows: Vec<Value> = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(rows.len() as u64, found["total"].as_u64().unwrap());
+    assert!(!rows.is_empty());
+    let slugs: Vec<&Value> = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["dataset"]["slug"])
+        .collect();
+    assert_eq!(rows.iter().map(|r| &r["slug"]).collect::<Vec<_>>(), slugs);
+    let (s, _) = export(&anon, &app, "format=csv&colour=red").await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "unknown search parameters are named"
+    );
 }
 
 async fn imports_are_all_or_nothing(backend: Backend) {

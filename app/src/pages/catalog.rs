@@ -254,6 +254,15 @@ fn Results(r: SearchResult, query: SearchQuery) -> impl IntoView {
                     }}
                 </p>
                 <p class="sort">{lang.t("정렬: ", "Sort: ")} {sort_links}</p>
+                {(r.total > 0).then(|| {
+                    let qs = query.with_page(1).to_query_string();
+                    let href = move |f: &str| format!("/api/v1/export?format={f}&{}", qs.trim_start_matches('?'));
+                    view! {
+                        <p class="export">{lang.t("이 결과 내려받기: ", "Download these results: ")}
+                            <a href=href("csv") download>"CSV"</a>" · "<a href=href("xlsx") download>"XLSX"</a>" · "<a href=href("json") download>"JSON"</a>
+                        </p>
+                    }
+                })}
                 {r.fuzzy.then(|| view! {
                     <p class="notice">{lang.t("정확히 일치하는 데이터가 없어 비슷한 철자로 찾았습니다.", "No exact match: showing results for similar spellings.")}</p>
                 })}

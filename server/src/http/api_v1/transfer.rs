@@ -1,5 +1,5 @@
 //! `POST /api/v1/import` (a CSV or XLSX body; `?dry_run=true` previews) and
-//! `GET /api/v1/export?format=csv|xlsx|json[&department=code]`.
+//! `GET /api/v1/export?format=csv|xlsx|json[&department=code | &<search parameters>]`.
 
 use app::error::AppError;
 use app::search::parse_query_string;
@@ -75,7 +75,7 @@ pub async fn export_sheet(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let mut format = export::Format::Csv;
-    let mut department = None;
+    let mut search = Vec::new();
     for (k, v) in parse_query_string(raw.as_deref().unwrap_or("")) {
         match k.as_str() {
             "format" => {
@@ -87,12 +87,30 @@ pub async fn export_sheet(
                     )
                 })?
             }
-            "department" => department = Some(v),
-            other => return Err(unknown(other).into()),
+            "" => {}
+            // Anything else is a search parameter: export that search's results.
+            _ => search.push((k, v)),
         }
     }
+    // `department=code` alone: that department's datasets (no search needed).
+    let department = match search.as_slice() {
+        [(k, v)] if k == "department" && !v.contains(',') => search.pop().map(|(_, v)| v),
+        _ => None,
+    };
     let viewer = viewer(&state, &headers).await?;
-    let rows = export::rows(&state.services.db, &viewer, department.as_deref()).await?;
+    let only = if search.is_empty() {
+        None
+    } else {
+        let query = app::search::SearchQuery::from_pairs(search)?;
+        Some(export::search_ids(&state.services.search, &viewer, &query)?)
+    };
+    let rows = export::rows(
+        &state.services.db,
+        &viewer,
+        department.as_deref(),
+        only.as_deref(),
+    )
+    .await?;
     let bytes = export::encode(format, &rows)?;
     let disposition = format!(
         "attachment; filename=\"dongne-datasets.{}\"",

@@ -47,11 +47,33 @@ impl Format {
     }
 }
 
-/// Every visible dataset (of one department, if given) as rows of cells in [`COLUMNS`] order.
+/// The datasets of a search, in its order (every page of it), as the viewer sees them.
+pub fn search_ids(
+    search: &crate::search::SearchIndex,
+    viewer: &Viewer,
+    query: &app::search::SearchQuery,
+) -> Result<Vec<i32>, AppError> {
+    let mut q = query.clone();
+    q.per_page = app::search::MAX_PER_PAGE;
+    q.page = 1;
+    let mut ids = Vec::new();
+    loop {
+        let r = search.search(viewer, &q, app::i18n::Lang::Ko)?;
+        ids.extend(r.items.iter().map(|i| i.dataset.id));
+        if r.items.is_empty() || ids.len() as u64 >= r.total || q.page >= app::search::MAX_PAGE {
+            return Ok(ids);
+        }
+        q.page += 1;
+    }
+}
+
+/// Every visible dataset (of one department, or of a search's results, if given) as rows of
+/// cells in [`COLUMNS`] order (a search's order for its results, else by identifier).
 pub async fn rows(
     db: &DatabaseConnection,
     viewer: &Viewer,
     department_code: Option<&str>,
+    only: Option<&[i32]>,
 ) -> Result<Vec<Vec<String>>, AppError> {
     let departments: HashMap<i32, String> = department::Entity::find()
         .all(db)
@@ -69,11 +91,28 @@ pub async fn rows(
             .ok_or_else(|| AppError::not_found(&format!("department {code}")))?;
         q = q.filter(dataset::Column::DepartmentId.eq(id));
     }
-    let sets = q
-        .order_by_asc(dataset::Column::Slug)
-        .all(db)
-        .await
-        .or_internal()?;
+    let sets = match only {
+        None => q
+            .order_by_asc(dataset::Column::Slug)
+            .all(db)
+            .await
+            .or_internal()?,
+        Some(ids) => {
+            let mut found: HashMap<i32, dataset::Model> = HashMap::new();
+            for chunk in ids.chunks(2000) {
+                for d in q
+                    .clone()
+                    .filter(dataset::Column::Id.is_in(chunk.to_vec()))
+                    .all(db)
+                    .await
+                    .or_internal()?
+                {
+                    found.insert(d.id, d);
+                }
+            }
+            ids.iter().filter_map(|id| found.remove(id)).collect()
+        }
+    };
     let schemes: HashMap<i32, String> = scheme::Entity::find()
         .filter(scheme::Column::Code.is_in(EDITABLE_SCHEMES.iter().copied()))
         .all(db)
