@@ -51,6 +51,12 @@ test('hydrates, navigates client-side, and signs a demo user in and out', async 
   await page.click('a.button[href$="/edit"]');
   await page.waitForSelector('#f-title_ko');
   assert.equal(await page.locator('[data-testid=propose-mode]').count(), 0);
+  // Descriptions are Markdown, previewed as the dataset page will show them (sanitized).
+  await page.fill('#f-description_en', '**Bold** <script>x()</script>');
+  await page.click('details.md-preview:has([data-testid=preview-description_en]) summary');
+  const preview = page.locator('[data-testid=preview-description_en]');
+  assert.equal(await preview.locator('strong').innerText(), 'Bold');
+  assert.equal(await preview.locator('script').count(), 0);
   // Client-side validation with the shared rules names the field before any request.
   await page.fill('#f-title_ko', '');
   await page.click('[data-testid=save]');

@@ -215,11 +215,19 @@ fn EditForm(c: EditContext) -> impl IntoView {
             let set = move |v: String| form.update(|f| f.set(field, v));
             let invalid = move || error_of(field)().is_some().then_some("true");
             let control = match kind {
-                FieldKind::Text => view! {
-                    <textarea id=id.clone() name=field rows="6" aria-describedby=err_id.clone() aria-invalid=invalid
-                        prop:value=value on:input=move |e| set(event_target_value(&e))>{value}</textarea>
+                FieldKind::Text => {
+                    // The rendered Markdown, sanitized exactly as the dataset page shows it.
+                    let preview = move || crate::markdown::to_safe_html(&value());
+                    view! {
+                        <textarea id=id.clone() name=field rows="6" aria-describedby=err_id.clone() aria-invalid=invalid
+                            prop:value=value on:input=move |e| set(event_target_value(&e))>{value}</textarea>
+                        <details class="md-preview">
+                            <summary>{lang.t("미리 보기", "Preview")}</summary>
+                            <div class="markdown" data-testid=format!("preview-{field}") inner_html=preview></div>
+                        </details>
+                    }
+                    .into_any()
                 }
-                .into_any(),
                 FieldKind::Choice(options) => {
                     let opts = options
                         .iter()
