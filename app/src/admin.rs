@@ -6,14 +6,6 @@ use serde::{Deserialize, Serialize};
 use crate::editing::FieldError;
 use crate::model::Role;
 
-fn err(field: &str, ko: String, en: String) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        message_ko: ko,
-        message_en: en,
-    }
-}
-
 /// A code used in URLs: lowercase letters, digits, `-` and `_`.
 fn code(e: &mut Vec<FieldError>, field: &str, v: &str, min: usize, max: usize) {
     let ok = (min..=max).contains(&v.len())
@@ -21,7 +13,7 @@ fn code(e: &mut Vec<FieldError>, field: &str, v: &str, min: usize, max: usize) {
             c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.'
         });
     if !ok {
-        e.push(err(
+        e.push(FieldError::new(
             field,
             format!("{field}: 영문 소문자, 숫자, - _ . 로 {min}~{max}자"),
             format!("{field}: {min} to {max} lowercase letters, digits, - _ or ."),
@@ -32,7 +24,7 @@ fn code(e: &mut Vec<FieldError>, field: &str, v: &str, min: usize, max: usize) {
 fn name(e: &mut Vec<FieldError>, field: &str, v: &str) {
     let n = v.trim().chars().count();
     if n == 0 || n > 100 || v.chars().any(char::is_control) {
-        e.push(err(
+        e.push(FieldError::new(
             field,
             format!("{field}: 1~100자 한 줄로 입력하세요."),
             format!("{field}: one line of 1 to 100 characters."),
@@ -89,10 +81,10 @@ impl UserInput {
         code(&mut e, "username", &self.username, 3, 40);
         name(&mut e, "display_name", &self.display_name);
         match Role::parse(&self.role) {
-            None => e.push(err(
+            None => e.push(FieldError::new(
                 "role",
-                "role: admin, steward, editor, viewer 중 하나".into(),
-                "role: one of admin, steward, editor, viewer.".into(),
+                "role: admin, steward, editor, viewer 중 하나",
+                "role: one of admin, steward, editor, viewer.",
             )),
             Some(Role::Admin) => {}
             Some(_)
@@ -101,17 +93,17 @@ impl UserInput {
                     .as_deref()
                     .is_none_or(|d| d.trim().is_empty()) =>
             {
-                e.push(err(
+                e.push(FieldError::new(
                     "department",
-                    "department: 관리자가 아니면 부서가 필요합니다.".into(),
-                    "department: required for everyone but admins.".into(),
+                    "department: 관리자가 아니면 부서가 필요합니다.",
+                    "department: required for everyone but admins.",
                 ))
             }
             Some(_) => {}
         }
         if let Some(p) = self.password.as_deref().filter(|p| !p.is_empty()) {
             if p.chars().count() < MIN_PASSWORD || p.chars().count() > 200 {
-                e.push(err(
+                e.push(FieldError::new(
                     "password",
                     format!("password: {MIN_PASSWORD}자 이상이어야 합니다."),
                     format!("password: at least {MIN_PASSWORD} characters."),

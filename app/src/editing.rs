@@ -66,12 +66,18 @@ pub const MAX_KEYWORD: usize = 50;
 pub const MAX_SHORT: usize = 200;
 pub const MAX_MESSAGE: usize = 500;
 
-fn err(field: &str, ko: String, en: String) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        message_ko: ko,
-        message_en: en,
+impl FieldError {
+    pub fn new(field: &str, ko: impl Into<String>, en: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            message_ko: ko.into(),
+            message_en: en.into(),
+        }
     }
+}
+
+fn err(field: &str, ko: String, en: String) -> FieldError {
+    FieldError::new(field, ko, en)
 }
 
 /// A single-line text: length and no control characters.
@@ -261,6 +267,22 @@ impl DatasetPatch {
         }
         if let Some(v) = &self.message {
             line(&mut e, "message", v, MAX_MESSAGE, false);
+        }
+        e
+    }
+}
+
+impl DatasetPatch {
+    /// The rules for a proposal: those of any change, and the status (publishing, archiving)
+    /// stays the owning department's decision.
+    pub fn validate_proposal(&self) -> Vec<FieldError> {
+        let mut e = self.validate();
+        if self.status.is_some() {
+            e.push(err(
+                "status",
+                "status: 상태(게시/보관)는 제안으로 바꿀 수 없습니다.".into(),
+                "status: publishing or archiving cannot be proposed.".into(),
+            ));
         }
         e
     }

@@ -64,6 +64,13 @@ impl AppError {
         }
     }
 
+    /// One field's problem, as a form's list of field errors.
+    pub fn invalid_field(field: &str, ko: impl Into<String>, en: impl Into<String>) -> Self {
+        AppError::InvalidFields {
+            errors: vec![crate::editing::FieldError::new(field, ko, en)],
+        }
+    }
+
     pub fn not_found(what: &str) -> Self {
         AppError::NotFound {
             what: what.to_string(),

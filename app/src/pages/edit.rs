@@ -142,14 +142,11 @@ fn EditForm(c: EditContext) -> impl IntoView {
             let patch = form
                 .get_untracked()
                 .patch_from(&base.get_untracked(), &message.get_untracked());
-            let mut problems = patch.validate();
-            if !direct && patch.status.is_some() {
-                problems.push(FieldError {
-                    field: "status".into(),
-                    message_ko: "status: 상태는 제안으로 바꿀 수 없습니다.".into(),
-                    message_en: "status: the status cannot be proposed.".into(),
-                });
-            }
+            let problems = if direct {
+                patch.validate()
+            } else {
+                patch.validate_proposal()
+            };
             failure.set(None);
             outcome.set(None);
             if patch.is_empty() {

@@ -59,7 +59,9 @@ pub fn department_ref(d: department::Model) -> DepartmentRef {
 }
 
 /// Every department by id.
-pub async fn departments(db: &DatabaseConnection) -> Result<HashMap<i32, DepartmentRef>, AppError> {
+pub async fn departments<C: ConnectionTrait>(
+    db: &C,
+) -> Result<HashMap<i32, DepartmentRef>, AppError> {
     Ok(department::Entity::find()
         .all(db)
         .await

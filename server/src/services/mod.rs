@@ -66,6 +66,58 @@ impl Services {
     }
 }
 
+/// Changes to a dataset, announced to whoever has it open (the live stream). The JSON API and
+/// the UI's server functions both go through these, so no path forgets the announcement.
+impl Services {
+    fn announce(&self, u: &datasets::update::Updated, by: &SessionUser) {
+        if !u.changed_fields.is_empty() {
+            self.live.changed(u.id, u.version, by);
+        }
+    }
+
+    pub async fn apply_update(
+        &self,
+        user: &SessionUser,
+        id_or_slug: &str,
+        version: i32,
+        patch: &DatasetPatch,
+    ) -> Result<datasets::update::Updated, AppError> {
+        let u = datasets::update::update(&self.db, &self.search, user, id_or_slug, version, patch)
+            .await?;
+        self.announce(&u, user);
+        Ok(u)
+    }
+
+    pub async fn apply_revert(
+        &self,
+        user: &SessionUser,
+        id_or_slug: &str,
+        version: i32,
+        to: i32,
+    ) -> Result<datasets::update::Updated, AppError> {
+        let u =
+            datasets::revert::revert(&self.db, &self.search, user, id_or_slug, version, to).await?;
+        self.announce(&u, user);
+        Ok(u)
+    }
+
+    pub async fn apply_acceptance(
+        &self,
+        user: &SessionUser,
+        proposal: i32,
+        version: i32,
+        resolution: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<ProposalInfo, AppError> {
+        let info =
+            proposals::decide::accept(&self.db, &self.search, user, proposal, version, resolution)
+                .await?;
+        if let Some(v) = info.applied_version {
+            self.live.changed(info.dataset.id, v, user);
+        }
+        Ok(info)
+    }
+}
+
 #[async_trait]
 impl app::ssr::Backend for Services {
     async fn session_user(&self, token: &str) -> Result<Option<SessionUser>, AppError> {
@@ -126,12 +178,7 @@ impl app::ssr::Backend for Services {
         version: i32,
         patch: &DatasetPatch,
     ) -> Result<i32, AppError> {
-        let u =
-            datasets::update::update(&self.db, &self.search, user, slug, version, patch).await?;
-        if !u.changed_fields.is_empty() {
-            self.live.changed(u.id, u.version, user);
-        }
-        Ok(u.version)
+        Ok(self.apply_update(user, slug, version, patch).await?.version)
     }
     async fn propose(
         &self,
@@ -156,12 +203,7 @@ impl app::ssr::Backend for Services {
         version: i32,
         resolution: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<ProposalInfo, AppError> {
-        let info = proposals::decide::accept(&self.db, &self.search, user, id, version, resolution)
-            .await?;
-        if let Some(v) = info.applied_version {
-            self.live.changed(info.dataset.id, v, user);
-        }
-        Ok(info)
+        self.apply_acceptance(user, id, version, resolution).await
     }
     async fn reject_proposal(
         &self,
@@ -214,11 +256,7 @@ impl app::ssr::Backend for Services {
         version: i32,
         to: i32,
     ) -> Result<i32, AppError> {
-        let u = datasets::revert::revert(&self.db, &self.search, user, slug, version, to).await?;
-        if !u.changed_fields.is_empty() {
-            self.live.changed(u.id, u.version, user);
-        }
-        Ok(u.version)
+        Ok(self.apply_revert(user, slug, version, to).await?.version)
     }
     async fn vocabulary(&self) -> Result<Vec<SchemeTerms>, AppError> {
         catalog::vocabulary(&self.db).await

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 
-use super::staff;
+use super::{bad_body, staff};
 use crate::http::{ApiError, AppState};
 use crate::services::admin;
 
@@ -20,13 +20,7 @@ async fn admin_user(state: &AppState, headers: &HeaderMap) -> Result<SessionUser
 }
 
 fn body<T>(b: Result<Json<T>, JsonRejection>, what: &str) -> Result<T, AppError> {
-    b.map(|Json(x)| x).map_err(|e| {
-        AppError::validation(
-            "body",
-            &format!("본문: {what} JSON이 아닙니다 ({})", e.body_text()),
-            &format!("body: not a {what} ({})", e.body_text()),
-        )
-    })
+    b.map(|Json(x)| x).map_err(|e| bad_body(e, what))
 }
 
 pub async fn departments(
@@ -35,7 +29,7 @@ pub async fn departments(
     input: Result<Json<DepartmentInput>, JsonRejection>,
 ) -> Result<Json<DepartmentRef>, ApiError> {
     admin_user(&state, &headers).await?;
-    let input = body(input, "department")?;
+    let input = body(input, "a department")?;
     Ok(Json(
         admin::save_department::save_department(&state.services.db, &input).await?,
     ))
@@ -47,7 +41,7 @@ pub async fn users(
     input: Result<Json<UserInput>, JsonRejection>,
 ) -> Result<Json<SessionUser>, ApiError> {
     let me = admin_user(&state, &headers).await?;
-    let input = body(input, "user")?;
+    let input = body(input, "a user")?;
     Ok(Json(
         admin::save_user::save_user(&state.services.db, &me, &input).await?,
     ))
@@ -59,7 +53,7 @@ pub async fn terms(
     input: Result<Json<TermInput>, JsonRejection>,
 ) -> Result<Json<TermRef>, ApiError> {
     admin_user(&state, &headers).await?;
-    let input = body(input, "term")?;
+    let input = body(input, "a term")?;
     Ok(Json(
         admin::save_term::save_term(&state.services.db, &state.services.search, &input).await?,
     ))

@@ -12,19 +12,10 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{check_id, if_match, staff};
+use super::{bad_body, check_id, if_match, staff, unknown_param};
 use crate::http::{ApiError, AppState};
 use crate::services::proposals::list::Scope;
 use crate::services::{activity, notifications, proposals};
-
-/// A JSON body that did not decode: 400 naming the body and saying what was expected.
-fn bad_body(e: JsonRejection, expected: &str) -> AppError {
-    AppError::validation(
-        "body",
-        &format!("본문: {expected} 형식이어야 합니다 ({})", e.body_text()),
-        &format!("body: must be {expected} ({})", e.body_text()),
-    )
-}
 
 /// A JSON body that may be left out (empty: the default).
 fn optional_json<T: serde::de::DeserializeOwned + Default>(
@@ -57,11 +48,7 @@ fn proposal_id(raw: &str) -> Result<i32, AppError> {
 fn params(raw: Option<String>, allowed: &[&str]) -> Result<Vec<(String, String)>, AppError> {
     let pairs = parse_query_string(raw.as_deref().unwrap_or(""));
     if let Some((k, _)) = pairs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
-        return Err(AppError::validation(
-            k,
-            &format!("{k}: 알 수 없는 매개변수"),
-            &format!("{k}: unknown parameter."),
-        ));
+        return Err(unknown_param(k));
     }
     Ok(pairs)
 }
@@ -148,18 +135,10 @@ pub async fn accept(
     let user = staff(&state, &headers).await?;
     let expected = if_match(&headers)?;
     let acceptance: Acceptance = optional_json(&body, "{\"resolution\": {…}}")?;
-    let info = proposals::decide::accept(
-        &state.services.db,
-        &state.services.search,
-        &user,
-        pid,
-        expected,
-        &acceptance.resolution,
-    )
-    .await?;
-    if let Some(version) = info.applied_version {
-        state.services.live.changed(info.dataset.id, version, &user);
-    }
+    let info = state
+        .services
+        .apply_acceptance(&user, pid, expected, &acceptance.resolution)
+        .await?;
     Ok(Json(info))
 }
 

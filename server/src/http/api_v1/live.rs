@@ -13,7 +13,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::{check_id, staff};
+use super::{check_id, staff, unknown_param};
 use crate::http::{ApiError, AppState};
 use crate::live::Attendance;
 use crate::services::catalog::find_visible;
@@ -61,14 +61,7 @@ pub async fn live(
                 )
                 .into())
             }
-            (other, _) => {
-                return Err(AppError::validation(
-                    other,
-                    &format!("{other}: 알 수 없는 매개변수"),
-                    &format!("{other}: unknown parameter."),
-                )
-                .into())
-            }
+            (other, _) => return Err(unknown_param(other).into()),
         }
     }
     let user = staff(&state, &headers).await?;

@@ -71,6 +71,24 @@ pub(super) fn check_id(id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A query parameter the endpoint does not take: 400 naming it.
+pub(super) fn unknown_param(k: &str) -> AppError {
+    AppError::validation(
+        k,
+        &format!("{k}: 알 수 없는 매개변수"),
+        &format!("{k}: unknown parameter."),
+    )
+}
+
+/// A JSON body that did not decode: 400 naming the body and saying what was expected.
+pub(super) fn bad_body(e: JsonRejection, expected: &str) -> AppError {
+    AppError::validation(
+        "body",
+        &format!("본문: {expected} 형식이어야 합니다 ({})", e.body_text()),
+        &format!("body: must be {expected} ({})", e.body_text()),
+    )
+}
+
 /// The version as an entity tag: `"7"`.
 pub(super) fn etag(version: i32) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
@@ -164,21 +182,10 @@ async fn write_dataset(
         )
         .into());
     }
-    let updated: Updated = datasets::update::update(
-        &state.services.db,
-        &state.services.search,
-        &user,
-        &id,
-        expected,
-        &patch,
-    )
-    .await?;
-    if !updated.changed_fields.is_empty() {
-        state
-            .services
-            .live
-            .changed(updated.id, updated.version, &user);
-    }
+    let updated: Updated = state
+        .services
+        .apply_update(&user, &id, expected, &patch)
+        .await?;
     let tag = etag(updated.version);
     Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }
@@ -227,14 +234,7 @@ pub async fn compare_revisions(
         match k.as_str() {
             "from" => from = Some(n?),
             "to" => to = Some(n?),
-            other => {
-                return Err(AppError::validation(
-                    other,
-                    &format!("{other}: 알 수 없는 매개변수"),
-                    &format!("{other}: unknown parameter."),
-                )
-                .into())
-            }
+            other => return Err(unknown_param(other).into()),
         }
     }
     let from =
@@ -266,21 +266,10 @@ pub async fn revert(
         })?;
     let user = staff(&state, &headers).await?;
     let expected = if_match(&headers)?;
-    let updated = datasets::revert::revert(
-        &state.services.db,
-        &state.services.search,
-        &user,
-        &id,
-        expected,
-        to,
-    )
-    .await?;
-    if !updated.changed_fields.is_empty() {
-        state
-            .services
-            .live
-            .changed(updated.id, updated.version, &user);
-    }
+    let updated = state
+        .services
+        .apply_revert(&user, &id, expected, to)
+        .await?;
     let tag = etag(updated.version);
     Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }
@@ -313,16 +302,7 @@ pub async fn add_comment(
 ) -> Result<(axum::http::StatusCode, Json<comments::CommentInfo>), ApiError> {
     check_id(&id)?;
     let user = staff(&state, &headers).await?;
-    let Json(new) = body.map_err(|e| {
-        AppError::validation(
-            "body",
-            &format!(
-                "본문: {{\"body\": \"…\"}} 형식이어야 합니다 ({})",
-                e.body_text()
-            ),
-            &format!("body: must be {{\"body\": \"…\"}} ({})", e.body_text()),
-        )
-    })?;
+    let Json(new) = body.map_err(|e| bad_body(e, "{\"body\": \"…\"}"))?;
     let saved = comments::create::create(&state.services.db, &user, &id, &new.body).await?;
     Ok((axum::http::StatusCode::CREATED, Json(saved)))
 }
@@ -336,14 +316,7 @@ pub async fn suggest(
     for (k, v) in parse_query_string(raw.as_deref().unwrap_or("")) {
         match k.as_str() {
             "q" => q = Some(v),
-            other => {
-                return Err(AppError::validation(
-                    other,
-                    &format!("{other}: 알 수 없는 매개변수"),
-                    &format!("{other}: unknown parameter."),
-                )
-                .into())
-            }
+            other => return Err(unknown_param(other).into()),
         }
     }
     let q =

@@ -10,17 +10,9 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::{staff, viewer};
+use super::{staff, unknown_param, viewer};
 use crate::http::{ApiError, AppState};
 use crate::services::transfer::{export, import, sheet};
-
-fn unknown(k: &str) -> AppError {
-    AppError::validation(
-        k,
-        &format!("{k}: 알 수 없는 매개변수"),
-        &format!("{k}: unknown parameter."),
-    )
-}
 
 pub async fn import_sheet(
     State(state): State<AppState>,
@@ -47,7 +39,7 @@ pub async fn import_sheet(
                 }
             }
             "name" => name = Some(v),
-            other => return Err(unknown(other).into()),
+            other => return Err(unknown_param(other).into()),
         }
     }
     let user = staff(&state, &headers).await?;

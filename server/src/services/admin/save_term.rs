@@ -2,7 +2,6 @@
 //! up the labels at once.
 
 use app::admin::TermInput;
-use app::editing::FieldError;
 use app::error::AppError;
 use app::model::TermRef;
 use sea_orm::*;
@@ -27,12 +26,12 @@ pub async fn save_term(
         .one(&txn)
         .await
         .or_internal()?
-        .ok_or_else(|| AppError::InvalidFields {
-            errors: vec![FieldError {
-                field: "scheme".into(),
-                message_ko: format!("scheme: '{}' 분류 체계가 없습니다.", input.scheme),
-                message_en: format!("scheme: there is no scheme '{}'.", input.scheme),
-            }],
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                "scheme",
+                format!("scheme: '{}' 분류 체계가 없습니다.", input.scheme),
+                format!("scheme: there is no scheme '{}'.", input.scheme),
+            )
         })?;
     let existing = term::Entity::find()
         .filter(term::Column::SchemeId.eq(s.id))

@@ -2,7 +2,6 @@
 //! whether they may sign in (deactivating ends their sessions at once).
 
 use app::admin::UserInput;
-use app::editing::FieldError;
 use app::error::AppError;
 use app::model::{Role, SessionUser};
 use chrono::Utc;
@@ -12,16 +11,6 @@ use crate::db::begin_write;
 use crate::entities::{department, session, user};
 use crate::services::auth::{hash_password, to_session_user};
 use crate::services::OrInternal;
-
-fn invalid(field: &str, ko: &str, en: &str) -> AppError {
-    AppError::InvalidFields {
-        errors: vec![FieldError {
-            field: field.into(),
-            message_ko: ko.into(),
-            message_en: en.into(),
-        }],
-    }
-}
 
 pub async fn save_user(
     db: &DatabaseConnection,
@@ -59,10 +48,10 @@ pub async fn save_user(
                 .await
                 .or_internal()?
                 .ok_or_else(|| {
-                    invalid(
+                    AppError::invalid_field(
                         "department",
-                        &format!("department: '{code}' 부서가 없습니다."),
-                        &format!("department: there is no department '{code}'."),
+                        format!("department: '{code}' 부서가 없습니다."),
+                        format!("department: there is no department '{code}'."),
                     )
                 })?
                 .id,
@@ -76,7 +65,7 @@ pub async fn save_user(
         .or_internal()?;
     if existing.as_ref().is_some_and(|u| u.id == admin.id) && (role != Role::Admin || !input.active)
     {
-        return Err(invalid(
+        return Err(AppError::invalid_field(
             "role",
             "role: 자신의 관리자 권한을 없애거나 자신을 비활성화할 수 없습니다.",
             "role: you cannot remove your own admin role or deactivate yourself.",
@@ -96,7 +85,7 @@ pub async fn save_user(
         }
         None => {
             let Some(h) = hash else {
-                return Err(invalid(
+                return Err(AppError::invalid_field(
                     "password",
                     "password: 새 사용자에게는 비밀번호가 필요합니다.",
                     "password: required for a new user.",

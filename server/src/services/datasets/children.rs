@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 use crate::entities::{data_column, dataset, dataset_term, distribution, scheme, term};
 use crate::services::OrInternal;
 
-/// Every term of the given schemes: `scheme:code` -> (term id, scheme code).
-async fn term_index<C: ConnectionTrait>(
+/// Every term of the given schemes: `scheme:code` -> term id.
+pub(crate) async fn term_index<C: ConnectionTrait>(
     conn: &C,
     schemes: &[&str],
 ) -> Result<HashMap<String, i32>, AppError> {
@@ -119,10 +119,12 @@ pub async fn unknown_terms<C: ConnectionTrait>(
         .iter()
         .enumerate()
         .filter(|(_, t)| !index.contains_key(*t))
-        .map(|(i, t)| FieldError {
-            field: format!("terms[{i}]"),
-            message_ko: format!("terms[{i}]: '{t}' 분류 항목이 없습니다."),
-            message_en: format!("terms[{i}]: there is no term '{t}'."),
+        .map(|(i, t)| {
+            FieldError::new(
+                &format!("terms[{i}]"),
+                format!("terms[{i}]: '{t}' 분류 항목이 없습니다."),
+                format!("terms[{i}]: there is no term '{t}'."),
+            )
         })
         .collect())
 }

@@ -2,7 +2,7 @@
 //! proposal is based on the version the proposer saw, which must be the current one.
 
 use app::collab::{NotificationKind, ProposalInfo, ProposalStatus};
-use app::editing::{DatasetPatch, FieldError};
+use app::editing::DatasetPatch;
 use app::error::AppError;
 use app::model::{Role, SessionUser, Viewer};
 use chrono::Utc;
@@ -25,14 +25,7 @@ pub async fn create(
     if user.role == Role::Viewer {
         return Err(AppError::Forbidden);
     }
-    let mut errors = patch.validate();
-    if patch.status.is_some() {
-        errors.push(FieldError {
-            field: "status".into(),
-            message_ko: "status: 상태(게시/보관)는 제안으로 바꿀 수 없습니다.".into(),
-            message_en: "status: publishing or archiving cannot be proposed.".into(),
-        });
-    }
+    let errors = patch.validate_proposal();
     if !errors.is_empty() {
         return Err(AppError::InvalidFields { errors });
     }

@@ -15,7 +15,7 @@ use app::model::SessionUser;
 use sea_orm::*;
 use serde_json::{Map, Value};
 
-use crate::entities::{department, proposal, user};
+use crate::entities::{proposal, user};
 use crate::services::datasets::Snapshot;
 use crate::services::people::{dataset_ref, user_names};
 use crate::services::OrInternal;
@@ -85,13 +85,7 @@ pub async fn infos<C: ConnectionTrait>(
         .into_iter()
         .filter_map(|u| Some((u.id, u.department_id?)))
         .collect();
-    let department_names: HashMap<i32, String> = department::Entity::find()
-        .all(conn)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|d| (d.id, d.name_ko))
-        .collect();
+    let department_names = crate::services::catalog::departments(conn).await?;
     let mut now: HashMap<i32, Snapshot> = HashMap::new();
     for p in proposals
         .iter()
@@ -120,7 +114,8 @@ pub async fn infos<C: ConnectionTrait>(
                 proposer_department: p
                     .proposer_id
                     .and_then(|u| departments_of.get(&u))
-                    .and_then(|d| department_names.get(d).cloned()),
+                    .and_then(|d| department_names.get(d))
+                    .map(|d| d.name_ko.clone()),
                 base_version: p.base_version,
                 patch: proposed_values(&p.patch),
                 message: p.message,

@@ -9,8 +9,9 @@ use app::model::Viewer;
 use app::transfer::COLUMNS;
 use sea_orm::*;
 
-use crate::entities::{dataset, dataset_term, department, scheme, term};
-use crate::services::catalog::visible;
+use crate::entities::{dataset, dataset_term};
+use crate::services::catalog::{departments, visible};
+use crate::services::datasets::children::term_index;
 use crate::services::OrInternal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,12 +76,10 @@ pub async fn rows(
     department_code: Option<&str>,
     only: Option<&[i32]>,
 ) -> Result<Vec<Vec<String>>, AppError> {
-    let departments: HashMap<i32, String> = department::Entity::find()
-        .all(db)
-        .await
-        .or_internal()?
+    let departments: HashMap<i32, String> = departments(db)
+        .await?
         .into_iter()
-        .map(|d| (d.id, d.code))
+        .map(|(id, d)| (id, d.code))
         .collect();
     let mut q = dataset::Entity::find().filter(visible(viewer));
     if let Some(code) = department_code {
@@ -113,21 +112,10 @@ pub async fn rows(
             ids.iter().filter_map(|id| found.remove(id)).collect()
         }
     };
-    let schemes: HashMap<i32, String> = scheme::Entity::find()
-        .filter(scheme::Column::Code.is_in(EDITABLE_SCHEMES.iter().copied()))
-        .all(db)
-        .await
-        .or_internal()?
+    let term_keys: HashMap<i32, String> = term_index(db, EDITABLE_SCHEMES)
+        .await?
         .into_iter()
-        .map(|s| (s.id, s.code))
-        .collect();
-    let term_keys: HashMap<i32, String> = term::Entity::find()
-        .filter(term::Column::SchemeId.is_in(schemes.keys().copied().collect::<Vec<_>>()))
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .filter_map(|t| Some((t.id, format!("{}:{}", schemes.get(&t.scheme_id)?, t.code))))
+        .map(|(key, id)| (id, key))
         .collect();
     let mut terms: BTreeMap<i32, Vec<String>> = BTreeMap::new();
     let ids: Vec<i32> = sets.iter().map(|d| d.id).collect();

@@ -25,11 +25,11 @@ pub const MAX_ROWS: usize = 5_000;
 const DEFAULT_LICENSE: &str = "공공누리 제1유형 (출처표시)";
 
 fn row_error(row: usize, column: &str, ko: &str, en: &str) -> FieldError {
-    FieldError {
-        field: format!("row {row}, {column}"),
-        message_ko: format!("{row}행 {column}: {ko}"),
-        message_en: format!("row {row}, {column}: {en}"),
-    }
+    FieldError::new(
+        &format!("row {row}, {column}"),
+        format!("{row}행 {column}: {ko}"),
+        format!("row {row}, {column}: {en}"),
+    )
 }
 
 /// A code, or a Korean/English label of it.
@@ -197,9 +197,9 @@ pub async fn import(
         ));
     }
     let mut departments: HashMap<String, i32> = HashMap::new();
-    for d in department::Entity::find().all(db).await.or_internal()? {
+    for (id, d) in crate::services::catalog::departments(db).await? {
         for key in [&d.code, &d.name_ko, &d.name_en] {
-            departments.insert(key.to_lowercase(), d.id);
+            departments.insert(key.to_lowercase(), id);
         }
     }
     let mut errors = Vec::new();

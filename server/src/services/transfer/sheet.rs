@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use app::editing::FieldError;
 use app::error::AppError;
 use app::transfer::field_for_header;
 use calamine::{Data, Reader, Xlsx};
@@ -12,16 +11,6 @@ use calamine::{Data, Reader, Xlsx};
 pub struct Row {
     pub number: usize,
     pub cells: BTreeMap<&'static str, String>,
-}
-
-fn bad(field: &str, ko: String, en: String) -> AppError {
-    AppError::InvalidFields {
-        errors: vec![FieldError {
-            field: field.to_string(),
-            message_ko: ko,
-            message_en: en,
-        }],
-    }
 }
 
 /// Which format: by the file name's extension, else by the bytes (XLSX is a ZIP file).
@@ -51,14 +40,14 @@ pub fn read(name: Option<&str>, bytes: &[u8]) -> Result<Vec<Row>, AppError> {
             continue;
         }
         let f = field_for_header(h).ok_or_else(|| {
-            bad(
+            AppError::invalid_field(
                 &format!("header {}", i + 1),
                 format!("1행 {}열: 알 수 없는 머리글 '{h}'", i + 1),
                 format!("row 1, column {}: unknown header '{h}'", i + 1),
             )
         })?;
         if fields.contains(&Some(f)) {
-            return Err(bad(
+            return Err(AppError::invalid_field(
                 &format!("header {}", i + 1),
                 format!("1행 {}열: '{h}' 머리글이 중복됩니다.", i + 1),
                 format!("row 1, column {}: '{h}' appears twice.", i + 1),
@@ -67,10 +56,10 @@ pub fn read(name: Option<&str>, bytes: &[u8]) -> Result<Vec<Row>, AppError> {
         fields.push(Some(f));
     }
     if !fields.contains(&Some("slug")) {
-        return Err(bad(
+        return Err(AppError::invalid_field(
             "slug",
-            "1행: 식별자(slug) 열이 필요합니다.".into(),
-            "row 1: a slug (identifier) column is required.".into(),
+            "1행: 식별자(slug) 열이 필요합니다.",
+            "row 1: a slug (identifier) column is required.",
         ));
     }
     Ok(lines
@@ -89,7 +78,7 @@ pub fn read(name: Option<&str>, bytes: &[u8]) -> Result<Vec<Row>, AppError> {
 
 fn csv_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        bad(
+        AppError::invalid_field(
             "file",
             format!("파일: UTF-8 CSV가 아닙니다 ({e})"),
             format!("file: not a UTF-8 CSV ({e})"),
@@ -102,7 +91,7 @@ fn csv_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
     let mut out = Vec::new();
     for (i, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| {
-            bad(
+            AppError::invalid_field(
                 &format!("row {}", i + 1),
                 format!("{}행: CSV를 읽을 수 없습니다 ({e})", i + 1),
                 format!("row {}: unreadable CSV ({e})", i + 1),
@@ -115,7 +104,7 @@ fn csv_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
 
 fn xlsx_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
     let unreadable = |e: String| {
-        bad(
+        AppError::invalid_field(
             "file",
             format!("파일: XLSX를 읽을 수 없습니다 ({e})"),
             format!("file: unreadable XLSX ({e})"),
