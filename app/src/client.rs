@@ -99,3 +99,99 @@ pub async fn post_file(url: &str, input_id: &str) -> Result<(u16, String), Strin
         .unwrap_or_default();
     Ok((response.status(), text))
 }
+
+/// Follow a background job's state (Server-Sent Events from `/api/v1/jobs/{id}/events`) until
+/// it ends or the current reactive owner is cleaned up.
+pub fn follow_job(id: i32, on_update: impl Fn(crate::jobs::JobInfo) + 'static) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let Ok(source) = web_sys::EventSource::new(&format!("/api/v1/jobs/{id}/events")) else {
+        return;
+    };
+    let source = Rc::new(RefCell::new(Some(source)));
+    let inner = source.clone();
+    let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let Some(info) = e
+            .data()
+            .as_string()
+            .and_then(|d| serde_json::from_str::<crate::jobs::JobInfo>(&d).ok())
+        else {
+            return;
+        };
+        let finished = info.status.finished();
+        on_update(info);
+        if finished {
+            // The stream ends with the job; without this the browser would reconnect.
+            if let Some(s) = inner.borrow_mut().take() {
+                s.close();
+            }
+        }
+    });
+    if let Some(s) = source.borrow().as_ref() {
+        let _ = s.add_event_listener_with_callback("job", handler.as_ref().unchecked_ref());
+    }
+    let held = send_wrapper::SendWrapper::new((source, handler));
+    leptos::prelude::on_cleanup(move || {
+        let (source, _handler) = held.take();
+        let open = source.borrow_mut().take();
+        if let Some(s) = open {
+            s.close();
+        }
+    });
+}
+
+/// POST the file chosen in `<input type=file id=input_id>` to `url` (with `&name=<file name>`
+/// added), reporting `(sent, total)` bytes as the upload goes: the response status and text.
+pub async fn upload_file(
+    url: &str,
+    input_id: &str,
+    on_progress: impl Fn(f64, f64) + 'static,
+) -> Result<(u16, String), String> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let input: web_sys::HtmlInputElement = document()
+        .and_then(|d| d.get_element_by_id(input_id))
+        .and_then(|e| e.dyn_into().ok())
+        .ok_or("no file input")?;
+    let file = input
+        .files()
+        .and_then(|f| f.get(0))
+        .ok_or("no file chosen")?;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| "XMLHttpRequest")?;
+    let full = format!("{url}&name={}", crate::search::encode(&file.name()));
+    xhr.open("POST", &full).map_err(|_| "open")?;
+    let _ = xhr.set_request_header("accept", "application/json");
+    let _ = xhr.set_request_header("content-type", "application/octet-stream");
+    let progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() {
+                on_progress(e.loaded(), e.total());
+            }
+        });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, _reject| {
+        let resolve2 = resolve.clone();
+        let on_end = Closure::once_into_js(move || {
+            let _ = resolve2.call0(&wasm_bindgen::JsValue::NULL);
+        });
+        xhr.set_onloadend(Some(on_end.unchecked_ref()));
+        let _ = resolve;
+    });
+    xhr.send_with_opt_blob(Some(&file)).map_err(|_| "send")?;
+    let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+    drop(progress);
+    let status = xhr.status().unwrap_or(0);
+    if status == 0 {
+        return Err("the server could not be reached".into());
+    }
+    Ok((
+        status,
+        xhr.response_text().ok().flatten().unwrap_or_default(),
+    ))
+}

@@ -267,7 +267,7 @@ impl ProposalScope {
 }
 
 /// The edit page's data: the dataset, and whether the reader edits it or proposes changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EditContext {
     pub detail: crate::model::DatasetDetail,
     /// `false`: the reader may not edit it directly, so saving submits a proposal.

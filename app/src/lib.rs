@@ -10,9 +10,11 @@ pub mod editing;
 pub mod error;
 pub mod freshness;
 pub mod i18n;
+pub mod jobs;
 pub mod markdown;
 pub mod model;
 mod pages;
+pub mod profiling;
 pub mod search;
 pub mod transfer;
 
@@ -119,6 +121,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/crowd") view=pages::crowd::CrowdPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/jobs") view=pages::jobs::JobsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/harvest") view=pages::harvest::HarvestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs/:id") view=pages::jobs::JobPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -294,7 +294,7 @@ pub struct RevisionSummary {
     pub changed_fields: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetDetail {
     pub summary: DatasetSummary,
     pub description_ko: String,
@@ -318,6 +318,9 @@ pub struct DatasetDetail {
     pub revision_count: u64,
     /// Whether the current reader may edit it (computed on the server).
     pub can_edit: bool,
+    /// The newest profile of each distribution whose data file was profiled.
+    #[serde(default)]
+    pub profiles: Vec<crate::jobs::DistributionProfile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -121,6 +121,23 @@ pub trait Backend: Send + Sync + 'static {
         input: &UserInput,
     ) -> Result<SessionUser, AppError>;
     async fn save_term(&self, input: &TermInput) -> Result<TermRef, AppError>;
+    /// The newest jobs: all for administrators, the user's own for everyone else.
+    async fn jobs(&self, user: &SessionUser) -> Result<Vec<crate::jobs::JobInfo>, AppError>;
+    async fn job(&self, user: &SessionUser, id: i32) -> Result<crate::jobs::JobInfo, AppError>;
+    async fn harvest_sources(&self) -> Result<Vec<crate::jobs::HarvestSourceInfo>, AppError>;
+    async fn save_harvest_source(
+        &self,
+        input: &crate::jobs::HarvestSourceInput,
+    ) -> Result<crate::jobs::HarvestSourceInfo, AppError>;
+    /// Queue a run of a source now; the job's id.
+    async fn run_harvest_source(&self, admin: &SessionUser, id: i32) -> Result<i32, AppError>;
+    /// A profile of a dataset the viewer may see, as a proposed data dictionary.
+    async fn proposed_columns(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        profile_id: i32,
+    ) -> Result<Vec<DataColumn>, AppError>;
 }
 
 /// Provided to every request by the server (see `leptos_routes_with_context`).

@@ -10,6 +10,7 @@ mod m20261125_170100_create_catalog;
 mod m20261125_170200_create_crowd;
 mod m20261125_183000_add_child_indexes;
 mod m20261126_020000_create_proposals;
+mod m20261126_050000_create_jobs;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_170200_create_crowd::Migration),
             Box::new(m20261125_183000_add_child_indexes::Migration),
             Box::new(m20261126_020000_create_proposals::Migration),
+            Box::new(m20261126_050000_create_jobs::Migration),
         ]
     }
 }

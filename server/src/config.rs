@@ -28,6 +28,9 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `DONGNE_LOG_FORMAT`: `text` (default) or `json`.
     pub log_format: LogFormat,
+    /// `DONGNE_DATA_DIR` (default `data`): files that must outlive a restart, such as data
+    /// files waiting for their profiling job (under `uploads/`).
+    pub data_dir: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +125,9 @@ impl Config {
             secure_cookies,
             db_max_connections,
             log_format,
+            data_dir: get("DONGNE_DATA_DIR")
+                .unwrap_or_else(|| "data".into())
+                .into(),
         })
     }
 

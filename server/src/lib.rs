@@ -5,6 +5,7 @@
 //! `app::error::AppError` domain errors; HTTP statuses come from `AppError::status`, in one place.
 
 pub mod bench;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod entities;
@@ -58,6 +59,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ms = started.elapsed().as_millis() as u64,
         "search index built"
     );
+    let services = services.with_uploads(config.data_dir.join("uploads"));
+    let worker = services.start_jobs();
     let live = services.live.clone();
     let router = http::router(services, Arc::new(config));
     axum::serve(listener, router)
@@ -67,6 +70,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             live.close();
         })
         .await?;
+    // The worker stops between jobs; a job cut short is resumed at the next start.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
     db.close().await.ok();
     tracing::info!("stopped");
     Ok(())

@@ -126,6 +126,11 @@ impl Live {
         });
     }
 
+    /// Turns true when the server is stopping (background work ends then too).
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
     /// The server is stopping: end every stream so the shutdown does not wait on them.
     pub fn close(&self) {
         let _ = self.closing.send(true);

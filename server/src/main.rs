@@ -33,6 +33,11 @@ enum Command {
         #[arg(long, default_value = "admin")]
         user: String,
     },
+    /// Harvest sources: other catalogs (CKAN, DCAT) and sheets at a URL.
+    Harvest {
+        #[command(subcommand)]
+        action: HarvestAction,
+    },
     /// Benchmark search at scale against a plain-SQL baseline (run with --release).
     BenchSearch {
         /// How many datasets the synthetic catalog has.
@@ -48,6 +53,51 @@ enum Command {
         /// Leave out the plain-SQL baseline (it takes minutes at 100,000 datasets).
         #[arg(long)]
         skip_sql: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum HarvestAction {
+    /// List the sources with their schedule and last run.
+    List,
+    /// Add a source (or change one with --id).
+    Add {
+        /// Change this source instead of adding one.
+        #[arg(long)]
+        id: Option<i32>,
+        #[arg(long)]
+        name: String,
+        /// ckan, dcat or sheet.
+        #[arg(long)]
+        kind: String,
+        /// The CKAN site, the DCAT JSON-LD document, or the CSV/XLSX file.
+        #[arg(long)]
+        url: String,
+        /// The code of the department the harvested datasets belong to.
+        #[arg(long)]
+        department: String,
+        /// The source institution every harvested dataset names.
+        #[arg(long)]
+        institution: String,
+        /// A `scheme:code` term every harvested dataset gets (repeatable).
+        #[arg(long = "term")]
+        terms: Vec<String>,
+        /// What new datasets start as: public or internal.
+        #[arg(long, default_value = "public")]
+        visibility: String,
+        /// Run every this many minutes (default: on demand only).
+        #[arg(long)]
+        every: Option<i32>,
+        /// Save it disabled.
+        #[arg(long)]
+        disabled: bool,
+    },
+    /// Run a source now and print its report.
+    Run {
+        id: i32,
+        /// The administrator the run is credited to.
+        #[arg(long, default_value = "admin")]
+        user: String,
     },
 }
 
@@ -101,6 +151,36 @@ async fn main() -> anyhow::Result<()> {
             dry_run,
             user,
         } => server::import_file(&config, &file, &user, dry_run).await,
+        Command::Harvest { action } => match action {
+            HarvestAction::List => server::cli::harvest_list(&config).await,
+            HarvestAction::Add {
+                id,
+                name,
+                kind,
+                url,
+                department,
+                institution,
+                terms,
+                visibility,
+                every,
+                disabled,
+            } => {
+                let input = app::jobs::HarvestSourceInput {
+                    id,
+                    name,
+                    kind,
+                    url,
+                    department,
+                    source_institution: institution,
+                    default_terms: terms,
+                    visibility,
+                    interval_minutes: every,
+                    enabled: !disabled,
+                };
+                server::cli::harvest_add(&config, input).await
+            }
+            HarvestAction::Run { id, user } => server::cli::harvest_run(&config, id, &user).await,
+        },
         Command::Seed => {
             let config = Config {
                 demo_data: true,

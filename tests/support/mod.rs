@@ -191,6 +191,7 @@ impl TestApp {
                 let services = server::services::Services::new(db.clone())
                     .await
                     .expect("search index built");
+                services.start_jobs();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr: SocketAddr = listener.local_addr().unwrap();
                 let router = server::http::router(services.clone(), Arc::new(config));

@@ -27,6 +27,10 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=lang.t("관리", "Administration")/>
         <h1>{lang.t("관리", "Administration")}</h1>
+        <p class="actions">
+            <a class="button secondary" href="/admin/harvest">{lang.t("수집 원천", "Harvest sources")}</a>
+            <a class="button secondary" href="/admin/jobs">{lang.t("백그라운드 작업", "Background jobs")}</a>
+        </p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {

@@ -8,6 +8,7 @@ use crate::collab::FeedScope;
 use crate::components::common::ErrorBox;
 use crate::components::layout::UserResource;
 use crate::components::live::LiveBar;
+use crate::components::profile::ProfileSection;
 use crate::i18n::Lang;
 use crate::model::{DatasetDetail, Role};
 use crate::pages::notifications::{Feed, FeedResource};
@@ -169,6 +170,7 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
                     <tbody>{columns}</tbody>
                 </table></div>
             </section>
+            <ProfileSection slug=s.slug.clone() can_edit=d.can_edit distributions=d.distributions.clone() profiles=d.profiles.clone()/>
             <section aria-labelledby="rev-h">
                 <h2 id="rev-h">{lang.t("변경 이력", "Revisions")} " (" {d.revision_count} ")"</h2>
                 <ul class="revisions">{revisions}</ul>

@@ -6,9 +6,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::collab::{dataset_for_edit, propose_change, save_dataset};
+use crate::api::jobs::proposed_columns;
 use crate::collab::EditContext;
 use crate::components::common::ErrorBox;
 use crate::components::editors::{ColumnsEditor, DistributionsEditor, TermsPicker};
@@ -22,13 +23,31 @@ pub fn EditPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
-    let ctx = Resource::new(slug, dataset_for_edit);
+    let query = use_query_map();
+    let columns_from = move || {
+        query
+            .with(|q| q.get("columns_from"))
+            .and_then(|v| v.parse::<i32>().ok())
+    };
+    let ctx = Resource::new(
+        move || (slug(), columns_from()),
+        |(slug, from)| async move {
+            let c = dataset_for_edit(slug.clone()).await?;
+            // "Use as the data dictionary": the profile's proposal replaces the form's columns,
+            // to be reviewed and saved like any other edit.
+            let proposed = match from {
+                Some(id) => Some(proposed_columns(slug, id).await?),
+                None => None,
+            };
+            Ok::<_, AppError>((c, proposed))
+        },
+    );
     view! {
         <Title text=lang.t("데이터 편집", "Edit dataset")/>
         <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match ctx.await {
-                    Ok(c) => view! { <EditForm c/> }.into_any(),
+                    Ok((c, proposed)) => view! { <EditForm c proposed/> }.into_any(),
                     Err(err) => view! { <ErrorBox err/> }.into_any(),
                 }
             })}
@@ -84,7 +103,7 @@ enum Outcome {
 }
 
 #[component]
-fn EditForm(c: EditContext) -> impl IntoView {
+fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let EditContext {
         detail,
@@ -97,7 +116,12 @@ fn EditForm(c: EditContext) -> impl IntoView {
     let dataset_id = detail.summary.id;
     let start = EditFields::of(&detail);
     let base = RwSignal::new(start.clone());
-    let form = RwSignal::new(start);
+    let proposed_note = proposed.is_some();
+    let mut start_form = start.clone();
+    if let Some(cols) = proposed {
+        start_form.set("columns", serde_json::to_string(&cols).unwrap_or_default());
+    }
+    let form = RwSignal::new(start_form);
     let version = RwSignal::new(detail.version);
     let message = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -371,6 +395,12 @@ fn EditForm(c: EditContext) -> impl IntoView {
             <p class="subtitle">{move || format!("{title} · v{}", version.get())}</p>
             <LiveBar dataset_id me editing=true version on_merge/>
             {mode_note}
+            {proposed_note.then(|| view! {
+                <p class="notice" role="status" data-testid="columns-proposed">{lang.t(
+                    "데이터 파일 분석 결과로 데이터 항목 정의를 채웠습니다. 확인하고 고친 뒤 저장하세요.",
+                    "The data dictionary is filled from the data file's profile: review, edit and save it.",
+                )}</p>
+            })}
             {merge_view}
             <form class="edit-form" on:submit=submit novalidate>
                 {inputs}

@@ -8,6 +8,7 @@ use crate::components::common::ErrorBox;
 use crate::editing::FieldError;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::pages::jobs::JobLive;
 use crate::transfer::{ImportReport, RowAction};
 
 // The results arrive from the browser's fetch; the server only renders the idle page.
@@ -19,6 +20,8 @@ enum State {
     Problems(Vec<FieldError>),
     Failed(AppError),
     Done(ImportReport),
+    /// A large import went on as a background job (HTTP 202).
+    Queued(Box<crate::jobs::JobInfo>),
 }
 
 /// The JSON API's answer: a report, or the error it carries.
@@ -45,6 +48,22 @@ fn parse(status: u16, text: &str) -> State {
     }
 }
 
+/// The import went on in the background: follow its job.
+#[cfg(feature = "hydrate")]
+async fn queued(text: &str) -> State {
+    let id = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v["job"].as_i64())
+        .and_then(|n| i32::try_from(n).ok());
+    match id {
+        Some(id) => match crate::api::jobs::job(id).await {
+            Ok(info) => State::Queued(Box::new(info)),
+            Err(e) => State::Failed(e),
+        },
+        None => State::Failed(AppError::Transport("HTTP 202 without a job".into())),
+    }
+}
+
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
@@ -56,6 +75,7 @@ pub fn ImportPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let url = format!("/api/v1/import?dry_run={dry_run}");
             let next = match crate::client::post_file(&url, "import-file").await {
+                Ok((202, text)) => queued(&text).await,
                 Ok((status, text)) => parse(status, &text),
                 Err(e) => State::Failed(AppError::validation("file", &e, &e)),
             };
@@ -68,6 +88,18 @@ pub fn ImportPage() -> impl IntoView {
     let body = move || match state.get() {
         State::Idle => ().into_any(),
         State::Failed(err) => view! { <ErrorBox err/> }.into_any(),
+        State::Queued(info) => {
+            let info = *info;
+            let href = format!("/jobs/{}", info.id);
+            view! {
+                <section class="import-preview" data-testid="import-queued">
+                    <h2>{lang.t("백그라운드에서 가져오는 중", "Importing in the background")}</h2>
+                    <JobLive info/>
+                    <p><a href=href>{lang.t("작업 페이지", "Job page")}</a></p>
+                </section>
+            }
+            .into_any()
+        }
         State::Problems(errors) => {
             let n = errors.len();
             let rows = errors

@@ -32,6 +32,9 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The harvest source this dataset came from, and its identifier there.
+    pub harvest_source_id: Option<i32>,
+    pub harvest_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -109,6 +109,17 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .route("/api/v1/freshness", get(api_v1::freshness))
         .route("/api/v1/import", post(api_v1::transfer::import_sheet))
         .route("/api/v1/export", get(api_v1::transfer::export_sheet))
+        .route("/api/v1/jobs", get(api_v1::jobs::list))
+        .route("/api/v1/jobs/{id}", get(api_v1::jobs::get))
+        .route("/api/v1/jobs/{id}/events", get(api_v1::jobs::events))
+        .route(
+            "/api/v1/harvest/sources",
+            get(api_v1::jobs::sources).post(api_v1::jobs::save_source),
+        )
+        .route(
+            "/api/v1/harvest/sources/{id}/run",
+            post(api_v1::jobs::run_source),
+        )
         .route("/api/v1/suggest", get(api_v1::suggest))
         .route("/api/v1/openapi.json", get(api_v1::openapi))
         .leptos_routes_with_context(
@@ -123,10 +134,18 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Data files for profiling are larger, and streamed to disk.
+        .merge(
+            Router::new()
+                .route("/api/v1/datasets/{id}/profile", post(api_v1::jobs::profile))
+                .layer(RequestBodyLimitLayer::new(
+                    crate::services::profiling::upload::MAX_FILE_BYTES as usize + 64 * 1024,
+                )),
+        )
         .layer(axum::middleware::from_fn(server_fn_status::map_status))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

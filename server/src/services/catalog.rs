@@ -391,6 +391,7 @@ pub async fn detail(
         .await?
         .pop()
         .ok_or_else(|| super::internal("summary missing"))?;
+    let profiles = crate::services::profiling::latest(db, d.id).await?;
     Ok(DatasetDetail {
         summary,
         description_ko: d.description_ko,
@@ -413,5 +414,6 @@ pub async fn detail(
         revisions,
         revision_count,
         can_edit,
+        profiles,
     })
 }

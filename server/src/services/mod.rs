@@ -10,8 +10,11 @@ pub mod comments;
 pub mod crowd;
 pub mod datasets;
 pub mod freshness;
+pub mod harvest;
+pub mod jobs;
 pub mod notifications;
 pub mod people;
+pub mod profiling;
 pub mod proposals;
 pub mod transfer;
 
@@ -52,6 +55,10 @@ pub struct Services {
     pub search: Arc<crate::search::SearchIndex>,
     /// Who has which dataset open, and change notices (Server-Sent Events).
     pub live: Arc<crate::live::Live>,
+    /// Wakes this process's job worker when a job is queued.
+    pub jobs_wake: Arc<tokio::sync::Notify>,
+    /// Where uploaded files wait for their job (`DONGNE_DATA_DIR`/uploads).
+    pub uploads: std::path::PathBuf,
 }
 
 impl Services {
@@ -62,7 +69,27 @@ impl Services {
             db,
             search,
             live: Arc::default(),
+            jobs_wake: Arc::default(),
+            uploads: std::env::temp_dir().join("dongne-uploads"),
         })
+    }
+
+    /// Keep uploads under `dir` (they must outlive a restart for their jobs to resume).
+    pub fn with_uploads(mut self, dir: std::path::PathBuf) -> Services {
+        self.uploads = dir;
+        self
+    }
+
+    /// Start the background job worker (until the server stops).
+    pub fn start_jobs(&self) -> tokio::task::JoinHandle<()> {
+        jobs::runner::spawn(self.clone())
+    }
+
+    /// Queue a job and wake the worker.
+    pub async fn queue(&self, new: jobs::NewJob) -> Result<i32, AppError> {
+        let id = jobs::enqueue(&self.db, new).await?;
+        self.jobs_wake.notify_one();
+        Ok(id)
     }
 }
 
@@ -170,6 +197,38 @@ impl app::ssr::Backend for Services {
     }
     async fn save_term(&self, input: &TermInput) -> Result<TermRef, AppError> {
         admin::save_term::save_term(&self.db, &self.search, input).await
+    }
+    async fn jobs(&self, user: &SessionUser) -> Result<Vec<app::jobs::JobInfo>, AppError> {
+        jobs::list(&self.db, user, 100).await
+    }
+    async fn job(&self, user: &SessionUser, id: i32) -> Result<app::jobs::JobInfo, AppError> {
+        jobs::get(&self.db, user, id).await
+    }
+    async fn harvest_sources(&self) -> Result<Vec<app::jobs::HarvestSourceInfo>, AppError> {
+        harvest::list(&self.db).await
+    }
+    async fn save_harvest_source(
+        &self,
+        input: &app::jobs::HarvestSourceInput,
+    ) -> Result<app::jobs::HarvestSourceInfo, AppError> {
+        let saved = harvest::save_source::save_source(&self.db, input).await?;
+        // A new schedule may be due at once: let the worker look.
+        self.jobs_wake.notify_one();
+        Ok(saved)
+    }
+    async fn run_harvest_source(&self, admin: &SessionUser, id: i32) -> Result<i32, AppError> {
+        let source = harvest::find(&self.db, id).await?;
+        let job = harvest::queue_run(&self.db, &source, Some(admin.id)).await?;
+        self.jobs_wake.notify_one();
+        Ok(job)
+    }
+    async fn proposed_columns(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        profile_id: i32,
+    ) -> Result<Vec<DataColumn>, AppError> {
+        profiling::proposed_columns(&self.db, viewer, slug, profile_id).await
     }
     async fn update_dataset(
         &self,

@@ -15,6 +15,7 @@ use axum::Json;
 
 pub mod admin;
 pub mod collab;
+pub mod jobs;
 pub mod live;
 pub mod transfer;
 
@@ -591,7 +592,47 @@ pub fn openapi_document() -> serde_json::Value {
                         { "name": "name", "in": "query", "required": false, "schema": { "type": "string" }, "description": "The file name (its extension picks the format; kept in the revision message)." }
                     ],
                     "requestBody": { "required": true, "content": { "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {} } },
-                    "responses": { "200": { "description": "{ dry_run, created, updated, unchanged, rows: [{ row, slug, action, changed_fields }] }" }, "400": error, "401": error, "403": error } }
+                    "responses": { "200": { "description": "{ dry_run, created, updated, unchanged, rows: [{ row, slug, action, changed_fields }] }" }, "202": { "description": "A real import runs as a background job; when it takes longer than 20 s the answer is { job } with Location: /api/v1/jobs/{job}." }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/jobs": {
+                "get": { "summary": "The newest background jobs (imports, harvests, profiling): all for administrators, the caller's own for other staff", "operationId": "listJobs",
+                    "responses": { "200": { "description": "[JobInfo]: id, kind, status (queued|running|succeeded|failed), subject, progress_done, progress_total, progress_note, attempts, times, outcome, error." }, "401": error } }
+            },
+            "/api/v1/jobs/{id}": {
+                "get": { "summary": "One job (its creator or an administrator)", "operationId": "getJob",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } } ],
+                    "responses": { "200": { "description": "JobInfo." }, "400": error, "401": error, "404": error } }
+            },
+            "/api/v1/jobs/{id}/events": {
+                "get": { "summary": "The job's state as it changes (text/event-stream, event `job` carrying the whole JobInfo), ending when the job ends", "operationId": "followJob",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } } ],
+                    "responses": { "200": { "description": "Server-Sent Events." }, "400": error, "401": error, "404": error } }
+            },
+            "/api/v1/harvest/sources": {
+                "get": { "summary": "Harvest sources with their last run (administrators)", "operationId": "listHarvestSources",
+                    "responses": { "200": { "description": "[HarvestSourceInfo]." }, "401": error, "403": error } },
+                "post": { "summary": "Create a harvest source, or change the one with `id` (administrators)", "operationId": "saveHarvestSource",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["name", "kind", "url", "department", "source_institution", "visibility", "enabled"], "properties": {
+                        "id": { "type": "integer" }, "name": { "type": "string", "maxLength": 100 }, "kind": { "type": "string", "enum": ["ckan", "dcat", "sheet"] },
+                        "url": { "type": "string", "format": "uri" }, "department": { "type": "string", "description": "Department code" },
+                        "source_institution": { "type": "string" }, "default_terms": { "type": "array", "items": { "type": "string", "example": "theme:environment" } },
+                        "visibility": { "type": "string", "enum": ["public", "internal"] }, "interval_minutes": { "type": "integer", "minimum": 5, "nullable": true }, "enabled": { "type": "boolean" } } } } } },
+                    "responses": { "200": { "description": "The source." }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/harvest/sources/{id}/run": {
+                "post": { "summary": "Run a source now (administrators)", "operationId": "runHarvestSource",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } } ],
+                    "responses": { "202": { "description": "{ job }, Location: /api/v1/jobs/{job}." }, "401": error, "403": error, "404": error } }
+            },
+            "/api/v1/datasets/{id}/profile": {
+                "post": { "summary": "Profile a data file of one of the dataset's distributions (editors of the dataset); the file is the body (up to 200 MB)", "operationId": "profileDataFile",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                        { "name": "url", "in": "query", "required": true, "schema": { "type": "string" }, "description": "The distribution's URL." },
+                        { "name": "name", "in": "query", "required": false, "schema": { "type": "string" }, "description": "The file name (its extension picks the format: .csv, .xlsx, .geojson)." }
+                    ],
+                    "requestBody": { "required": true, "content": { "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}, "application/geo+json": {} } },
+                    "responses": { "202": { "description": "{ job }; the job's outcome holds the profile, and the dataset page shows it." }, "400": error, "401": error, "403": error, "404": error, "413": error } }
             },
             "/api/v1/export": {
                 "get": { "summary": "The catalog the caller may see, as CSV, XLSX or JSON with the import's columns", "operationId": "exportSheet",

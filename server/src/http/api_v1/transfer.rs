@@ -2,24 +2,25 @@
 //! `GET /api/v1/export?format=csv|xlsx|json[&department=code | &<search parameters>]`.
 
 use app::error::AppError;
+use app::jobs::{JobOutcome, JobStatus};
 use app::search::parse_query_string;
-use app::transfer::ImportReport;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::{staff, unknown_param, viewer};
 use crate::http::{ApiError, AppState};
-use crate::services::transfer::{export, import, sheet};
+use crate::services::jobs;
+use crate::services::transfer::{export, import, job, sheet};
 
 pub async fn import_sheet(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Bytes,
-) -> Result<Json<ImportReport>, ApiError> {
+) -> Result<Response, ApiError> {
     let mut dry_run = false;
     let mut name = None;
     for (k, v) in parse_query_string(raw.as_deref().unwrap_or("")) {
@@ -49,17 +50,40 @@ pub async fn import_sheet(
         .is_some_and(|t| t.contains("spreadsheetml"));
     let name = name.or_else(|| xlsx_type.then(|| "upload.xlsx".to_string()));
     let rows = sheet::read(name.as_deref(), &body)?;
-    let report = import::import(
-        &state.services.db,
-        &state.services.search,
-        &user,
-        rows,
-        name.as_deref().unwrap_or("upload"),
-        dry_run,
-    )
-    .await?;
-    Ok(Json(report))
+    let name = name.unwrap_or_else(|| "upload".to_string());
+    if dry_run {
+        let report = import::import(
+            &state.services.db,
+            &state.services.search,
+            &user,
+            rows,
+            &name,
+            true,
+        )
+        .await?;
+        return Ok(Json(report).into_response());
+    }
+    // The import itself runs as a background job (it survives a restart); a small sheet is
+    // done within the wait and answered here, a large one answers 202 with the job to follow.
+    let id = job::queue(&state.services, &user, &name, body.to_vec()).await?;
+    let info = jobs::wait(&state.services.db, &user, id, IMPORT_WAIT).await?;
+    let location = [(header::LOCATION, format!("/api/v1/jobs/{id}"))];
+    match (info.status, info.outcome, info.error) {
+        (JobStatus::Succeeded, Some(JobOutcome::Import(report)), _) => {
+            Ok((location, Json(report)).into_response())
+        }
+        (JobStatus::Failed, _, Some(e)) => Err(e.into()),
+        (_, _, _) => Ok((
+            StatusCode::ACCEPTED,
+            location,
+            Json(serde_json::json!({ "job": id, "status": info.status })),
+        )
+            .into_response()),
+    }
 }
+
+/// How long an import request waits for its job before answering 202.
+const IMPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 pub async fn export_sheet(
     State(state): State<AppState>,

@@ -3,6 +3,7 @@
 //! ever silently lost.
 
 pub(crate) mod children;
+pub mod create;
 pub mod history;
 pub mod revert;
 pub(crate) mod snapshot;

@@ -241,6 +241,8 @@ pub(crate) mod tests {
             version: 1,
             created_at: t,
             updated_at: t,
+            harvest_source_id: None,
+            harvest_key: None,
         }
     }
 

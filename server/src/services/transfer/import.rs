@@ -10,19 +10,18 @@ use app::editing::{DatasetPatch, FieldError};
 use app::error::AppError;
 use app::model::{Role, SessionUser, Status, UpdateCycle, Viewer, Visibility};
 use app::transfer::{ImportReport, RowAction, RowOutcome};
-use chrono::Utc;
 use sea_orm::*;
 
 use super::sheet::Row;
 use crate::db::begin_write;
-use crate::entities::{dataset, department, revision};
+use crate::entities::dataset;
 use crate::search::SearchIndex;
 use crate::services::catalog::is_visible;
-use crate::services::datasets::{children, update::apply, Snapshot};
+use crate::services::datasets::create::{self, NewDataset};
+use crate::services::datasets::{children, update::apply};
 use crate::services::OrInternal;
 
 pub const MAX_ROWS: usize = 5_000;
-const DEFAULT_LICENSE: &str = "공공누리 제1유형 (출처표시)";
 
 fn row_error(row: usize, column: &str, ko: &str, en: &str) -> FieldError {
     FieldError::new(
@@ -381,99 +380,24 @@ async fn create_row(
             &e.message(app::i18n::Lang::En),
         )
     };
-    let now = Utc::now();
-    let blank = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
-    let cycle = p
-        .patch
-        .update_cycle
-        .clone()
-        .unwrap_or_else(|| UpdateCycle::Irregular.code().into());
-    let last_updated = p
-        .patch
-        .last_updated
-        .as_deref()
-        .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok());
-    let d = dataset::ActiveModel {
-        slug: Set(p.slug.clone()),
-        title_ko: Set(title_ko),
-        title_en: Set(p.patch.title_en.clone().unwrap_or_default()),
-        description_ko: Set(p.patch.description_ko.clone().unwrap_or_default()),
-        description_en: Set(p.patch.description_en.clone().unwrap_or_default()),
-        department_id: Set(department_id),
-        source_institution: Set(source),
-        visibility: Set(p
-            .patch
-            .visibility
-            .clone()
-            .unwrap_or_else(|| Visibility::Internal.code().into())),
-        status: Set(status),
-        license: Set(p
-            .patch
-            .license
-            .clone()
-            .filter(|l| !l.is_empty())
-            .unwrap_or_else(|| DEFAULT_LICENSE.into())),
-        update_cycle: Set(p
-            .patch
-            .update_cycle
-            .clone()
-            .unwrap_or_else(|| UpdateCycle::Irregular.code().into())),
-        last_updated: Set(last_updated),
-        next_due: Set(UpdateCycle::parse(&cycle).and_then(|c| c.next_due(last_updated))),
-        keywords: Set(serde_json::json!(p
-            .patch
-            .keywords
-            .clone()
-            .unwrap_or_default())),
-        spatial_coverage: Set(blank(&p.patch.spatial_coverage)),
-        temporal_start: Set(None),
-        temporal_end: Set(None),
-        contact_name: Set(blank(&p.patch.contact_name)),
-        contact_phone: Set(blank(&p.patch.contact_phone)),
-        contact_email: Set(blank(&p.patch.contact_email)),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
+    let patch = DatasetPatch {
+        title_ko: Some(title_ko),
+        source_institution: Some(source),
+        status: Some(status),
+        ..p.patch.clone()
+    };
+    let d = create::create(
+        txn,
+        NewDataset {
+            slug: &p.slug,
+            department_id,
+            patch: &patch,
+            author_id: user.id,
+            message,
+            harvested: None,
+        },
+    )
     .await
-    .or_internal()
-    .map_err(internal)?;
-    // Terms: the chosen ones, the department's and the update cycle's.
-    let department_code = department::Entity::find_by_id(department_id)
-        .one(txn)
-        .await
-        .or_internal()
-        .map_err(internal)?
-        .map(|x| x.code)
-        .unwrap_or_default();
-    let mut s = Snapshot::of(&d);
-    s.0.insert(
-        "terms".into(),
-        serde_json::json!(p.patch.terms.clone().unwrap_or_default()),
-    );
-    children::write(txn, &d, &s, &["terms".into(), "update_cycle".into()])
-        .await
-        .map_err(internal)?;
-    children::link_department(txn, d.id, &department_code)
-        .await
-        .map_err(internal)?;
-    let snapshot = Snapshot::load(txn, &d).await.map_err(internal)?;
-    revision::ActiveModel {
-        dataset_id: Set(d.id),
-        version: Set(1),
-        author_id: Set(Some(user.id)),
-        created_at: Set(now),
-        message: Set(message.to_string()),
-        diff: Set(serde_json::json!({})),
-        snapshot: Set(serde_json::Value::Object(snapshot.0)),
-        proposal_id: Set(None),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .or_internal()
     .map_err(internal)?;
     Ok((
         d.id,
