@@ -30,6 +30,7 @@ export async function startServer() {
       ...process.env,
       DATABASE_URL: `sqlite://${join(dir, 'e2e.db')}?mode=rwc`,
       DONGNE_ADDR: `127.0.0.1:${port}`,
+      DONGNE_DATA_DIR: dir,
       LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
       RUST_LOG: 'warn',
     },
