@@ -117,6 +117,16 @@ async fn fetch_ckan(
         progress
             .set(start as i64, p.count as i64, &format!("page {page}"))
             .await;
+        if n == 0 && (start as u64) < p.count {
+            // A short listing is an incomplete read, not removed datasets: archive nothing.
+            return Err(bad_page(
+                &url,
+                format!(
+                    "the listing ended after {start} of the {} datasets it announced",
+                    p.count
+                ),
+            ));
+        }
         if n == 0 || start as u64 >= p.count {
             return Ok(out);
         }
