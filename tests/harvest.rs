@@ -29,6 +29,7 @@ both_databases!(
     a_dcat_source_is_harvested_across_pages,
     only_administrators_manage_sources,
     due_sources_are_harvested_by_the_scheduler,
+    paging_boundaries_and_huge_descriptions,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -1271,4 +1272,60 @@ async fn wait_scheduled(app: &TestApp, source: i32, previous: Option<i32>) -> i3
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A CKAN package as `package_search` returns it, with one CSV resource.
+fn package(n: usize, notes: &str) -> Value {
+    json!({
+        "id": format!("00000000-0000-4000-8000-{n:012}"),
+        "name": format!("boundary-{n}"),
+        "title": format!("경계 시험 데이터 {n} 🌳"),
+        "notes": notes,
+        "metadata_modified": "2026-11-01T09:00:00.000000",
+        "resources": [{ "url": format!("https://files.example/boundary-{n}.csv"), "format": "CSV", "name": "CSV" }],
+    })
+}
+
+async fn paging_boundaries_and_huge_descriptions(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    // Six packages in pages of three: the listing ends exactly at a page boundary, so no
+    // third (empty) page is asked for. One description is about 1 MB of Hangul.
+    let huge = "가나다라마바사 ".repeat(150_000);
+    let packages: Vec<Value> = (1..=6)
+        .map(|n| package(n, if n == 2 { &huge } else { "설명" }))
+        .collect();
+    let remote = Remote::start(ckan(packages)).await;
+    let (admin, _) = app.login("admin", PASSWORD).await;
+    let input = source_input("경계 CKAN", "ckan", &remote.url("/ckan"));
+    let source = create_source(&admin, &app, &input).await;
+    let report = harvest(&admin, &app, source).await;
+    assert_eq!(counts(&report), (6, 6, 0, 0, 0, 0), "{report}");
+    let starts: Vec<String> = remote
+        .take_requests()
+        .iter()
+        .filter(|r| r.contains("package_search?"))
+        .map(|r| {
+            r.split('&')
+                .find_map(|p| p.strip_prefix("start="))
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(starts, ["0", "3"]);
+    let got = harvested(&app, source).await;
+    let big = &got["00000000-0000-4000-8000-000000000002"];
+    let n = big.description_ko.chars().count();
+    assert!(
+        n <= app::editing::MAX_DESCRIPTION && n > 1000,
+        "a huge description is clipped to the limit, not dropped: {n} chars"
+    );
+    assert_eq!(
+        got["00000000-0000-4000-8000-000000000001"].title_ko,
+        "경계 시험 데이터 1 🌳"
+    );
+    // Clipped the same way again: a re-run changes nothing.
+    let again = harvest(&admin, &app, source).await;
+    assert_eq!(counts(&again), (6, 0, 0, 6, 0, 0), "{again}");
 }
