@@ -11,6 +11,7 @@ mod m20261125_170200_create_crowd;
 mod m20261125_183000_add_child_indexes;
 mod m20261126_020000_create_proposals;
 mod m20261126_050000_create_jobs;
+mod m20261130_064500_create_crowd_hourly;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_183000_add_child_indexes::Migration),
             Box::new(m20261126_020000_create_proposals::Migration),
             Box::new(m20261126_050000_create_jobs::Migration),
+            Box::new(m20261130_064500_create_crowd_hourly::Migration),
         ]
     }
 }

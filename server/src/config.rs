@@ -31,6 +31,11 @@ pub struct Config {
     /// `DONGNE_DATA_DIR` (default `data`): files that must outlive a restart, such as data
     /// files waiting for their profiling job (under `uploads/`).
     pub data_dir: PathBuf,
+    /// `DONGNE_CITYDATA_KEY`: the city's open API key for real-time crowd data; without it the
+    /// crowd feed is simulated.
+    pub citydata_key: Option<String>,
+    /// `DONGNE_CITYDATA_URL` (default `http://openapi.seoul.go.kr:8088`): the city API's base.
+    pub citydata_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +118,14 @@ impl Config {
                 })
             }
         };
+        let citydata_url =
+            get("DONGNE_CITYDATA_URL").unwrap_or_else(|| "http://openapi.seoul.go.kr:8088".into());
+        if !(citydata_url.starts_with("http://") || citydata_url.starts_with("https://")) {
+            return Err(ConfigError {
+                var: "DONGNE_CITYDATA_URL",
+                message: format!("expected an http(s) address, got {citydata_url:?}"),
+            });
+        }
         Ok(Config {
             database_url,
             addr,
@@ -128,6 +141,8 @@ impl Config {
             data_dir: get("DONGNE_DATA_DIR")
                 .unwrap_or_else(|| "data".into())
                 .into(),
+            citydata_key: get("DONGNE_CITYDATA_KEY"),
+            citydata_url,
         })
     }
 

@@ -61,6 +61,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     );
     let services = services.with_uploads(config.data_dir.join("uploads"));
     let worker = services.start_jobs();
+    let feed = services::crowd::feed::FeedConfig::new(match &config.citydata_key {
+        Some(key) => services::crowd::feed::FeedSource::City {
+            base: config.citydata_url.clone(),
+            key: key.clone(),
+        },
+        None => services::crowd::feed::FeedSource::Simulated,
+    });
+    tracing::info!(source = feed.source.label(), "crowd feed starting");
+    let crowd = services::crowd::feed::spawn(services.clone(), feed);
     let live = services.live.clone();
     let router = http::router(services, Arc::new(config));
     axum::serve(listener, router)
@@ -72,6 +81,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .await?;
     // The worker stops between jobs; a job cut short is resumed at the next start.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), crowd).await;
     db.close().await.ok();
     tracing::info!("stopped");
     Ok(())

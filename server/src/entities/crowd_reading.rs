@@ -12,6 +12,8 @@ pub struct Model {
     pub population_min: i32,
     pub population_max: i32,
     pub source: String,
+    /// The feed's forecast series (`[ForecastPoint]`), when it gave one.
+    pub forecast: Option<Json>,
     pub created_at: DateTimeUtc,
 }
 

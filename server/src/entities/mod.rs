@@ -1,5 +1,6 @@
 //! SeaORM entities, one file per table. They never leave the server crate: `app` holds the DTOs.
 pub mod comment;
+pub mod crowd_hourly;
 pub mod crowd_reading;
 pub mod data_column;
 pub mod dataset;

@@ -193,7 +193,12 @@ pub async fn get(
         };
         let err = match outcome {
             Ok(body) => {
-                tracing::debug!(url, attempts, bytes = body.len(), "harvest fetch ok");
+                tracing::debug!(
+                    host = host_of(url),
+                    attempts,
+                    bytes = body.len(),
+                    "fetch ok"
+                );
                 return Ok(body);
             }
             Err(e) => e,
@@ -207,7 +212,7 @@ pub async fn get(
         }
         let wait = err.retry_after.unwrap_or(delay);
         tracing::warn!(
-            url,
+            host = host_of(url),
             attempt = attempts,
             reason = %err.reason,
             wait_ms = wait.as_millis() as u64,
@@ -216,6 +221,12 @@ pub async fn get(
         tokio::time::sleep(wait).await;
         delay = (delay * 2).min(MAX_DELAY);
     }
+}
+
+/// The host of a URL, for logs: paths can carry API keys (the city API puts its key there).
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
 /// The CKAN Action API root of a site: ".../api/3/action" (no trailing slash).

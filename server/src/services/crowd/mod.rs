@@ -1,5 +1,9 @@
 //! Crowd levels: every hot spot with its latest reading of the last day.
 
+pub mod citydata;
+pub mod feed;
+pub mod simulate;
+
 use std::collections::HashMap;
 
 use app::error::AppError;
