@@ -20,6 +20,7 @@ both_databases!(
     simulated_polls_store_one_reading_per_spot_and_ignore_older_ones,
     the_city_connector_isolates_failing_places,
     old_readings_are_folded_into_hours,
+    live_subscribers_get_the_snapshot_then_every_update,
 );
 
 const SEONGSU: &str = include_str!("fixtures/citydata/seongsu_cafe_street.json");
@@ -288,4 +289,113 @@ async fn insert(
     .insert(&app.db)
     .await
     .unwrap();
+}
+
+/// Read SSE events from `resp` until `n` `crowd` events arrived: (id, data) of each.
+async fn crowd_events(resp: &mut reqwest::Response, n: usize) -> Vec<(u64, serde_json::Value)> {
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    while out.len() < n {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), resp.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .expect("the stream stays open");
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let (mut name, mut id, mut data) = (None, 0, String::new());
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("event:") {
+                    name = Some(v.trim().to_string());
+                } else if let Some(v) = line.strip_prefix("id:") {
+                    id = v.trim().parse().unwrap();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim_start());
+                }
+            }
+            if name.as_deref() == Some("crowd") {
+                out.push((id, serde_json::from_str(&data).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+async fn live_subscribers_get_the_snapshot_then_every_update(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let all = spots(&app).await;
+    // The plain JSON status, for anyone.
+    let status: serde_json::Value = dongne_tests::get(app.url("/api/v1/crowd"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status.as_array().unwrap().len(), all.len());
+    let bad = dongne_tests::get(app.url("/api/v1/crowd/events?x=1"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    // Two anonymous subscribers get the current state at once.
+    let client = dongne_tests::plain_client();
+    let mut a = client
+        .get(app.url("/api/v1/crowd/events"))
+        .send()
+        .await
+        .unwrap();
+    let mut b = client
+        .get(app.url("/api/v1/crowd/events"))
+        .send()
+        .await
+        .unwrap();
+    assert!(a.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let first = crowd_events(&mut a, 1).await;
+    assert_eq!(first[0].1.as_array().unwrap().len(), all.len());
+    crowd_events(&mut b, 1).await;
+
+    // A new reading: Busy at the first spot, published once, seen by both.
+    let reading = CityReading {
+        area_code: all[0].code.clone(),
+        area_name: all[0].name_ko.clone(),
+        level: app::model::CrowdLevel::Busy,
+        population_min: 41_000,
+        population_max: 43_000,
+        observed_at: Utc::now(),
+        message: None,
+        forecast: vec![],
+    };
+    assert!(feed::store(&app.db, all[0].id, &reading, "test")
+        .await
+        .unwrap());
+    let frame = app.services.crowd_live.publish(&app.db).await.unwrap();
+    for resp in [&mut a, &mut b] {
+        let got = crowd_events(resp, 1).await;
+        assert_eq!(got[0].0, frame.seq);
+        let spot = got[0]
+            .1
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["code"] == all[0].code.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(spot["level"], "Busy", "{spot}");
+        assert_eq!(spot["population_max"], 43_000);
+    }
+    // A reconnecting reader starts from the newest state.
+    drop(a);
+    let mut c = client
+        .get(app.url("/api/v1/crowd/events"))
+        .send()
+        .await
+        .unwrap();
+    let again = crowd_events(&mut c, 1).await;
+    assert_eq!(again[0].0, frame.seq);
 }

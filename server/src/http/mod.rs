@@ -92,6 +92,8 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
             get(collab::dataset_proposals).post(collab::propose),
         )
         .route("/api/v1/datasets/{id}/live", get(api_v1::live::live))
+        .route("/api/v1/crowd", get(api_v1::crowd::status))
+        .route("/api/v1/crowd/events", get(api_v1::crowd::events))
         .route("/api/v1/proposals", get(collab::list_proposals))
         .route("/api/v1/proposals/{pid}", get(collab::get_proposal))
         .route("/api/v1/proposals/{pid}/accept", post(collab::accept))

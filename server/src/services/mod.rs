@@ -59,6 +59,8 @@ pub struct Services {
     pub jobs_wake: Arc<tokio::sync::Notify>,
     /// Where uploaded files wait for their job (`DONGNE_DATA_DIR`/uploads).
     pub uploads: std::path::PathBuf,
+    /// The crowd state shared by every open crowd stream.
+    pub crowd_live: Arc<crowd::live::CrowdLive>,
 }
 
 impl Services {
@@ -71,6 +73,7 @@ impl Services {
             live: Arc::default(),
             jobs_wake: Arc::default(),
             uploads: std::env::temp_dir().join("dongne-uploads"),
+            crowd_live: Arc::default(),
         })
     }
 

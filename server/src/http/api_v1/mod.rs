@@ -15,6 +15,7 @@ use axum::Json;
 
 pub mod admin;
 pub mod collab;
+pub mod crowd;
 pub mod jobs;
 pub mod live;
 pub mod transfer;
@@ -593,6 +594,14 @@ pub fn openapi_document() -> serde_json::Value {
                     ],
                     "requestBody": { "required": true, "content": { "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {} } },
                     "responses": { "200": { "description": "{ dry_run, created, updated, unchanged, rows: [{ row, slug, action, changed_fields }] }" }, "202": { "description": "A real import runs as a background job; when it takes longer than 20 s the answer is { job } with Location: /api/v1/jobs/{job}." }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/crowd": {
+                "get": { "summary": "Every hot spot's current crowd level (public)", "operationId": "crowdStatus",
+                    "responses": { "200": { "description": "[HotSpotStatus]: code, name_ko, name_en, district, is_local, lat, lon, level (Relaxed|Normal|SlightlyBusy|Busy), population_min, population_max, observed_at, source." }, "400": error } }
+            },
+            "/api/v1/crowd/events": {
+                "get": { "summary": "Crowd levels as they change (text/event-stream, public): event `crowd` with every hot spot's status at once, then after every update; the event id is the update's sequence number", "operationId": "followCrowd",
+                    "responses": { "200": { "description": "Server-Sent Events." }, "400": error } }
             },
             "/api/v1/jobs": {
                 "get": { "summary": "The newest background jobs (imports, harvests, profiling): all for administrators, the caller's own for other staff", "operationId": "listJobs",

@@ -2,6 +2,7 @@
 
 pub mod citydata;
 pub mod feed;
+pub mod live;
 pub mod simulate;
 
 use std::collections::HashMap;
