@@ -21,6 +21,7 @@ both_databases!(
     the_city_connector_isolates_failing_places,
     old_readings_are_folded_into_hours,
     live_subscribers_get_the_snapshot_then_every_update,
+    the_light_list_works_without_javascript,
 );
 
 const SEONGSU: &str = include_str!("fixtures/citydata/seongsu_cafe_street.json");
@@ -122,9 +123,10 @@ async fn the_city_connector_isolates_failing_places(backend: Backend) {
         .unwrap();
     // The city answers for the first place, fails for the second, talks garbage for the third,
     // and has no data for the rest.
-    let good = all[0].name_ko.clone();
-    let failing = all[1].name_ko.clone();
-    let garbage = all[2].name_ko.clone();
+    // The city knows its places by their POI codes.
+    let good = all[0].code.clone();
+    let failing = all[1].code.clone();
+    let garbage = all[2].code.clone();
     let routes = axum::Router::new().route(
         "/{key}/json/citydata_ppltn/1/5/{area}",
         axum::routing::get(move |Path((key, area)): Path<(String, String)>| {
@@ -398,4 +400,104 @@ async fn live_subscribers_get_the_snapshot_then_every_update(backend: Backend) {
         .unwrap();
     let again = crowd_events(&mut c, 1).await;
     assert_eq!(again[0].0, frame.seq);
+}
+
+async fn the_light_list_works_without_javascript(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let all = spots(&app).await;
+    // One place busy right now, another with an old reading.
+    let busy = &all[1];
+    let now = Utc::now();
+    let reading = |level, at| CityReading {
+        area_code: String::new(),
+        area_name: String::new(),
+        level,
+        population_min: 40_000,
+        population_max: 42_000,
+        observed_at: at,
+        message: None,
+        forecast: vec![],
+    };
+    assert!(feed::store(
+        &app.db,
+        busy.id,
+        &reading(app::model::CrowdLevel::Busy, now),
+        "test"
+    )
+    .await
+    .unwrap());
+    app.services.crowd_live.publish(&app.db).await.unwrap();
+    let resp = dongne_tests::get(app.url("/crowd/lite?district=all"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.unwrap();
+    assert!(html.len() < 30 * 1024, "{} bytes", html.len());
+    assert!(!html.contains("<script"), "no JavaScript");
+    assert!(!html.contains("<link"), "no external files");
+    let rows: Vec<&str> = html
+        .lines()
+        .filter(|l| l.starts_with("<tr class="))
+        .collect();
+    // Most crowded first: the busy place is among the leading 붐빔 rows.
+    let at = rows
+        .iter()
+        .position(|r| r.contains(&format!(">{}<", busy.name_ko)))
+        .unwrap();
+    assert!(
+        rows[at].contains("붐빔") && rows[at].contains("40,000–42,000"),
+        "{}",
+        rows[at]
+    );
+    assert!(
+        rows[..at].iter().all(|r| r.starts_with("<tr class=l4>")),
+        "{rows:?}"
+    );
+    // Stale or missing readings ("ls") come after every live one.
+    let levels: Vec<&str> = rows
+        .iter()
+        .map(|r| match &r[10..12] {
+            "ls" => "l0",
+            l => l,
+        })
+        .collect();
+    let mut sorted = levels.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(levels, sorted, "worst first");
+    // The district's own places by default; a name filter.
+    let local = dongne_tests::get(app.url("/crowd/lite"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let n_local = all.iter().filter(|h| h.is_local).count();
+    assert_eq!(
+        local
+            .lines()
+            .filter(|l| l.starts_with("<tr class="))
+            .count(),
+        n_local
+    );
+    let q = dongne_tests::get(app.url("/crowd/lite?district=all&q=%EC%84%9C%EC%9A%B8%EC%88%B2"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let found: Vec<&str> = q.lines().filter(|l| l.starts_with("<tr class=")).collect();
+    assert!(
+        !found.is_empty() && found.iter().all(|l| l.contains("서울숲")),
+        "{found:?}"
+    );
+    // What the reader typed comes back escaped.
+    let x = dongne_tests::get(app.url("/crowd/lite?q=%3Cscript%3E"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(x.contains("&lt;script&gt;") && !x.contains("<script>"));
 }

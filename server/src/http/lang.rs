@@ -39,3 +39,10 @@ pub async fn switch(Path(code): Path<String>, Query(q): Query<Next>) -> Result<R
     }
     Ok(resp)
 }
+
+/// The reader's language from the `lang` cookie (Korean by default).
+pub fn from_headers(headers: &axum::http::HeaderMap) -> Lang {
+    app::ssr::cookie(headers, "lang")
+        .and_then(|v| Lang::parse(&v))
+        .unwrap_or_default()
+}

@@ -2,6 +2,7 @@
 //! every request passes through.
 
 mod api_v1;
+mod crowd_lite;
 mod error;
 mod health;
 mod lang;
@@ -67,6 +68,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(lang::switch))
+        .route("/crowd/lite", get(crowd_lite::page))
         .route("/api/v1/datasets", get(api_v1::search))
         .route(
             "/api/v1/datasets/{id}",

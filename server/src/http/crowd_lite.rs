@@ -1,0 +1,194 @@
+//! `GET /crowd/lite`: every hot spot's crowd level as one small HTML page with no JavaScript and
+//! no external files (a few KB, refreshing itself every minute), for phones on congested
+//! networks during a crowd emergency. By default the district's own places; `?district=all`
+//! the whole city; `?q=` filters by name.
+
+use app::model::HotSpotStatus;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+
+use crate::http::{ApiError, AppState};
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn thousands(n: i32) -> String {
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// The places to show, most crowded first (stale readings after live ones).
+pub fn select(
+    mut spots: Vec<HotSpotStatus>,
+    local_only: bool,
+    q: &str,
+    now: chrono::DateTime<Utc>,
+) -> Vec<HotSpotStatus> {
+    let q = q.trim().to_lowercase();
+    spots.retain(|h| {
+        (!local_only || h.is_local)
+            && (q.is_empty()
+                || h.name_ko.to_lowercase().contains(&q)
+                || h.name_en.to_lowercase().contains(&q))
+    });
+    spots.sort_by(|a, b| {
+        let key = |h: &HotSpotStatus| (h.is_stale(now), std::cmp::Reverse(h.level));
+        key(a).cmp(&key(b)).then_with(|| a.name_ko.cmp(&b.name_ko))
+    });
+    spots
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut all = false;
+    let mut q = String::new();
+    for (k, v) in app::search::parse_query_string(raw.as_deref().unwrap_or("")) {
+        match k.as_str() {
+            "district" => all = v == "all",
+            "q" => q = v.chars().take(50).collect(),
+            _ => {}
+        }
+    }
+    let lang = crate::http::lang::from_headers(&headers);
+    let status: Vec<HotSpotStatus> = {
+        let frame = state
+            .services
+            .crowd_live
+            .snapshot(&state.services.db)
+            .await?;
+        serde_json::from_str(&frame.json).map_err(crate::services::internal)?
+    };
+    let now = Utc::now();
+    let shown = select(status, !all, &q, now);
+    let t = |ko: &'static str, en: &'static str| lang.t(ko, en);
+    let mut rows = String::new();
+    for h in &shown {
+        let stale = h.is_stale(now);
+        let (class, level) = match h.level {
+            Some(l) if !stale => (format!("l{}", l.number()), l.label(lang).to_string()),
+            Some(l) => (
+                "ls".to_string(),
+                format!("{} ({})", l.label(lang), t("지난 자료", "stale")),
+            ),
+            None => ("ls".to_string(), t("자료 없음", "no data").to_string()),
+        };
+        let pop = match (h.population_min, h.population_max) {
+            (Some(a), Some(b)) => format!("{}–{}", thousands(a), thousands(b)),
+            _ => String::new(),
+        };
+        let ago = h
+            .observed_at
+            .map(|o| app::jobs::age(o, now, lang))
+            .unwrap_or_default();
+        rows.push_str(&format!(
+            "<tr class={class}><th scope=row>{}<td><b>{}</b><td>{pop}<td>{ago}\n",
+            escape(h.name(lang)),
+            escape(&level)
+        ));
+    }
+    if shown.is_empty() {
+        rows.push_str(&format!(
+            "<tr><td colspan=4>{}\n",
+            t("맞는 장소가 없습니다.", "No matching place.")
+        ));
+    }
+    let scope_link = if all {
+        format!(
+            "<a href=\"/crowd/lite\">{}</a>",
+            t("성동구만 보기", "Seongdong-gu only")
+        )
+    } else {
+        format!(
+            "<a href=\"/crowd/lite?district=all\">{}</a>",
+            t("서울 전체 보기", "All of Seoul")
+        )
+    };
+    let html = format!(
+        "<!doctype html><html lang={lang_code}><meta charset=utf-8>\
+<meta name=viewport content=\"width=device-width,initial-scale=1\">\
+<meta http-equiv=refresh content=60>\
+<title>{title}</title>\
+<style>body{{font:16px/1.4 system-ui,sans-serif;margin:0 auto;max-width:40rem;padding:.5rem}}\
+table{{width:100%;border-collapse:collapse}}th,td{{text-align:left;padding:.35rem .25rem;border-bottom:1px solid #ccc}}\
+th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25rem;color:#fff}}\
+.l1 b{{background:#0072b2}}.l1 b::before{{content:'○ '}}.l2 b{{background:#00795a}}.l2 b::before{{content:'◔ '}}\
+.l3 b{{background:#9a6a00}}.l3 b::before{{content:'◑ '}}.l4 b{{background:#b04a00}}.l4 b::before{{content:'● '}}\
+.ls b{{background:#555}}input,button{{font:inherit;min-height:44px}}a{{color:#0b57d0}}</style>\
+<h1>{title}</h1><p>{updated} {time} · {scope_link} · <a href=\"/crowd\">{map}</a></p>\
+<form method=get action=/crowd/lite>{all_field}<label for=q>{search}</label> <input id=q name=q value=\"{q}\"> <button>{go}</button></form>\
+<table><thead><tr><th scope=col>{place}<th scope=col>{level}<th scope=col>{people}<th scope=col>{when}</thead><tbody>\n{rows}</tbody></table>\
+<p>{note}</p></html>",
+        lang_code = lang.code(),
+        title = t("실시간 혼잡도 (간단히 보기)", "Live crowd levels (light)"),
+        updated = t("갱신", "Updated"),
+        time = now
+            .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("KST"))
+            .format("%H:%M KST"),
+        map = t("지도", "Map"),
+        all_field = if all {
+            "<input type=hidden name=district value=all>"
+        } else {
+            ""
+        },
+        search = t("장소 찾기", "Find a place"),
+        q = escape(&q),
+        go = t("찾기", "Search"),
+        place = t("장소", "Place"),
+        level = t("혼잡도", "Level"),
+        people = t("인구(명)", "People"),
+        when = t("관측", "Observed"),
+        note = t(
+            "1분마다 자동으로 새로 고칩니다. 붐빔 지역은 피해 주세요.",
+            "Refreshes every minute. Please avoid busy places.",
+        ),
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=15"),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_escaping() {
+        assert_eq!(thousands(36_000), "36,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(escape("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
+    }
+}
