@@ -33,6 +33,12 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
             )
         })?;
     db::migrate(&db).await.context("running migrations")?;
+    let added = services::crowd::registry::ensure(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("loading the hot spot registry: {e:?}"))?;
+    if added > 0 {
+        tracing::info!(places = added, "hot spot registry loaded");
+    }
     if config.demo_data
         && seed::seed_if_empty(&db)
             .await

@@ -3,6 +3,7 @@
 pub mod citydata;
 pub mod feed;
 pub mod live;
+pub mod registry;
 pub mod simulate;
 
 use std::collections::HashMap;
