@@ -195,3 +195,30 @@ pub async fn upload_file(
         xhr.response_text().ok().flatten().unwrap_or_default(),
     ))
 }
+
+/// Follow the crowd state (Server-Sent Events from `/api/v1/crowd/events`: the whole state at
+/// once, then after every update) until the current reactive owner is cleaned up; the browser
+/// reconnects by itself and gets the newest state.
+pub fn follow_crowd(on_state: impl Fn(Vec<crate::model::HotSpotStatus>) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let Ok(source) = web_sys::EventSource::new("/api/v1/crowd/events") else {
+        return;
+    };
+    let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        if let Some(list) = e
+            .data()
+            .as_string()
+            .and_then(|d| serde_json::from_str(&d).ok())
+        {
+            on_state(list);
+        }
+    });
+    let _ = source.add_event_listener_with_callback("crowd", handler.as_ref().unchecked_ref());
+    let held = send_wrapper::SendWrapper::new((source, handler));
+    leptos::prelude::on_cleanup(move || {
+        let (source, _handler) = held.take();
+        source.close();
+    });
+}

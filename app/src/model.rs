@@ -339,6 +339,28 @@ pub struct HomeData {
     pub crowd: Vec<HotSpotStatus>,
 }
 
+/// The places to show: the district's own (or all), filtered by name, most crowded first
+/// (stale or missing readings after every live one).
+pub fn select_spots(
+    mut spots: Vec<HotSpotStatus>,
+    all: bool,
+    q: &str,
+    now: DateTime<Utc>,
+) -> Vec<HotSpotStatus> {
+    let q = q.trim().to_lowercase();
+    spots.retain(|h| {
+        (all || h.is_local)
+            && (q.is_empty()
+                || h.name_ko.to_lowercase().contains(&q)
+                || h.name_en.to_lowercase().contains(&q))
+    });
+    spots.sort_by(|a, b| {
+        let key = |h: &HotSpotStatus| (h.is_stale(now), std::cmp::Reverse(h.level));
+        key(a).cmp(&key(b)).then_with(|| a.name_ko.cmp(&b.name_ko))
+    });
+    spots
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HotSpotStatus {
     pub code: String,

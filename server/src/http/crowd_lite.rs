@@ -42,27 +42,6 @@ fn thousands(n: i32) -> String {
     }
 }
 
-/// The places to show, most crowded first (stale readings after live ones).
-pub fn select(
-    mut spots: Vec<HotSpotStatus>,
-    local_only: bool,
-    q: &str,
-    now: chrono::DateTime<Utc>,
-) -> Vec<HotSpotStatus> {
-    let q = q.trim().to_lowercase();
-    spots.retain(|h| {
-        (!local_only || h.is_local)
-            && (q.is_empty()
-                || h.name_ko.to_lowercase().contains(&q)
-                || h.name_en.to_lowercase().contains(&q))
-    });
-    spots.sort_by(|a, b| {
-        let key = |h: &HotSpotStatus| (h.is_stale(now), std::cmp::Reverse(h.level));
-        key(a).cmp(&key(b)).then_with(|| a.name_ko.cmp(&b.name_ko))
-    });
-    spots
-}
-
 pub async fn page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -87,7 +66,7 @@ pub async fn page(
         serde_json::from_str(&frame.json).map_err(crate::services::internal)?
     };
     let now = Utc::now();
-    let shown = select(status, !all, &q, now);
+    let shown = app::model::select_spots(status, all, &q, now);
     let t = |ko: &'static str, en: &'static str| lang.t(ko, en);
     let mut rows = String::new();
     for h in &shown {

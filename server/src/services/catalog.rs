@@ -272,7 +272,12 @@ pub async fn home(db: &DatabaseConnection, viewer: &Viewer) -> Result<HomeData, 
         department_count,
         recent: summaries(db, recent).await?,
         themes: theme_counts(db, theme_id, visible(viewer)).await?,
-        crowd: super::crowd::status(db).await?,
+        // The district's own places; the crowd page has the whole city.
+        crowd: super::crowd::status(db)
+            .await?
+            .into_iter()
+            .filter(|h| h.is_local)
+            .collect(),
     })
 }
 
