@@ -222,3 +222,22 @@ pub fn follow_crowd(on_state: impl Fn(Vec<crate::model::HotSpotStatus>) + 'stati
         source.close();
     });
 }
+
+/// Map tiles for Leaflet maps (OpenStreetMap's standard tiles; without them the points and
+/// places still show).
+pub const MAP_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+/// Element `id`, emptied and marked, ready for a Leaflet map: `None` when Leaflet's script has
+/// not loaded (the server-rendered fallback stays) or a map is already there.
+pub fn leaflet_container(id: &str) -> Option<web_sys::Element> {
+    let window = web_sys::window()?;
+    let loaded =
+        js_sys::Reflect::has(&window, &wasm_bindgen::JsValue::from_str("L")).unwrap_or(false);
+    let el = window.document()?.get_element_by_id(id)?;
+    if !loaded || el.get_attribute("data-map").is_some() {
+        return None;
+    }
+    el.set_inner_html("");
+    let _ = el.set_attribute("data-map", "leaflet");
+    Some(el)
+}

@@ -354,11 +354,16 @@ pub fn select_spots(
                 || h.name_ko.to_lowercase().contains(&q)
                 || h.name_en.to_lowercase().contains(&q))
     });
+    sort_spots(&mut spots, now);
+    spots
+}
+
+/// Most crowded first; stale or missing readings after every live one; then by name.
+pub fn sort_spots(spots: &mut [HotSpotStatus], now: DateTime<Utc>) {
     spots.sort_by(|a, b| {
         let key = |h: &HotSpotStatus| (h.is_stale(now), std::cmp::Reverse(h.level));
         key(a).cmp(&key(b)).then_with(|| a.name_ko.cmp(&b.name_ko))
     });
-    spots
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -233,7 +233,7 @@ fn term_rows(scheme_id: i32, rows: &[(&str, &str, &str)]) -> Vec<term::ActiveMod
 }
 
 /// Deterministic pseudo-random numbers (no RNG state shared across runs).
-fn mix(a: u64, b: u64) -> u64 {
+pub(crate) fn mix(a: u64, b: u64) -> u64 {
     let mut x = a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_add(0xD1B5_4A32_D192_ED03);
     x ^= x >> 31;
     x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);

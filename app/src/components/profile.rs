@@ -11,10 +11,6 @@ use crate::model::Distribution;
 use crate::pages::jobs::JobLive;
 use crate::profiling::Profile;
 
-/// Map tiles for previews (OpenStreetMap's standard tiles; without them the points still show).
-#[cfg(feature = "hydrate")]
-const TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-
 #[component]
 pub fn ProfileSection(
     slug: String,
@@ -225,27 +221,14 @@ fn MapPreview(id: i32, points: Vec<[f64; 2]>, bounds: Option<[[f64; 2]; 2]>) -> 
 #[cfg(feature = "hydrate")]
 fn mount_leaflet(id: &str, points: &[[f64; 2]], b: [[f64; 2]; 2]) {
     use leaflet::{CircleMarker, LatLng, LatLngBounds, Map, MapOptions, TileLayer};
-    use wasm_bindgen::JsValue;
 
-    let window = web_sys::window();
-    let has_leaflet = window
-        .as_ref()
-        .is_some_and(|w| js_sys::Reflect::has(w, &JsValue::from_str("L")).unwrap_or(false));
-    let Some(el) = window
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-    else {
-        return;
-    };
-    if !has_leaflet || el.get_attribute("data-map").is_some() {
+    if crate::client::leaflet_container(id).is_none() {
         return;
     }
-    let _ = el.set_attribute("data-map", "leaflet");
-    el.set_inner_html("");
     let Ok(map) = Map::new(id, &MapOptions::default()) else {
         return;
     };
-    TileLayer::new(TILES).add_to(&map);
+    TileLayer::new(crate::client::MAP_TILES).add_to(&map);
     map.fit_bounds(&LatLngBounds::new(
         &LatLng::new(b[0][0], b[0][1]),
         &LatLng::new(b[1][0], b[1][1]),

@@ -13,10 +13,6 @@ use crate::components::common::ErrorBox;
 use crate::i18n::Lang;
 use crate::model::{select_spots as select, HotSpotStatus};
 
-/// Map tiles (OpenStreetMap's standard tiles; without them the places still show).
-#[cfg(feature = "hydrate")]
-const TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-
 #[component]
 pub fn CrowdPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
@@ -160,25 +156,13 @@ fn leaflet_update(state: &mut Option<LeafletState>, list: &[HotSpotStatus], lang
     use wasm_bindgen::JsValue;
 
     if state.is_none() {
-        let window = web_sys::window();
-        let has_leaflet = window
-            .as_ref()
-            .is_some_and(|w| js_sys::Reflect::has(w, &JsValue::from_str("L")).unwrap_or(false));
-        let Some(el) = window
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("crowd-map"))
-        else {
-            return;
-        };
-        if !has_leaflet {
+        if crate::client::leaflet_container("crowd-map").is_none() {
             return;
         }
-        el.set_inner_html("");
-        let _ = el.set_attribute("data-map", "leaflet");
         let Ok(map) = Map::new("crowd-map", &MapOptions::default()) else {
             return;
         };
-        TileLayer::new(TILES).add_to(&map);
+        TileLayer::new(crate::client::MAP_TILES).add_to(&map);
         let layer = LayerGroup::new();
         layer.add_to(&map);
         *state = Some(LeafletState {
@@ -247,10 +231,7 @@ fn leaflet_update(state: &mut Option<LeafletState>, list: &[HotSpotStatus], lang
 pub fn CrowdList(mut spots: Vec<HotSpotStatus>) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let now = Utc::now();
-    spots.sort_by(|a, b| {
-        let key = |h: &HotSpotStatus| (h.is_stale(now), std::cmp::Reverse(h.level));
-        key(a).cmp(&key(b)).then_with(|| a.name_ko.cmp(&b.name_ko))
-    });
+    crate::model::sort_spots(&mut spots, now);
     let rows = spots
         .into_iter()
         .map(|h| {

@@ -11,19 +11,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::Stream;
 
-use super::unknown_param;
+use super::no_params;
 use crate::http::{ApiError, AppState};
 use crate::services::crowd::live::CrowdFrame;
-
-fn no_params(raw: Option<String>) -> Result<(), ApiError> {
-    match app::search::parse_query_string(raw.as_deref().unwrap_or(""))
-        .into_iter()
-        .next()
-    {
-        Some((k, _)) => Err(unknown_param(&k).into()),
-        None => Ok(()),
-    }
-}
 
 pub async fn status(
     State(state): State<AppState>,

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::Stream;
 
-use super::{bad_body, check_id, staff, unknown_param};
+use super::{bad_body, check_id, no_params, staff, unknown_param};
 use crate::http::{ApiError, AppState};
 use crate::services::{harvest, jobs, profiling};
 
@@ -27,16 +27,6 @@ fn job_id(raw: &str) -> Result<i32, AppError> {
     raw.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| {
         AppError::validation("id", "id: 작업 번호가 아닙니다.", "id: not a job number.")
     })
-}
-
-fn no_params(raw: Option<String>) -> Result<(), AppError> {
-    match app::search::parse_query_string(raw.as_deref().unwrap_or(""))
-        .into_iter()
-        .next()
-    {
-        Some((k, _)) => Err(unknown_param(&k)),
-        None => Ok(()),
-    }
 }
 
 pub async fn list(

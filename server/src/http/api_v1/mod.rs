@@ -343,6 +343,17 @@ pub async fn freshness(
     ))
 }
 
+/// An endpoint that takes no query parameters: the first one given is an error naming it.
+pub(crate) fn no_params(raw: Option<String>) -> Result<(), AppError> {
+    match app::search::parse_query_string(raw.as_deref().unwrap_or(""))
+        .into_iter()
+        .next()
+    {
+        Some((k, _)) => Err(unknown_param(&k)),
+        None => Ok(()),
+    }
+}
+
 pub async fn openapi() -> Json<serde_json::Value> {
     Json(openapi_document())
 }

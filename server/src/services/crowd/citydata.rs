@@ -135,20 +135,6 @@ impl CityFetchError {
     }
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters (so a path segment stays
-/// one segment: "/", "?", "#", spaces and Korean text are all encoded).
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// The request URL for one area (a `POI…` code or the Korean area name), rows 1 to 5; the key
 /// and the area are percent-encoded path segments. An empty `base` means [`DEFAULT_BASE`].
 pub fn area_url(base: &str, key: &str, area: &str) -> String {
@@ -156,8 +142,8 @@ pub fn area_url(base: &str, key: &str, area: &str) -> String {
     let base = if base.is_empty() { DEFAULT_BASE } else { base };
     format!(
         "{base}/{}/json/{SERVICE}/1/5/{}",
-        encode_segment(key.trim()),
-        encode_segment(area.trim())
+        app::search::encode(key.trim()),
+        app::search::encode(area.trim())
     )
 }
 
@@ -545,7 +531,7 @@ fn forecast_point(path: &str, i: usize, item: &Value) -> Result<ForecastPoint, C
 /// `e` with the key's path segment in its URL replaced by "<key>": fetch errors are logged and
 /// shown to administrators.
 fn redact(mut e: FetchError, key: &str) -> FetchError {
-    let segment = format!("/{}/json/", encode_segment(key.trim()));
+    let segment = format!("/{}/json/", app::search::encode(key.trim()));
     e.url = e.url.replacen(&segment, "/<key>/json/", 1);
     e
 }

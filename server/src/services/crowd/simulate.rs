@@ -7,6 +7,7 @@ use app::model::CrowdLevel;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Timelike, Utc};
 
 use super::citydata::{CityReading, ForecastPoint};
+use crate::seed::mix;
 
 /// What the simulator needs to know about a place.
 #[derive(Debug, Clone)]
@@ -18,13 +19,6 @@ pub struct SimSpot {
 
 /// The spacing of readings, as the city's feed updates.
 pub const SLOT_SECONDS: i64 = 300;
-
-fn mix(a: u64, b: u64) -> u64 {
-    let mut x = a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_add(0xD1B5_4A32_D192_ED03);
-    x ^= x >> 31;
-    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x ^ (x >> 29)
-}
 
 fn hash_str(s: &str) -> u64 {
     s.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| {

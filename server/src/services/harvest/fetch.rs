@@ -254,21 +254,8 @@ pub fn ckan_show_url(base: &str, id: &str) -> String {
     format!(
         "{}/package_show?id={}",
         ckan_action_root(base),
-        percent_encode(id)
+        app::search::encode(id)
     )
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
