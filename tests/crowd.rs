@@ -22,6 +22,11 @@ both_databases!(
     old_readings_are_folded_into_hours,
     live_subscribers_get_the_snapshot_then_every_update,
     the_light_list_works_without_javascript,
+    alert_rules_raise_hold_and_resolve,
+    staff_acknowledge_and_annotate_alerts_admins_manage_rules,
+    pushed_readings_reach_open_maps_with_their_alerts,
+    emergency_mode_pins_a_place_and_lightens_public_pages,
+    history_is_served_raw_then_hourly_with_the_forecast,
 );
 
 const SEONGSU: &str = include_str!("fixtures/citydata/seongsu_cafe_street.json");
@@ -293,35 +298,70 @@ async fn insert(
     .unwrap();
 }
 
-/// Read SSE events from `resp` until `n` `crowd` events arrived: (id, data) of each.
-async fn crowd_events(resp: &mut reqwest::Response, n: usize) -> Vec<(u64, serde_json::Value)> {
-    let mut buf = String::new();
-    let mut out = Vec::new();
-    while out.len() < n {
-        let chunk = tokio::time::timeout(Duration::from_secs(10), resp.chunk())
-            .await
-            .expect("an event within 10 s")
+/// An open Server-Sent Events stream and what arrived of it not yet read.
+struct SseStream {
+    resp: reqwest::Response,
+    buf: String,
+}
+
+impl SseStream {
+    async fn open(client: &reqwest::Client, url: String) -> SseStream {
+        let resp = client.get(url).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert!(resp.headers()["content-type"]
+            .to_str()
             .unwrap()
-            .expect("the stream stays open");
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            let (mut name, mut id, mut data) = (None, 0, String::new());
-            for line in block.lines() {
-                if let Some(v) = line.strip_prefix("event:") {
-                    name = Some(v.trim().to_string());
-                } else if let Some(v) = line.strip_prefix("id:") {
-                    id = v.trim().parse().unwrap();
-                } else if let Some(v) = line.strip_prefix("data:") {
-                    data.push_str(v.trim_start());
-                }
-            }
-            if name.as_deref() == Some("crowd") {
-                out.push((id, serde_json::from_str(&data).unwrap()));
-            }
+            .starts_with("text/event-stream"));
+        SseStream {
+            resp,
+            buf: String::new(),
         }
     }
-    out
+
+    /// The next whole event: (name, id, data), within 10 s.
+    async fn next(&mut self) -> (String, u64, serde_json::Value) {
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let (mut name, mut id, mut data) = (String::new(), 0, String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        name = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().unwrap();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if name.is_empty() {
+                    continue; // a keep-alive comment
+                }
+                return (name, id, serde_json::from_str(&data).unwrap());
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.resp.chunk())
+                .await
+                .expect("an event within 10 s")
+                .unwrap()
+                .expect("the stream stays open");
+            self.buf.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Read until `n` events named `name` arrived: (id, data) of each.
+    async fn events(&mut self, name: &str, n: usize) -> Vec<(u64, serde_json::Value)> {
+        let mut out = Vec::new();
+        while out.len() < n {
+            let (event, id, data) = self.next().await;
+            if event == name {
+                out.push((id, data));
+            }
+        }
+        out
+    }
+}
+
+async fn crowd_events(s: &mut SseStream, n: usize) -> Vec<(u64, serde_json::Value)> {
+    s.events("crowd", n).await
 }
 
 async fn live_subscribers_get_the_snapshot_then_every_update(backend: Backend) {
@@ -344,20 +384,8 @@ async fn live_subscribers_get_the_snapshot_then_every_update(backend: Backend) {
 
     // Two anonymous subscribers get the current state at once.
     let client = dongne_tests::plain_client();
-    let mut a = client
-        .get(app.url("/api/v1/crowd/events"))
-        .send()
-        .await
-        .unwrap();
-    let mut b = client
-        .get(app.url("/api/v1/crowd/events"))
-        .send()
-        .await
-        .unwrap();
-    assert!(a.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/event-stream"));
+    let mut a = SseStream::open(&client, app.url("/api/v1/crowd/events")).await;
+    let mut b = SseStream::open(&client, app.url("/api/v1/crowd/events")).await;
     let first = crowd_events(&mut a, 1).await;
     assert_eq!(first[0].1.as_array().unwrap().len(), all.len());
     crowd_events(&mut b, 1).await;
@@ -393,11 +421,7 @@ async fn live_subscribers_get_the_snapshot_then_every_update(backend: Backend) {
     }
     // A reconnecting reader starts from the newest state.
     drop(a);
-    let mut c = client
-        .get(app.url("/api/v1/crowd/events"))
-        .send()
-        .await
-        .unwrap();
+    let mut c = SseStream::open(&client, app.url("/api/v1/crowd/events")).await;
     let again = crowd_events(&mut c, 1).await;
     assert_eq!(again[0].0, frame.seq);
 }
@@ -500,4 +524,656 @@ async fn the_light_list_works_without_javascript(backend: Backend) {
         .await
         .unwrap();
     assert!(x.contains("&lt;script&gt;") && !x.contains("<script>"));
+}
+
+const PASSWORD: &str = "dongne-demo";
+
+async fn rule(
+    app: &TestApp,
+    spot: Option<i32>,
+    level: Option<i16>,
+    pop: Option<i32>,
+    minutes: i32,
+) -> i32 {
+    use server::entities::crowd_alert_rule;
+    crowd_alert_rule::ActiveModel {
+        hot_spot_id: Set(spot),
+        min_level: Set(level),
+        min_population: Set(pop),
+        for_minutes: Set(minutes),
+        enabled: Set(true),
+        created_by: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id
+}
+
+async fn alert_rules_raise_hold_and_resolve(backend: Backend) {
+    use server::entities::crowd_alert;
+    use server::services::crowd::alerts;
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let all = spots(&app).await;
+    let (x, y, z) = (&all[0], &all[1], &all[2]);
+    let t0 = chrono::SubsecRound::trunc_subsecs(Utc::now() - chrono::Duration::minutes(40), 0);
+    let at = |m: i64| t0 + chrono::Duration::minutes(m);
+    // Nothing to watch: nothing raised.
+    assert!(!alerts::evaluate(&app.db, at(0)).await.unwrap().changed());
+    let slightly_busy_10 = rule(&app, Some(x.id), Some(3), None, 10).await;
+    let crowded = rule(&app, None, None, Some(50_000), 0).await;
+    // X: 보통, then 약간 붐빔 for 5 minutes: not yet.
+    insert(&app, x.id, at(0), 2, 100, 200).await;
+    insert(&app, x.id, at(5), 3, 100, 200).await;
+    insert(&app, x.id, at(10), 3, 100, 200).await;
+    // Z: over 50,000 people but 25 minutes ago (stale by now): raises nothing.
+    insert(&app, z.id, at(10), 4, 60_000, 70_000).await;
+    let e = alerts::evaluate(&app.db, at(10)).await.unwrap();
+    assert_eq!(e.raised.len(), 1, "Z is live at 10 and over 50,000: {e:?}");
+    let e = alerts::evaluate(&app.db, at(36)).await.unwrap();
+    assert!(e.raised.is_empty() && e.resolved.is_empty(), "{e:?}");
+    // X held 10 minutes at 15: raised once, since 5.
+    insert(&app, x.id, at(15), 3, 100, 200).await;
+    let e = alerts::evaluate(&app.db, at(15)).await.unwrap();
+    assert_eq!(e.raised.len(), 1, "{e:?}");
+    let a = crowd_alert::Entity::find_by_id(e.raised[0])
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (a.rule_id, a.hot_spot_id, a.level),
+        (slightly_busy_10, x.id, 3)
+    );
+    assert_eq!(a.since, at(5));
+    assert!(
+        alerts::evaluate(&app.db, at(16))
+            .await
+            .unwrap()
+            .raised
+            .is_empty(),
+        "raised once"
+    );
+    // Y: 55,000 people now: the global rule raises at once.
+    insert(&app, y.id, at(16), 2, 50_500, 55_000).await;
+    let e = alerts::evaluate(&app.db, at(16)).await.unwrap();
+    assert_eq!(e.raised.len(), 1);
+    let ya = crowd_alert::Entity::find_by_id(e.raised[0])
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((ya.rule_id, ya.hot_spot_id), (crowded, y.id));
+    // The public view: one entry per place, worst first.
+    let public = alerts::public(&app.db).await.unwrap();
+    let codes: Vec<&str> = public.alerts.iter().map(|a| a.spot_code.as_str()).collect();
+    assert!(
+        codes.contains(&x.code.as_str()) && codes.contains(&y.code.as_str()),
+        "{codes:?}"
+    );
+    // X back to 여유: resolved; Y stays.
+    insert(&app, x.id, at(20), 1, 100, 200).await;
+    let e = alerts::evaluate(&app.db, at(20)).await.unwrap();
+    assert_eq!(e.resolved, vec![a.id]);
+    let public = alerts::public(&app.db).await.unwrap();
+    assert!(
+        public.alerts.iter().all(|a| a.spot_code != x.code),
+        "{public:?}"
+    );
+    // Disabled rules watch nothing; deleting a rule removes its alerts.
+    let (admin, _) = app.login("admin", PASSWORD).await;
+    let resp = admin
+        .delete(app.url(&format!("/api/v1/crowd/rules/{crowded}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert!(crowd_alert::Entity::find_by_id(ya.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn staff_acknowledge_and_annotate_alerts_admins_manage_rules(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let all = spots(&app).await;
+    let (admin, _) = app.login("admin", PASSWORD).await;
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let anon = dongne_tests::plain_client();
+    // Rules: admins only, checked input.
+    let body = serde_json::json!({"spot_code": all[0].code, "min_level": 4, "for_minutes": 0});
+    let r = anon
+        .post(app.url("/api/v1/crowd/rules"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = viewer
+        .post(app.url("/api/v1/crowd/rules"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    for (bad, field) in [
+        (
+            serde_json::json!({"min_level": 7, "for_minutes": 0}),
+            "min_level",
+        ),
+        (serde_json::json!({"for_minutes": 5}), "min_level"),
+        (
+            serde_json::json!({"min_level": 3, "for_minutes": 99999}),
+            "for_minutes",
+        ),
+        (
+            serde_json::json!({"spot_code": "NOPE", "min_level": 3}),
+            "spot_code",
+        ),
+    ] {
+        let r = admin
+            .post(app.url("/api/v1/crowd/rules"))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["field"], field, "{e}");
+    }
+    // A rule that already holds raises its alert when it is added.
+    insert(&app, all[0].id, Utc::now(), 4, 30_000, 32_000).await;
+    let r = admin
+        .post(app.url("/api/v1/crowd/rules"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let rules: serde_json::Value = viewer
+        .get(app.url("/api/v1/crowd/rules"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rules.as_array().unwrap().len(), 1);
+    let public: serde_json::Value = dongne_tests::get(app.url("/api/v1/crowd/alerts"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let alert = &public["alerts"][0];
+    assert_eq!(alert["spot_code"], all[0].code.as_str(), "{public}");
+    assert!(alert.get("notes").is_none(), "staff notes stay internal");
+    let id = alert["id"].as_i64().unwrap();
+    // The log is for staff; any staff member acknowledges and writes notes.
+    let r = anon
+        .get(app.url("/api/v1/crowd/alerts/log"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = anon
+        .post(app.url(&format!("/api/v1/crowd/alerts/{id}/ack")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = viewer
+        .post(app.url(&format!("/api/v1/crowd/alerts/{id}/ack")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = viewer
+        .post(app.url(&format!("/api/v1/crowd/alerts/{id}/notes")))
+        .json(&serde_json::json!({"body": "  Police informed <b>now</b>  "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = viewer
+        .post(app.url(&format!("/api/v1/crowd/alerts/{id}/notes")))
+        .json(&serde_json::json!({"body": " "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = viewer
+        .post(app.url("/api/v1/crowd/alerts/99999/ack"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = viewer
+        .post(app.url("/api/v1/crowd/alerts/x/ack"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let log: serde_json::Value = viewer
+        .get(app.url("/api/v1/crowd/alerts/log"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entry = &log[0];
+    assert_eq!(entry["alert"]["id"], id);
+    assert!(entry["alert"]["acknowledged_at"].is_string());
+    assert!(entry["acknowledged_by"].is_string());
+    assert_eq!(entry["notes"][0]["body"], "Police informed <b>now</b>");
+    // The public view says it was acknowledged.
+    let public: serde_json::Value = dongne_tests::get(app.url("/api/v1/crowd/alerts"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        public["alerts"][0]["acknowledged_at"].is_string(),
+        "{public}"
+    );
+}
+
+async fn pushed_readings_reach_open_maps_with_their_alerts(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (admin, _) = app.login("admin", PASSWORD).await;
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let point = serde_json::json!({
+        "code": "seongsu-festival", "name_ko": "성수 축제장", "name_en": "Seongsu festival",
+        "lat": 37.5445, "lon": 127.0557
+    });
+    let r = viewer
+        .post(app.url("/api/v1/crowd/spots"))
+        .json(&point)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = admin
+        .post(app.url("/api/v1/crowd/spots"))
+        .json(&serde_json::json!({"code": "x y", "name_ko": "a", "name_en": "a", "lat": 37.5, "lon": 127.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = admin
+        .post(app.url("/api/v1/crowd/spots"))
+        .json(&point)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: serde_json::Value = r.json().await.unwrap();
+    let token = created["token"].as_str().unwrap().to_string();
+    let r = admin
+        .post(app.url("/api/v1/crowd/spots"))
+        .json(&point)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "the code is taken");
+    let r = admin
+        .post(app.url("/api/v1/crowd/rules"))
+        .json(
+            &serde_json::json!({"spot_code": "seongsu-festival", "min_level": 4, "for_minutes": 0}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // An open map: the state and the (empty) alerts at once.
+    let client = dongne_tests::plain_client();
+    let mut map = SseStream::open(&client, app.url("/api/v1/crowd/events")).await;
+    let first = map.events("crowd", 1).await;
+    assert!(first[0]
+        .1
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["code"] == "seongsu-festival"));
+    let alerts = map.events("alerts", 1).await;
+    assert_eq!(alerts[0].1["alerts"].as_array().unwrap().len(), 0);
+
+    let push = |body: &'static str, kind: &'static str, token: String| {
+        let client = dongne_tests::plain_client();
+        let url = app.url("/api/v1/crowd/spots/seongsu-festival/readings");
+        async move {
+            client
+                .post(url)
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", kind)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Wrong token, no token, another place: 401 and nothing stored.
+    let r = push(
+        r#"{"level":4,"population_min":1,"population_max":2}"#,
+        "application/json",
+        "dnp_wrong".into(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = client
+        .post(app.url(&format!(
+            "/api/v1/crowd/spots/{}/readings",
+            spots(&app).await[0].code
+        )))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(r#"{"level":4,"population_min":1,"population_max":2}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    // A bad row anywhere stores nothing and says where.
+    let r = push(
+        r#"[{"level":2,"population_min":1,"population_max":2},{"level":"very","population_min":1,"population_max":2}]"#,
+        "application/json",
+        token.clone(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let e: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["field"], "readings[1].level", "{e}");
+    let r = push("a,b\n1,2\n", "text/plain", token.clone()).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let spot = hot_spot::Entity::find()
+        .filter(hot_spot::Column::Code.eq("seongsu-festival"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(readings(&app, spot.id).await.is_empty());
+
+    // A busy reading: every open map hears the level and the alert within 2 s.
+    let started = std::time::Instant::now();
+    let r = push(
+        r#"{"level":"붐빔","population_min":9000,"population_max":9500}"#,
+        "application/json",
+        token.clone(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let report: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(report["stored"], 1);
+    let got = map.events("crowd", 1).await;
+    let h = got[0]
+        .1
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["code"] == "seongsu-festival")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (h["level"].as_str(), h["population_max"].as_i64()),
+        (Some("Busy"), Some(9500))
+    );
+    let got = map.events("alerts", 1).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        got[0].1["alerts"][0]["spot_code"], "seongsu-festival",
+        "{}",
+        got[0].1
+    );
+    assert_eq!(got[0].1["alerts"][0]["level"], "Busy");
+
+    // CSV works too; a calmer reading resolves the alert for every map.
+    let r = push(
+        "observed_at,level,population_min,population_max\n,1,100,200\n",
+        "text/csv",
+        token.clone(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    map.events("crowd", 1).await;
+    let got = map.events("alerts", 1).await;
+    assert_eq!(
+        got[0].1["alerts"].as_array().unwrap().len(),
+        0,
+        "{}",
+        got[0].1
+    );
+    // A new token retires the old one.
+    let r = admin
+        .post(app.url("/api/v1/crowd/spots/seongsu-festival/token"))
+        .send()
+        .await
+        .unwrap();
+    let fresh: serde_json::Value = r.json().await.unwrap();
+    let r = push(
+        r#"{"level":1,"population_min":1,"population_max":2}"#,
+        "application/json",
+        token,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = push(
+        r#"{"level":1,"population_min":1,"population_max":2}"#,
+        "application/json",
+        fresh["token"].as_str().unwrap().to_string(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+async fn emergency_mode_pins_a_place_and_lightens_public_pages(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let all = spots(&app).await;
+    let pinned = all.iter().find(|h| h.is_local).unwrap();
+    let (admin, _) = app.login("admin", PASSWORD).await;
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let anon = app.client(); // no session, redirects not followed
+    let body = serde_json::json!({
+        "spot_code": pinned.code,
+        "message_ko": "성수역 방면 <혼잡>: 뚝섬역을 이용하세요.",
+        "message_en": "Crowded near Seongsu Station: use Ttukseom Station."
+    });
+    let r = viewer
+        .post(app.url("/api/v1/crowd/emergency"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = admin
+        .post(app.url("/api/v1/crowd/emergency"))
+        .json(&serde_json::json!({"message_ko": "안내", "message_en": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let e: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["field"], "message_en");
+    // Before: the full map for everyone.
+    let r = anon.get(app.url("/crowd")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let client = dongne_tests::plain_client();
+    let mut map = SseStream::open(&client, app.url("/api/v1/crowd/events")).await;
+    map.events("alerts", 1).await;
+    let r = admin
+        .post(app.url("/api/v1/crowd/emergency"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let got = map.events("alerts", 1).await;
+    let em = &got[0].1["emergency"];
+    assert_eq!(em["spot_code"], pinned.code.as_str(), "{em}");
+    assert_eq!(
+        em["message_en"],
+        "Crowded near Seongsu Station: use Ttukseom Station."
+    );
+
+    // The public map becomes the light list, with the message (escaped) and the place first.
+    let r = anon
+        .get(app.url("/crowd?district=all"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/crowd/lite?district=all");
+    let lite = anon
+        .get(app.url("/crowd/lite"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(lite.contains("role=alert"), "{lite}");
+    assert!(lite.contains("&lt;혼잡&gt;") && !lite.contains("<혼잡>"));
+    let first_row = lite.lines().find(|l| l.starts_with("<tr class=")).unwrap();
+    assert!(first_row.contains(&pinned.name_ko), "{first_row}");
+    assert!(lite.len() < 30 * 1024);
+    // Staff keep the full map.
+    let r = viewer.get(app.url("/crowd")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Ending it: back to normal, and every map hears it.
+    let r = viewer
+        .delete(app.url("/api/v1/crowd/emergency"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = admin
+        .delete(app.url("/api/v1/crowd/emergency"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let got = map.events("alerts", 1).await;
+    assert!(serde_json::Value::is_null(&got[0].1["emergency"]));
+    let r = anon.get(app.url("/crowd")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = admin
+        .delete(app.url("/api/v1/crowd/emergency"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn history_is_served_raw_then_hourly_with_the_forecast(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let all = spots(&app).await;
+    let spot = &all[3];
+    let now = Utc::now();
+    // Ten days ago, folded into an hour; and the last hour, raw.
+    let old = now - chrono::Duration::days(10);
+    insert(&app, spot.id, old, 4, 10, 20).await;
+    insert(&app, spot.id, old + chrono::Duration::minutes(5), 2, 5, 30).await;
+    feed::downsample(&app.db, now).await.unwrap();
+    let sims = vec![server::services::crowd::simulate::SimSpot {
+        code: spot.code.clone(),
+        name_ko: spot.name_ko.clone(),
+        category: spot.category.clone(),
+    }];
+    for m in [50, 30, 10] {
+        let r = server::services::crowd::simulate::reading(
+            &sims,
+            0,
+            now - chrono::Duration::minutes(m),
+        );
+        assert!(feed::store(&app.db, spot.id, &r, "simulated")
+            .await
+            .unwrap());
+    }
+    let url = |q: &str| app.url(&format!("/api/v1/crowd/spots/{}/history{q}", spot.code));
+    let day: Vec<serde_json::Value> = dongne_tests::get(url(""))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(day.len(), 3, "the last 24 hours: raw readings only");
+    let long: Vec<serde_json::Value> = dongne_tests::get(url("?hours=300"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(long.len(), 4, "{long:?}");
+    assert_eq!(long[0]["level"], 3.0, "the folded hour's average");
+    assert_eq!(
+        (
+            long[0]["population_min"].as_i64(),
+            long[0]["population_max"].as_i64()
+        ),
+        (Some(5), Some(30))
+    );
+    let times: Vec<&str> = long.iter().map(|p| p["at"].as_str().unwrap()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted, "oldest first");
+    let csv = dongne_tests::get(url("?hours=300&format=csv"))
+        .await
+        .unwrap();
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    assert_eq!(
+        text.lines().next(),
+        Some("observed_at,level,population_min,population_max")
+    );
+    assert_eq!(text.lines().count(), 5);
+    for (q, field) in [
+        ("?hours=0", "hours"),
+        ("?hours=x", "hours"),
+        ("?format=xml", "format"),
+        ("?since=1", "since"),
+    ] {
+        let r = dongne_tests::get(url(q)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{q}");
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["field"], field);
+    }
+    let r = dongne_tests::get(app.url("/api/v1/crowd/spots/NOPE/history"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The place with its six-hour trend and the forecast still ahead.
+    let d: serde_json::Value =
+        dongne_tests::get(app.url(&format!("/api/v1/crowd/spots/{}", spot.code)))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(d["status"]["code"], spot.code.as_str());
+    assert_eq!(d["trend"].as_array().unwrap().len(), 3);
+    let forecast = d["forecast"].as_array().unwrap();
+    assert!(!forecast.is_empty(), "{d}");
 }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api;
 pub mod collab;
 pub mod components;
+pub mod crowd;
 pub mod editing;
 pub mod error;
 pub mod freshness;

@@ -35,6 +35,34 @@ pub trait Backend: Send + Sync + 'static {
     async fn suggest(&self, viewer: &Viewer, q: &str) -> Result<Vec<Suggestion>, AppError>;
     async fn dataset(&self, viewer: &Viewer, slug: &str) -> Result<DatasetDetail, AppError>;
     async fn crowd(&self) -> Result<Vec<HotSpotStatus>, AppError>;
+    async fn crowd_alerts(&self) -> Result<crate::crowd::PublicAlerts, AppError>;
+    async fn crowd_spot(&self, code: &str) -> Result<crate::crowd::SpotDetail, AppError>;
+    /// The crowd administration page (staff).
+    async fn crowd_admin(&self, staff: &SessionUser) -> Result<crate::crowd::CrowdAdmin, AppError>;
+    async fn add_alert_rule(
+        &self,
+        admin: &SessionUser,
+        input: &crate::crowd::AlertRuleInput,
+    ) -> Result<crate::crowd::AlertRuleInfo, AppError>;
+    async fn delete_alert_rule(&self, admin: &SessionUser, id: i32) -> Result<(), AppError>;
+    async fn acknowledge_alert(&self, staff: &SessionUser, id: i32) -> Result<(), AppError>;
+    async fn annotate_alert(
+        &self,
+        staff: &SessionUser,
+        id: i32,
+        body: &str,
+    ) -> Result<crate::crowd::AlertNote, AppError>;
+    async fn start_emergency(
+        &self,
+        admin: &SessionUser,
+        input: &crate::crowd::EmergencyInput,
+    ) -> Result<crate::crowd::EmergencyInfo, AppError>;
+    async fn end_emergency(&self, admin: &SessionUser) -> Result<(), AppError>;
+    async fn add_local_point(
+        &self,
+        admin: &SessionUser,
+        input: &crate::crowd::LocalPointInput,
+    ) -> Result<crate::crowd::LocalPointCreated, AppError>;
     async fn freshness(
         &self,
         viewer: &Viewer,

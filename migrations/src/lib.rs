@@ -12,6 +12,7 @@ mod m20261125_183000_add_child_indexes;
 mod m20261126_020000_create_proposals;
 mod m20261126_050000_create_jobs;
 mod m20261130_064500_create_crowd_hourly;
+mod m20261130_100000_create_crowd_alerts;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_020000_create_proposals::Migration),
             Box::new(m20261126_050000_create_jobs::Migration),
             Box::new(m20261130_064500_create_crowd_hourly::Migration),
+            Box::new(m20261130_100000_create_crowd_alerts::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Server functions: thin. Each checks permission, calls the backend, returns its error as is.
 
 pub mod collab;
+pub mod crowd;
 pub mod jobs;
 
 use leptos::prelude::*;

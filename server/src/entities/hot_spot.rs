@@ -18,6 +18,10 @@ pub struct Model {
     pub lon: f64,
     pub polygon: Option<Json>,
     pub is_local: bool,
+    /// `city` (polled) or `push` (a local point whose readings are pushed with a token).
+    pub feed: String,
+    /// SHA-256 (hex) of a `push` point's token.
+    pub push_token_hash: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,5 +1,9 @@
 //! SeaORM entities, one file per table. They never leave the server crate: `app` holds the DTOs.
 pub mod comment;
+pub mod crowd_alert;
+pub mod crowd_alert_note;
+pub mod crowd_alert_rule;
+pub mod crowd_emergency;
 pub mod crowd_hourly;
 pub mod crowd_reading;
 pub mod data_column;

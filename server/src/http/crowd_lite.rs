@@ -57,17 +57,54 @@ pub async fn page(
         }
     }
     let lang = crate::http::lang::from_headers(&headers);
-    let status: Vec<HotSpotStatus> = {
-        let frame = state
-            .services
-            .crowd_live
-            .snapshot(&state.services.db)
-            .await?;
-        serde_json::from_str(&frame.json).map_err(crate::services::internal)?
-    };
+    let live = &state.services.crowd_live;
+    let status: Vec<HotSpotStatus> = live
+        .snapshot(&state.services.db)
+        .await?
+        .value
+        .as_ref()
+        .clone();
+    let alerts = live.alerts_snapshot(&state.services.db).await?.value;
     let now = Utc::now();
-    let shown = app::model::select_spots(status, all, &q, now);
+    let mut shown = app::model::select_spots(status, all, &q, now);
+    // The place emergency mode pins comes first.
+    if let Some(code) = alerts
+        .emergency
+        .as_ref()
+        .and_then(|e| e.spot_code.as_deref())
+    {
+        if let Some(i) = shown.iter().position(|h| h.code == code) {
+            let pinned = shown.remove(i);
+            shown.insert(0, pinned);
+        }
+    }
     let t = |ko: &'static str, en: &'static str| lang.t(ko, en);
+    let mut banner = String::new();
+    if let Some(e) = &alerts.emergency {
+        let place = match (&e.spot_name_ko, &e.spot_name_en) {
+            (Some(ko), Some(en)) => format!(" ({})", escape(lang.t(ko, en))),
+            _ => String::new(),
+        };
+        banner.push_str(&format!(
+            "<div class=em role=alert><strong>{}{place}</strong><p>{}</div>",
+            t("비상 안내", "Emergency notice"),
+            escape(e.message(lang))
+        ));
+    }
+    if !alerts.alerts.is_empty() {
+        banner.push_str(&format!(
+            "<div class=al role=status><strong>{}</strong><ul>",
+            t("혼잡 경보", "Crowd alerts")
+        ));
+        for a in &alerts.alerts {
+            banner.push_str(&format!(
+                "<li>{} — {}",
+                escape(a.spot_name(lang)),
+                a.level.map(|l| l.label(lang)).unwrap_or_default()
+            ));
+        }
+        banner.push_str("</ul></div>");
+    }
     let mut rows = String::new();
     for h in &shown {
         let stale = h.is_stale(now);
@@ -120,8 +157,9 @@ table{{width:100%;border-collapse:collapse}}th,td{{text-align:left;padding:.35re
 th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25rem;color:#fff}}\
 .l1 b{{background:#0072b2}}.l1 b::before{{content:'○ '}}.l2 b{{background:#00795a}}.l2 b::before{{content:'◔ '}}\
 .l3 b{{background:#9a6a00}}.l3 b::before{{content:'◑ '}}.l4 b{{background:#b04a00}}.l4 b::before{{content:'● '}}\
-.ls b{{background:#555}}input,button{{font:inherit;min-height:44px}}a{{color:#0b57d0}}</style>\
-<h1>{title}</h1><p>{updated} {time} · {scope_link} · <a href=\"/crowd\">{map}</a></p>\
+.ls b{{background:#555}}input,button{{font:inherit;min-height:44px}}a{{color:#0b57d0}}\
+.em{{border:3px solid #b00020;padding:.5rem;margin:.5rem 0}}.al{{border:2px solid #9a6a00;padding:.5rem;margin:.5rem 0}}</style>\
+<h1>{title}</h1>{banner}<p>{updated} {time} · {scope_link} · <a href=\"/crowd\">{map}</a></p>\
 <form method=get action=/crowd/lite>{all_field}<label for=q>{search}</label> <input id=q name=q value=\"{q}\"> <button>{go}</button></form>\
 <table><thead><tr><th scope=col>{place}<th scope=col>{level}<th scope=col>{people}<th scope=col>{when}</thead><tbody>\n{rows}</tbody></table>\
 <p>{note}</p></html>",
@@ -157,6 +195,40 @@ th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25re
         html,
     )
         .into_response())
+}
+
+/// In emergency mode the public crowd map is the light list: a reader who is not signed in and
+/// asks for `/crowd` is sent to `/crowd/lite` (same query), which carries the safety message and
+/// loads in one small response. Staff keep the full map.
+pub async fn light_in_emergency(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let emergency = req.method() == axum::http::Method::GET
+        && req.uri().path() == "/crowd"
+        && app::ssr::cookie(req.headers(), app::ssr::SESSION_COOKIE).is_none()
+        && state
+            .services
+            .crowd_live
+            .alerts
+            .current()
+            .is_some_and(|f| f.value.emergency.is_some());
+    if !emergency {
+        return next.run(req).await;
+    }
+    let to = match req.uri().query() {
+        Some(q) => format!("/crowd/lite?{q}"),
+        None => "/crowd/lite".to_string(),
+    };
+    (
+        axum::http::StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, to),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use app::ssr::ServerContext;
 use axum::extract::FromRef;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -96,6 +96,46 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .route("/api/v1/datasets/{id}/live", get(api_v1::live::live))
         .route("/api/v1/crowd", get(api_v1::crowd::status))
         .route("/api/v1/crowd/events", get(api_v1::crowd::events))
+        .route("/api/v1/crowd/alerts", get(api_v1::crowd::public_alerts))
+        .route("/api/v1/crowd/alerts/log", get(api_v1::crowd::alerts::log))
+        .route(
+            "/api/v1/crowd/alerts/{id}/ack",
+            post(api_v1::crowd::alerts::acknowledge),
+        )
+        .route(
+            "/api/v1/crowd/alerts/{id}/notes",
+            post(api_v1::crowd::alerts::annotate),
+        )
+        .route(
+            "/api/v1/crowd/rules",
+            get(api_v1::crowd::alerts::rules).post(api_v1::crowd::alerts::add_rule),
+        )
+        .route(
+            "/api/v1/crowd/rules/{id}",
+            delete(api_v1::crowd::alerts::delete_rule),
+        )
+        .route(
+            "/api/v1/crowd/emergency",
+            post(api_v1::crowd::alerts::start_emergency)
+                .delete(api_v1::crowd::alerts::end_emergency),
+        )
+        .route("/api/v1/crowd/spots", post(api_v1::crowd::push::create))
+        .route(
+            "/api/v1/crowd/spots/{code}",
+            get(api_v1::crowd::history::spot),
+        )
+        .route(
+            "/api/v1/crowd/spots/{code}/history",
+            get(api_v1::crowd::history::history),
+        )
+        .route(
+            "/api/v1/crowd/spots/{code}/token",
+            post(api_v1::crowd::push::rotate),
+        )
+        .route(
+            "/api/v1/crowd/spots/{code}/readings",
+            post(api_v1::crowd::push::readings),
+        )
         .route("/api/v1/proposals", get(collab::list_proposals))
         .route("/api/v1/proposals/{pid}", get(collab::get_proposal))
         .route("/api/v1/proposals/{pid}/accept", post(collab::accept))
@@ -147,6 +187,10 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
                     crate::services::profiling::upload::MAX_FILE_BYTES as usize + 64 * 1024,
                 )),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crowd_lite::light_in_emergency,
+        ))
         .layer(axum::middleware::from_fn(server_fn_status::map_status))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::headers))

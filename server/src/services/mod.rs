@@ -96,6 +96,41 @@ impl Services {
     }
 }
 
+/// Crowd updates: every path that stores readings or changes alerts goes through these, so
+/// open maps always hear of it.
+impl Services {
+    /// After readings were stored: publish every place's status, evaluate the alert rules, and
+    /// publish the alerts when they changed.
+    pub async fn crowd_updated(&self) -> Result<crowd::alerts::Evaluation, AppError> {
+        self.crowd_live.publish(&self.db).await?;
+        let e = crowd::alerts::evaluate(&self.db, chrono::Utc::now()).await?;
+        if e.changed() || self.crowd_live.alerts.current().is_none() {
+            self.crowd_live.publish_alerts(&self.db).await?;
+        }
+        Ok(e)
+    }
+
+    /// After an alert, a rule or emergency mode changed: publish the alerts.
+    pub async fn alerts_changed(&self) -> Result<(), AppError> {
+        self.crowd_live.publish_alerts(&self.db).await.map(|_| ())
+    }
+}
+
+/// Every place for pickers: (code, Korean name, English name, feed).
+async fn hot_spot_list(
+    db: &DatabaseConnection,
+) -> Result<Vec<(String, String, String, String)>, AppError> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    Ok(crate::entities::hot_spot::Entity::find()
+        .order_by_asc(crate::entities::hot_spot::Column::NameKo)
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|h| (h.code, h.name_ko, h.name_en, h.feed))
+        .collect())
+}
+
 /// Changes to a dataset, announced to whoever has it open (the live stream). The JSON API and
 /// the UI's server functions both go through these, so no path forgets the announcement.
 impl Services {
@@ -183,7 +218,79 @@ impl app::ssr::Backend for Services {
         freshness::report(&self.db, viewer).await
     }
     async fn crowd(&self) -> Result<Vec<HotSpotStatus>, AppError> {
-        crowd::status(&self.db).await
+        // The shared snapshot: no database work per request on the emergency hot path.
+        let frame = self.crowd_live.snapshot(&self.db).await?;
+        Ok(frame.value.as_ref().clone())
+    }
+    async fn crowd_alerts(&self) -> Result<app::crowd::PublicAlerts, AppError> {
+        let frame = self.crowd_live.alerts_snapshot(&self.db).await?;
+        Ok(frame.value.as_ref().clone())
+    }
+    async fn crowd_spot(&self, code: &str) -> Result<app::crowd::SpotDetail, AppError> {
+        crowd::detail(&self.db, code, app::crowd::PANEL_TREND_HOURS).await
+    }
+    async fn crowd_admin(&self, staff: &SessionUser) -> Result<app::crowd::CrowdAdmin, AppError> {
+        let _ = staff;
+        let spots = hot_spot_list(&self.db).await?;
+        Ok(app::crowd::CrowdAdmin {
+            rules: crowd::alerts::rules(&self.db).await?,
+            alerts: crowd::alerts::log(&self.db, 200).await?,
+            emergency: crowd::emergency::current(&self.db).await?,
+            spots,
+        })
+    }
+    async fn add_alert_rule(
+        &self,
+        admin: &SessionUser,
+        input: &app::crowd::AlertRuleInput,
+    ) -> Result<app::crowd::AlertRuleInfo, AppError> {
+        let rule = crowd::alerts::add_rule(&self.db, admin, input).await?;
+        // A new rule may already hold.
+        if crowd::alerts::evaluate(&self.db, chrono::Utc::now())
+            .await?
+            .changed()
+        {
+            self.alerts_changed().await?;
+        }
+        Ok(rule)
+    }
+    async fn delete_alert_rule(&self, admin: &SessionUser, id: i32) -> Result<(), AppError> {
+        crowd::alerts::delete_rule(&self.db, admin, id).await?;
+        self.alerts_changed().await
+    }
+    async fn acknowledge_alert(&self, staff: &SessionUser, id: i32) -> Result<(), AppError> {
+        crowd::alerts::acknowledge(&self.db, staff, id).await?;
+        self.alerts_changed().await
+    }
+    async fn annotate_alert(
+        &self,
+        staff: &SessionUser,
+        id: i32,
+        body: &str,
+    ) -> Result<app::crowd::AlertNote, AppError> {
+        crowd::alerts::annotate(&self.db, staff, id, body).await
+    }
+    async fn start_emergency(
+        &self,
+        admin: &SessionUser,
+        input: &app::crowd::EmergencyInput,
+    ) -> Result<app::crowd::EmergencyInfo, AppError> {
+        let e = crowd::emergency::start(&self.db, admin, input).await?;
+        self.alerts_changed().await?;
+        Ok(e)
+    }
+    async fn end_emergency(&self, admin: &SessionUser) -> Result<(), AppError> {
+        crowd::emergency::end(&self.db, admin).await?;
+        self.alerts_changed().await
+    }
+    async fn add_local_point(
+        &self,
+        admin: &SessionUser,
+        input: &app::crowd::LocalPointInput,
+    ) -> Result<app::crowd::LocalPointCreated, AppError> {
+        let created = crowd::local::create(&self.db, admin, input).await?;
+        self.crowd_live.publish(&self.db).await?;
+        Ok(created)
     }
     async fn admin_overview(&self) -> Result<AdminOverview, AppError> {
         admin::overview(&self.db).await

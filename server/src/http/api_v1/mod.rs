@@ -611,8 +611,80 @@ pub fn openapi_document() -> serde_json::Value {
                     "responses": { "200": { "description": "[HotSpotStatus]: code, name_ko, name_en, district, is_local, lat, lon, level (Relaxed|Normal|SlightlyBusy|Busy), population_min, population_max, observed_at, source." }, "400": error } }
             },
             "/api/v1/crowd/events": {
-                "get": { "summary": "Crowd levels as they change (text/event-stream, public): event `crowd` with every hot spot's status at once, then after every update; the event id is the update's sequence number", "operationId": "followCrowd",
+                "get": { "summary": "Crowd levels and alerts as they change (text/event-stream, public): event `crowd` with every hot spot's status and event `alerts` with the open alerts and emergency mode at once, then each after every change; the event id is the change's sequence number in its channel", "operationId": "followCrowd",
                     "responses": { "200": { "description": "Server-Sent Events." }, "400": error } }
+            },
+            "/api/v1/crowd/alerts": {
+                "get": { "summary": "Open crowd alerts (one per place, worst first) and emergency mode (public)", "operationId": "crowdAlerts",
+                    "responses": { "200": { "description": "{ alerts: [AlertInfo: id, spot_code, spot_name_ko, spot_name_en, level, population_max, since, raised_at, acknowledged_at, resolved_at], emergency: EmergencyInfo | null }" }, "400": error } }
+            },
+            "/api/v1/crowd/alerts/log": {
+                "get": { "summary": "The alert log, open alerts first, with who acknowledged and staff notes (staff)", "operationId": "crowdAlertLog",
+                    "responses": { "200": { "description": "[AlertLogEntry]: alert, rule_id, acknowledged_by, notes [{ author, body, created_at }]" }, "401": error } }
+            },
+            "/api/v1/crowd/alerts/{id}/ack": {
+                "post": { "summary": "Acknowledge an alert (staff; again changes nothing)", "operationId": "acknowledgeCrowdAlert",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } } ],
+                    "responses": { "204": { "description": "Acknowledged." }, "400": error, "401": error, "404": error } }
+            },
+            "/api/v1/crowd/alerts/{id}/notes": {
+                "post": { "summary": "Write a note on an alert (staff)", "operationId": "annotateCrowdAlert",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } } ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["body"], "properties": { "body": { "type": "string", "maxLength": 2000 } } } } } },
+                    "responses": { "201": { "description": "The note." }, "400": error, "401": error, "404": error } }
+            },
+            "/api/v1/crowd/rules": {
+                "get": { "summary": "Alert rules (staff)", "operationId": "crowdAlertRules",
+                    "responses": { "200": { "description": "[AlertRuleInfo]" }, "401": error } },
+                "post": { "summary": "Add an alert rule (administrators): one place or every place; level at or above min_level, or population above min_population, held for for_minutes", "operationId": "addCrowdAlertRule",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "properties": {
+                        "spot_code": { "type": "string", "nullable": true }, "min_level": { "type": "integer", "minimum": 1, "maximum": 4, "nullable": true },
+                        "min_population": { "type": "integer", "minimum": 1, "nullable": true }, "for_minutes": { "type": "integer", "minimum": 0, "maximum": 1440 } } } } } },
+                    "responses": { "201": { "description": "The rule." }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/crowd/rules/{id}": {
+                "delete": { "summary": "Delete an alert rule and its alerts (administrators)", "operationId": "deleteCrowdAlertRule",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } } ],
+                    "responses": { "204": { "description": "Deleted." }, "400": error, "401": error, "403": error, "404": error } }
+            },
+            "/api/v1/crowd/emergency": {
+                "post": { "summary": "Start emergency mode (administrators): pin a place and show the public a safety message; the public map becomes the light list", "operationId": "startEmergency",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["message_ko", "message_en"], "properties": {
+                        "spot_code": { "type": "string", "nullable": true }, "message_ko": { "type": "string", "maxLength": 300 }, "message_en": { "type": "string", "maxLength": 300 } } } } } },
+                    "responses": { "200": { "description": "EmergencyInfo." }, "400": error, "401": error, "403": error } },
+                "delete": { "summary": "End emergency mode (administrators)", "operationId": "endEmergency",
+                    "responses": { "204": { "description": "Ended." }, "401": error, "403": error, "404": error } }
+            },
+            "/api/v1/crowd/spots": {
+                "post": { "summary": "Add a local point with its own feed (administrators); the answer carries its push token, shown once", "operationId": "addLocalPoint",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["code", "name_ko", "name_en", "lat", "lon"], "properties": {
+                        "code": { "type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$" }, "name_ko": { "type": "string" }, "name_en": { "type": "string" }, "lat": { "type": "number" }, "lon": { "type": "number" } } } } } },
+                    "responses": { "201": { "description": "{ code, token }" }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/crowd/spots/{code}": {
+                "get": { "summary": "One place: its status, six-hour trend and the forecast ahead (public)", "operationId": "crowdSpot",
+                    "parameters": [ { "name": "code", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "responses": { "200": { "description": "{ status: HotSpotStatus, trend: [TrendPoint], forecast: [ForecastPoint] }" }, "400": error, "404": error } }
+            },
+            "/api/v1/crowd/spots/{code}/history": {
+                "get": { "summary": "A place's readings over the last hours, oldest first: raw for seven days, hourly before (public)", "operationId": "crowdHistory",
+                    "parameters": [ { "name": "code", "in": "path", "required": true, "schema": { "type": "string" } },
+                        { "name": "hours", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 2160, "default": 24 } },
+                        { "name": "format", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json", "csv"] } } ],
+                    "responses": { "200": { "description": "[TrendPoint: at, level, population_min, population_max], or CSV." }, "400": error, "404": error } }
+            },
+            "/api/v1/crowd/spots/{code}/token": {
+                "post": { "summary": "Replace a local point's push token (administrators); the old one stops working", "operationId": "rotateLocalPointToken",
+                    "parameters": [ { "name": "code", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "responses": { "200": { "description": "{ code, token }" }, "400": error, "401": error, "403": error, "404": error } }
+            },
+            "/api/v1/crowd/spots/{code}/readings": {
+                "post": { "summary": "Push readings of a local point (Authorization: Bearer <its token>); all rows or none; alerts are evaluated and open maps updated", "operationId": "pushCrowdReadings",
+                    "parameters": [ { "name": "code", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "requestBody": { "required": true, "content": {
+                        "application/json": { "schema": { "description": "One reading or an array (at most 1000): { observed_at? (RFC 3339), level (1-4 or 여유/보통/약간 붐빔/붐빔 or relaxed/normal/slightly busy/busy), population_min, population_max }" } },
+                        "text/csv": { "schema": { "description": "Columns observed_at (optional), level, population_min, population_max." } } } },
+                    "responses": { "200": { "description": "{ stored, ignored } (ignored: not newer than the place's latest reading)" }, "400": error, "401": error } }
             },
             "/api/v1/jobs": {
                 "get": { "summary": "The newest background jobs (imports, harvests, profiling): all for administrators, the caller's own for other staff", "operationId": "listJobs",

@@ -43,13 +43,7 @@ pub struct CityReading {
 }
 
 /// One hour of the city's forecast.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ForecastPoint {
-    pub at: DateTime<Utc>,
-    pub level: CrowdLevel,
-    pub population_min: i32,
-    pub population_max: i32,
-}
+pub use app::crowd::ForecastPoint;
 
 /// Why a response body is not a reading.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

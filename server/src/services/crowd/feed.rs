@@ -367,8 +367,8 @@ pub fn spawn(services: Services, config: FeedConfig) -> tokio::task::JoinHandle<
             }
             let now = Utc::now();
             match poll_once(&services.db, &config, &client, now).await {
-                Ok(r) if r.stored > 0 || services.crowd_live.current().is_none() => {
-                    if let Err(e) = services.crowd_live.publish(&services.db).await {
+                Ok(r) if r.stored > 0 || services.crowd_live.spots.current().is_none() => {
+                    if let Err(e) = services.crowd_updated().await {
                         tracing::warn!(error = ?e, "publishing the crowd state failed");
                     }
                     tracing::debug!(stored = r.stored, failed = r.failed.len(), "crowd poll");

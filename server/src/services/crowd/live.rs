@@ -1,68 +1,118 @@
-//! The crowd state for live subscribers: after each poll that stored something, every hot
-//! spot's status is serialized once and shared by all open streams (a `watch` channel: a
-//! subscriber always gets the newest whole state, a slow one skips what it missed, and a
-//! reconnecting one starts from the current snapshot).
+//! The crowd state for live subscribers, in two channels: every hot spot's status (after each
+//! poll or push that stored something) and the public alerts with emergency mode (after each
+//! change). Each state is serialized once and shared by all open streams through a `watch`
+//! channel: a subscriber always gets the newest whole state, a slow one skips what it missed,
+//! and a reconnecting one starts from the current snapshot.
 
 use std::sync::Arc;
 
+use app::crowd::PublicAlerts;
 use app::error::AppError;
+use app::model::HotSpotStatus;
 use sea_orm::DatabaseConnection;
+use serde::Serialize;
 use tokio::sync::watch;
 
-/// One published state: its sequence number and its JSON (`[HotSpotStatus]`).
-#[derive(Debug, Clone)]
-pub struct CrowdFrame {
+/// One published state: its sequence number, its JSON and the value itself.
+#[derive(Debug)]
+pub struct Frame<T> {
     pub seq: u64,
     pub json: Arc<str>,
+    pub value: Arc<T>,
 }
 
-pub struct CrowdLive {
-    tx: watch::Sender<Option<CrowdFrame>>,
+impl<T> Clone for Frame<T> {
+    fn clone(&self) -> Self {
+        Frame {
+            seq: self.seq,
+            json: self.json.clone(),
+            value: self.value.clone(),
+        }
+    }
 }
 
-impl Default for CrowdLive {
+/// Every hot spot's status (`[HotSpotStatus]`).
+pub type CrowdFrame = Frame<Vec<HotSpotStatus>>;
+/// Open alerts and emergency mode (`PublicAlerts`).
+pub type AlertsFrame = Frame<PublicAlerts>;
+
+pub struct Channel<T> {
+    tx: watch::Sender<Option<Frame<T>>>,
+}
+
+impl<T> Default for Channel<T> {
     fn default() -> Self {
-        CrowdLive {
+        Channel {
             tx: watch::channel(None).0,
         }
     }
 }
 
-impl CrowdLive {
-    pub fn subscribe(&self) -> watch::Receiver<Option<CrowdFrame>> {
+impl<T: Serialize> Channel<T> {
+    pub fn subscribe(&self) -> watch::Receiver<Option<Frame<T>>> {
         self.tx.subscribe()
     }
 
-    pub fn current(&self) -> Option<CrowdFrame> {
+    pub fn current(&self) -> Option<Frame<T>> {
         self.tx.borrow().clone()
     }
 
-    /// Serialize the current status from the database once and hand it to every subscriber.
-    pub async fn publish(&self, db: &DatabaseConnection) -> Result<CrowdFrame, AppError> {
-        let status = super::status(db).await?;
-        let json: Arc<str> = serde_json::to_string(&status)
+    /// Serialize `value` once and hand it to every subscriber.
+    pub fn send(&self, value: T) -> Result<Frame<T>, AppError> {
+        let json: Arc<str> = serde_json::to_string(&value)
             .map_err(crate::services::internal)?
             .into();
+        let value = Arc::new(value);
         let mut frame = None;
         self.tx.send_modify(|cur| {
             let seq = cur.as_ref().map_or(1, |f| f.seq + 1);
-            let f = CrowdFrame { seq, json };
+            let f = Frame { seq, json, value };
             frame = Some(f.clone());
             *cur = Some(f);
         });
         Ok(frame.expect("send_modify ran"))
     }
 
-    /// The current frame, publishing one first if nothing was published yet.
+    pub fn receivers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+}
+
+#[derive(Default)]
+pub struct CrowdLive {
+    pub spots: Channel<Vec<HotSpotStatus>>,
+    pub alerts: Channel<PublicAlerts>,
+}
+
+impl CrowdLive {
+    /// Read every hot spot's status from the database and publish it.
+    pub async fn publish(&self, db: &DatabaseConnection) -> Result<CrowdFrame, AppError> {
+        self.spots.send(super::status(db).await?)
+    }
+
+    /// Read the open alerts and emergency mode from the database and publish them.
+    pub async fn publish_alerts(&self, db: &DatabaseConnection) -> Result<AlertsFrame, AppError> {
+        self.alerts.send(super::alerts::public(db).await?)
+    }
+
+    /// The current status, publishing one first if nothing was published yet.
     pub async fn snapshot(&self, db: &DatabaseConnection) -> Result<CrowdFrame, AppError> {
-        match self.current() {
+        match self.spots.current() {
             Some(f) => Ok(f),
             None => self.publish(db).await,
         }
     }
 
+    /// The current alerts, publishing them first if they were not published yet.
+    pub async fn alerts_snapshot(&self, db: &DatabaseConnection) -> Result<AlertsFrame, AppError> {
+        match self.alerts.current() {
+            Some(f) => Ok(f),
+            None => self.publish_alerts(db).await,
+        }
+    }
+
     /// Open streams (for the benchmark's memory report).
     pub fn subscribers(&self) -> usize {
-        self.tx.receiver_count()
+        self.spots.receivers()
     }
 }

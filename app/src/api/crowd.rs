@@ -1,0 +1,88 @@
+//! Server functions of the crowd map and its administration: thin, each checks permission and
+//! calls the backend.
+
+use leptos::prelude::*;
+
+use crate::crowd::*;
+use crate::error::AppError;
+
+/// Open alerts and emergency mode (public: what every map shows).
+#[server(endpoint = "crowd_alerts")]
+pub async fn crowd_alerts() -> Result<PublicAlerts, AppError> {
+    crate::ssr::ctx()?.backend.crowd_alerts().await
+}
+
+/// One place with its trend over the last hours and its forecast (public).
+#[server(endpoint = "crowd_spot")]
+pub async fn crowd_spot(code: String) -> Result<SpotDetail, AppError> {
+    if code.is_empty() || code.len() > 60 {
+        return Err(AppError::validation(
+            "code",
+            "code: 올바르지 않습니다.",
+            "code: not a place code.",
+        ));
+    }
+    crate::ssr::ctx()?.backend.crowd_spot(&code).await
+}
+
+/// Rules, the alert log, emergency mode and the places (staff).
+#[server(endpoint = "crowd_admin")]
+pub async fn load_crowd_admin() -> Result<CrowdAdmin, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let user = ctx.require_user().await?;
+    ctx.backend.crowd_admin(&user).await
+}
+
+#[server(endpoint = "add_alert_rule")]
+pub async fn add_alert_rule(input: AlertRuleInput) -> Result<AlertRuleInfo, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let admin = ctx.require_user().await?;
+    admin.require_admin()?;
+    ctx.backend.add_alert_rule(&admin, &input).await
+}
+
+#[server(endpoint = "delete_alert_rule")]
+pub async fn delete_alert_rule(id: i32) -> Result<(), AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let admin = ctx.require_user().await?;
+    admin.require_admin()?;
+    ctx.backend.delete_alert_rule(&admin, id).await
+}
+
+#[server(endpoint = "acknowledge_alert")]
+pub async fn acknowledge_alert(id: i32) -> Result<(), AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let user = ctx.require_user().await?;
+    ctx.backend.acknowledge_alert(&user, id).await
+}
+
+#[server(endpoint = "annotate_alert")]
+pub async fn annotate_alert(id: i32, body: String) -> Result<AlertNote, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let user = ctx.require_user().await?;
+    ctx.backend.annotate_alert(&user, id, &body).await
+}
+
+#[server(endpoint = "start_emergency")]
+pub async fn start_emergency(input: EmergencyInput) -> Result<EmergencyInfo, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let admin = ctx.require_user().await?;
+    admin.require_admin()?;
+    ctx.backend.start_emergency(&admin, &input).await
+}
+
+#[server(endpoint = "end_emergency")]
+pub async fn end_emergency() -> Result<(), AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let admin = ctx.require_user().await?;
+    admin.require_admin()?;
+    ctx.backend.end_emergency(&admin).await
+}
+
+#[server(endpoint = "add_local_point")]
+pub async fn add_local_point(input: LocalPointInput) -> Result<LocalPointCreated, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let admin = ctx.require_user().await?;
+    admin.require_admin()?;
+    ctx.backend.add_local_point(&admin, &input).await
+}

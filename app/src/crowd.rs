@@ -1,0 +1,467 @@
+//! Crowd emergency types shared by the server and the UI: a place's trend and forecast, alert
+//! rules and the alerts they raise, emergency mode, and local points that push their own
+//! readings. Inputs validate themselves, naming the field that is wrong.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::model::{CrowdLevel, HotSpotStatus};
+
+/// One hour of a feed's forecast.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastPoint {
+    pub at: DateTime<Utc>,
+    pub level: CrowdLevel,
+    pub population_min: i32,
+    pub population_max: i32,
+}
+
+/// One point of a place's history: a raw reading, or an hour folded from several.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    pub at: DateTime<Utc>,
+    /// The level (an hour's average for folded hours).
+    pub level: f64,
+    pub population_min: i32,
+    pub population_max: i32,
+}
+
+/// A place with its recent trend and its latest forecast.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpotDetail {
+    pub status: HotSpotStatus,
+    pub trend: Vec<TrendPoint>,
+    pub forecast: Vec<ForecastPoint>,
+}
+
+/// Most hours of history one request may ask for (90 days).
+pub const MAX_HISTORY_HOURS: i64 = 24 * 90;
+/// Hours of trend the map's side panel shows.
+pub const PANEL_TREND_HOURS: i64 = 6;
+
+/// An alert as everyone may see it (the public banner): where, how crowded, since when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertInfo {
+    pub id: i32,
+    pub spot_code: String,
+    pub spot_name_ko: String,
+    pub spot_name_en: String,
+    pub level: Option<CrowdLevel>,
+    pub population_max: i32,
+    pub since: DateTime<Utc>,
+    pub raised_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+impl AlertInfo {
+    pub fn spot_name(&self, lang: Lang) -> &str {
+        lang.t(&self.spot_name_ko, &self.spot_name_en)
+    }
+}
+
+/// Emergency mode: the pinned place and the public safety message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmergencyInfo {
+    pub id: i32,
+    pub spot_code: Option<String>,
+    pub spot_name_ko: Option<String>,
+    pub spot_name_en: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub message_ko: String,
+    pub message_en: String,
+    pub started_at: DateTime<Utc>,
+}
+
+impl EmergencyInfo {
+    pub fn message(&self, lang: Lang) -> &str {
+        lang.t(&self.message_ko, &self.message_en)
+    }
+}
+
+/// What every open map shows above the map: open alerts and emergency mode. Pushed to every
+/// subscriber as the `alerts` event.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PublicAlerts {
+    pub alerts: Vec<AlertInfo>,
+    pub emergency: Option<EmergencyInfo>,
+}
+
+/// A staff note on an alert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertNote {
+    pub author: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An alert in the staff log: who acknowledged it and the notes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertLogEntry {
+    pub alert: AlertInfo,
+    pub rule_id: i32,
+    pub acknowledged_by: Option<String>,
+    pub notes: Vec<AlertNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertRuleInfo {
+    pub id: i32,
+    /// `None`: every place.
+    pub spot_code: Option<String>,
+    pub spot_name_ko: Option<String>,
+    pub spot_name_en: Option<String>,
+    pub min_level: Option<CrowdLevel>,
+    pub min_population: Option<i32>,
+    pub for_minutes: i32,
+    pub enabled: bool,
+}
+
+impl AlertRuleInfo {
+    /// "붐빔 이상 10분" / "Busy or worse for 10 min".
+    pub fn describe(&self, lang: Lang) -> String {
+        let mut parts = Vec::new();
+        if let Some(l) = self.min_level {
+            parts.push(format!("{}{}", l.label(lang), lang.t(" 이상", " or worse")));
+        }
+        if let Some(p) = self.min_population {
+            parts.push(format!(
+                "{}{p}{}",
+                lang.t("인구 ", "population over "),
+                lang.t("명 초과", "")
+            ));
+        }
+        let cond = parts.join(lang.t(" 또는 ", " or "));
+        if self.for_minutes == 0 {
+            cond
+        } else {
+            format!("{cond}, {}{}", self.for_minutes, lang.t("분 동안", " min"))
+        }
+    }
+}
+
+/// A new alert rule. `spot_code` empty or missing: every place. At least one of `min_level`
+/// (1–4) and `min_population` is required.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AlertRuleInput {
+    #[serde(default)]
+    pub spot_code: Option<String>,
+    #[serde(default)]
+    pub min_level: Option<i16>,
+    #[serde(default)]
+    pub min_population: Option<i32>,
+    #[serde(default)]
+    pub for_minutes: i32,
+}
+
+/// Longest an alert condition may be asked to hold (a day).
+pub const MAX_RULE_MINUTES: i32 = 24 * 60;
+
+impl AlertRuleInput {
+    pub fn validate(&self) -> Result<(), AppError> {
+        if let Some(l) = self.min_level {
+            if !(1..=4).contains(&l) {
+                return Err(AppError::validation(
+                    "min_level",
+                    "min_level: 1(여유)부터 4(붐빔)까지입니다.",
+                    "min_level: must be 1 (relaxed) to 4 (busy).",
+                ));
+            }
+        }
+        if let Some(p) = self.min_population {
+            if p < 1 {
+                return Err(AppError::validation(
+                    "min_population",
+                    "min_population: 1 이상이어야 합니다.",
+                    "min_population: must be 1 or more.",
+                ));
+            }
+        }
+        if self.min_level.is_none() && self.min_population.is_none() {
+            return Err(AppError::validation(
+                "min_level",
+                "min_level: 혼잡도나 인구 기준 중 하나는 있어야 합니다.",
+                "min_level: a level or a population threshold is required.",
+            ));
+        }
+        if !(0..=MAX_RULE_MINUTES).contains(&self.for_minutes) {
+            return Err(AppError::validation(
+                "for_minutes",
+                "for_minutes: 0부터 1440(하루)까지입니다.",
+                "for_minutes: must be 0 to 1440 (a day).",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The place's code, `None` for every place.
+    pub fn spot(&self) -> Option<&str> {
+        self.spot_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+pub const MAX_NOTE_CHARS: usize = 2000;
+pub const MAX_MESSAGE_CHARS: usize = 300;
+
+/// A staff note's text: trimmed, not empty, not too long.
+pub fn validate_note(body: &str) -> Result<String, AppError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::validation(
+            "body",
+            "body: 메모 내용이 비어 있습니다.",
+            "body: the note is empty.",
+        ));
+    }
+    if body.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::validation(
+            "body",
+            &format!("body: {MAX_NOTE_CHARS}자 이하여야 합니다."),
+            &format!("body: must be at most {MAX_NOTE_CHARS} characters."),
+        ));
+    }
+    Ok(body.to_string())
+}
+
+/// Start emergency mode: the place to pin (optional) and the safety message in both languages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmergencyInput {
+    #[serde(default)]
+    pub spot_code: Option<String>,
+    pub message_ko: String,
+    pub message_en: String,
+}
+
+impl EmergencyInput {
+    pub fn validate(&self) -> Result<(), AppError> {
+        for (field, text) in [
+            ("message_ko", &self.message_ko),
+            ("message_en", &self.message_en),
+        ] {
+            let n = text.trim().chars().count();
+            if n == 0 {
+                return Err(AppError::validation(
+                    field,
+                    &format!("{field}: 안전 안내문이 필요합니다."),
+                    &format!("{field}: the safety message is required."),
+                ));
+            }
+            if n > MAX_MESSAGE_CHARS {
+                return Err(AppError::validation(
+                    field,
+                    &format!("{field}: {MAX_MESSAGE_CHARS}자 이하여야 합니다."),
+                    &format!("{field}: must be at most {MAX_MESSAGE_CHARS} characters."),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn spot(&self) -> Option<&str> {
+        self.spot_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// A local point an administrator adds, with its own feed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LocalPointInput {
+    pub code: String,
+    pub name_ko: String,
+    pub name_en: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl LocalPointInput {
+    pub fn validate(&self) -> Result<(), AppError> {
+        let code = self.code.trim();
+        if code.is_empty()
+            || code.len() > 40
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(AppError::validation(
+                "code",
+                "code: 영문, 숫자, -, _ 로 된 40자 이하 코드여야 합니다.",
+                "code: must be 1–40 letters, digits, - or _.",
+            ));
+        }
+        if code.to_ascii_uppercase().starts_with("POI") {
+            return Err(AppError::validation(
+                "code",
+                "code: POI로 시작하는 코드는 서울시 장소용입니다.",
+                "code: codes starting with POI belong to the city's places.",
+            ));
+        }
+        for (field, v) in [("name_ko", &self.name_ko), ("name_en", &self.name_en)] {
+            let n = v.trim().chars().count();
+            if n == 0 || n > 100 {
+                return Err(AppError::validation(
+                    field,
+                    &format!("{field}: 1~100자여야 합니다."),
+                    &format!("{field}: must be 1–100 characters."),
+                ));
+            }
+        }
+        // Seoul and its surroundings.
+        if !(self.lat.is_finite() && (36.5..=38.5).contains(&self.lat)) {
+            return Err(AppError::validation(
+                "lat",
+                "lat: 서울 부근의 위도(36.5~38.5)여야 합니다.",
+                "lat: must be a latitude near Seoul (36.5–38.5).",
+            ));
+        }
+        if !(self.lon.is_finite() && (126.0..=128.0).contains(&self.lon)) {
+            return Err(AppError::validation(
+                "lon",
+                "lon: 서울 부근의 경도(126~128)여야 합니다.",
+                "lon: must be a longitude near Seoul (126–128).",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A new local point and its push token (shown once; only its hash is stored).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalPointCreated {
+    pub code: String,
+    pub token: String,
+}
+
+/// Everything the crowd administration page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrowdAdmin {
+    pub rules: Vec<AlertRuleInfo>,
+    /// Open alerts first, then the most recent.
+    pub alerts: Vec<AlertLogEntry>,
+    pub emergency: Option<EmergencyInfo>,
+    /// Every place: (code, Korean name, English name, feed).
+    pub spots: Vec<(String, String, String, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_input_names_what_is_wrong() {
+        let ok = AlertRuleInput {
+            spot_code: Some("POI068".into()),
+            min_level: Some(3),
+            min_population: None,
+            for_minutes: 10,
+        };
+        assert!(ok.validate().is_ok());
+        let field = |i: AlertRuleInput| match i.validate() {
+            Err(AppError::Validation { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(AlertRuleInput {
+                min_level: Some(5),
+                ..ok.clone()
+            }),
+            "min_level"
+        );
+        assert_eq!(
+            field(AlertRuleInput {
+                min_level: None,
+                min_population: Some(0),
+                ..ok.clone()
+            }),
+            "min_population"
+        );
+        assert_eq!(
+            field(AlertRuleInput {
+                min_level: None,
+                ..ok.clone()
+            }),
+            "min_level"
+        );
+        assert_eq!(
+            field(AlertRuleInput {
+                for_minutes: -1,
+                ..ok.clone()
+            }),
+            "for_minutes"
+        );
+        assert_eq!(
+            AlertRuleInput {
+                spot_code: Some(" ".into()),
+                ..ok
+            }
+            .spot(),
+            None
+        );
+    }
+
+    #[test]
+    fn local_points_and_messages_are_checked() {
+        let p = LocalPointInput {
+            code: "seongsu-festival".into(),
+            name_ko: "성수 축제장".into(),
+            name_en: "Seongsu festival".into(),
+            lat: 37.544,
+            lon: 127.055,
+        };
+        assert!(p.validate().is_ok());
+        assert!(LocalPointInput {
+            code: "POI001".into(),
+            ..p.clone()
+        }
+        .validate()
+        .is_err());
+        assert!(LocalPointInput {
+            code: "a b".into(),
+            ..p.clone()
+        }
+        .validate()
+        .is_err());
+        assert!(LocalPointInput {
+            lat: f64::NAN,
+            ..p.clone()
+        }
+        .validate()
+        .is_err());
+        assert!(LocalPointInput { lon: 0.0, ..p }.validate().is_err());
+        let e = EmergencyInput {
+            spot_code: None,
+            message_ko: "대피".into(),
+            message_en: " ".into(),
+        };
+        assert!(
+            matches!(e.validate(), Err(AppError::Validation { field, .. }) if field == "message_en")
+        );
+        assert!(validate_note("  ").is_err());
+        assert_eq!(validate_note(" ok ").unwrap(), "ok");
+    }
+
+    #[test]
+    fn rules_describe_themselves() {
+        let r = AlertRuleInfo {
+            id: 1,
+            spot_code: None,
+            spot_name_ko: None,
+            spot_name_en: None,
+            min_level: Some(CrowdLevel::SlightlyBusy),
+            min_population: Some(5000),
+            for_minutes: 10,
+            enabled: true,
+        };
+        assert_eq!(
+            r.describe(Lang::En),
+            "Slightly busy or worse or population over 5000, 10 min"
+        );
+    }
+}

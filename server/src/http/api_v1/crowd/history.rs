@@ -1,0 +1,114 @@
+//! `GET /api/v1/crowd/spots/{code}/history?hours=N&format=json|csv` (public): a place's
+//! readings over the last N hours (default 24), raw for the last seven days and hourly before,
+//! oldest first; with `format=csv` as a CSV file. `GET /api/v1/crowd/spots/{code}` is the place
+//! with its six-hour trend and forecast.
+
+use app::crowd::SpotDetail;
+use app::error::AppError;
+use app::search::parse_query_string;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+
+use super::super::{no_params, unknown_param};
+use crate::http::{ApiError, AppState};
+use crate::services::crowd;
+
+fn check_code(code: &str) -> Result<(), AppError> {
+    if code.is_empty() || code.len() > 60 {
+        return Err(AppError::validation(
+            "code",
+            "code: 올바르지 않습니다.",
+            "code: not a place code.",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn spot(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SpotDetail>, ApiError> {
+    check_code(&code)?;
+    no_params(raw)?;
+    Ok(Json(
+        crowd::detail(&state.services.db, &code, app::crowd::PANEL_TREND_HOURS).await?,
+    ))
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    check_code(&code)?;
+    let mut hours = 24;
+    let mut csv = false;
+    for (k, v) in parse_query_string(raw.as_deref().unwrap_or("")) {
+        match k.as_str() {
+            "hours" => {
+                hours = v.parse::<i64>().map_err(|_| {
+                    AppError::validation(
+                        "hours",
+                        "hours: 시간 수(정수)여야 합니다.",
+                        "hours: must be a whole number of hours.",
+                    )
+                })?
+            }
+            "format" => {
+                csv = match v.as_str() {
+                    "json" => false,
+                    "csv" => true,
+                    _ => {
+                        return Err(AppError::validation(
+                            "format",
+                            "format: json 또는 csv",
+                            "format: must be json or csv.",
+                        )
+                        .into())
+                    }
+                }
+            }
+            other => return Err(unknown_param(other).into()),
+        }
+    }
+    let spot = crowd::find_spot(&state.services.db, &code).await?;
+    let points = crowd::history(&state.services.db, &spot, hours, Utc::now()).await?;
+    if !csv {
+        return Ok(Json(points).into_response());
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let row = w
+        .write_record(["observed_at", "level", "population_min", "population_max"])
+        .map(|_| ());
+    let mut ok = row.is_ok();
+    for p in &points {
+        ok &= w
+            .write_record([
+                p.at.to_rfc3339(),
+                format!("{}", p.level),
+                p.population_min.to_string(),
+                p.population_max.to_string(),
+            ])
+            .is_ok();
+    }
+    let body = w
+        .into_inner()
+        .ok()
+        .filter(|_| ok)
+        .ok_or_else(|| crate::services::internal("writing the history CSV failed"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"crowd-{}-{hours}h.csv\"", spot.code),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

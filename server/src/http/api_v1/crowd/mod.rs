@@ -1,0 +1,149 @@
+//! Crowd levels over HTTP, public: `GET /api/v1/crowd` (every hot spot's current status) and
+//! `GET /api/v1/crowd/events` (Server-Sent Events: the whole status as event `crowd` and the
+//! open alerts with emergency mode as event `alerts` at once, then each again after every
+//! change; the event id is the change's sequence number in its channel).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::Stream;
+
+use super::no_params;
+use crate::http::{ApiError, AppState};
+use crate::services::crowd::live::{AlertsFrame, CrowdFrame, Frame};
+
+pub async fn status(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params(raw)?;
+    let frame = state
+        .services
+        .crowd_live
+        .snapshot(&state.services.db)
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        frame.json.to_string(),
+    )
+        .into_response())
+}
+
+fn event<T>(name: &'static str, f: &Frame<T>) -> Event {
+    Event::default()
+        .event(name)
+        .id(f.seq.to_string())
+        .data(&*f.json)
+}
+
+/// What the stream sends next.
+struct Pending {
+    spots: Option<CrowdFrame>,
+    alerts: Option<AlertsFrame>,
+}
+
+pub async fn events(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    no_params(raw)?;
+    let live = state.services.crowd_live.clone();
+    let db = &state.services.db;
+    // Subscribe before reading the snapshots, so no update can fall between the two.
+    let mut rx = live.spots.subscribe();
+    let mut arx = live.alerts.subscribe();
+    let current = rx.borrow_and_update().clone();
+    let spots = match current {
+        Some(f) => f,
+        None => live.snapshot(db).await?,
+    };
+    let current = arx.borrow_and_update().clone();
+    let alerts = match current {
+        Some(f) => f,
+        None => live.alerts_snapshot(db).await?,
+    };
+    let closing = state.services.live.closing();
+    let first = Pending {
+        spots: Some(spots),
+        alerts: Some(alerts),
+    };
+    // Sequence numbers already sent, per channel: a frame is never sent twice.
+    let stream = futures::stream::unfold(
+        (first, (0u64, 0u64), rx, arx, closing),
+        |(mut pending, (mut sent, mut asent), mut rx, mut arx, mut closing)| async move {
+            loop {
+                if let Some(f) = pending.spots.take() {
+                    if f.seq > sent {
+                        sent = f.seq;
+                        let e = event("crowd", &f);
+                        return Some((Ok(e), (pending, (sent, asent), rx, arx, closing)));
+                    }
+                }
+                if let Some(f) = pending.alerts.take() {
+                    if f.seq > asent {
+                        asent = f.seq;
+                        let e = event("alerts", &f);
+                        return Some((Ok(e), (pending, (sent, asent), rx, arx, closing)));
+                    }
+                }
+                if *closing.borrow() {
+                    return None;
+                }
+                tokio::select! {
+                    changed = rx.changed() => {
+                        changed.ok()?;
+                        pending.spots = rx.borrow_and_update().clone();
+                    }
+                    changed = arx.changed() => {
+                        changed.ok()?;
+                        pending.alerts = arx.borrow_and_update().clone();
+                    }
+                    _ = closing.changed() => return None,
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+pub mod alerts;
+pub mod history;
+pub mod push;
+
+/// The signed-in administrator, or 401/403.
+pub(super) async fn admin_user(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<app::model::SessionUser, app::error::AppError> {
+    let user = super::staff(state, headers).await?;
+    user.require_admin()?;
+    Ok(user)
+}
+
+/// `GET /api/v1/crowd/alerts`: open alerts and emergency mode (public, as every map shows them).
+pub async fn public_alerts(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params(raw)?;
+    let frame = state
+        .services
+        .crowd_live
+        .alerts_snapshot(&state.services.db)
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        frame.json.to_string(),
+    )
+        .into_response())
+}
