@@ -199,14 +199,17 @@ pub async fn upload_file(
 /// Follow the crowd state (Server-Sent Events from `/api/v1/crowd/events`: the whole state at
 /// once, then after every update) until the current reactive owner is cleaned up; the browser
 /// reconnects by itself and gets the newest state.
-pub fn follow_crowd(on_state: impl Fn(Vec<crate::model::HotSpotStatus>) + 'static) {
+pub fn follow_crowd(
+    on_state: impl Fn(Vec<crate::model::HotSpotStatus>) + 'static,
+    on_alerts: impl Fn(crate::crowd::PublicAlerts) + 'static,
+) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
     let Ok(source) = web_sys::EventSource::new("/api/v1/crowd/events") else {
         return;
     };
-    let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+    let state = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
         if let Some(list) = e
             .data()
             .as_string()
@@ -215,17 +218,36 @@ pub fn follow_crowd(on_state: impl Fn(Vec<crate::model::HotSpotStatus>) + 'stati
             on_state(list);
         }
     });
-    let _ = source.add_event_listener_with_callback("crowd", handler.as_ref().unchecked_ref());
-    let held = send_wrapper::SendWrapper::new((source, handler));
+    let alerts = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        if let Some(a) = e
+            .data()
+            .as_string()
+            .and_then(|d| serde_json::from_str(&d).ok())
+        {
+            on_alerts(a);
+        }
+    });
+    let _ = source.add_event_listener_with_callback("crowd", state.as_ref().unchecked_ref());
+    let _ = source.add_event_listener_with_callback("alerts", alerts.as_ref().unchecked_ref());
+    let held = send_wrapper::SendWrapper::new((source, state, alerts));
     leptos::prelude::on_cleanup(move || {
-        let (source, _handler) = held.take();
+        let (source, _state, _alerts) = held.take();
         source.close();
     });
 }
 
-/// Map tiles for Leaflet maps (OpenStreetMap's standard tiles; without them the points and
-/// places still show).
-pub const MAP_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+/// The tile URL template for Leaflet maps, from the page's `dongne-map-tiles` meta tag (the
+/// server's `DONGNE_MAP_TILES`); `None` when tiles are off. Without tiles the outline and the
+/// places still show.
+pub fn map_tiles() -> Option<String> {
+    let content = web_sys::window()?
+        .document()?
+        .query_selector("meta[name=dongne-map-tiles]")
+        .ok()??
+        .get_attribute("content")
+        .unwrap_or_else(|| crate::crowd::DEFAULT_MAP_TILES.to_string());
+    (content != "none").then_some(content)
+}
 
 /// Element `id`, emptied and marked, ready for a Leaflet map: `None` when Leaflet's script has
 /// not loaded (the server-rendered fallback stays) or a map is already there.

@@ -206,6 +206,77 @@ impl AlertRuleInput {
     }
 }
 
+impl AlertRuleInput {
+    /// From the administration form's text fields (empty: not set), naming a field that is
+    /// not a number.
+    pub fn from_form(
+        spot_code: &str,
+        min_level: &str,
+        min_population: &str,
+        for_minutes: &str,
+    ) -> Result<AlertRuleInput, AppError> {
+        fn num<T: std::str::FromStr>(field: &str, v: &str) -> Result<Option<T>, AppError> {
+            let v = v.trim();
+            if v.is_empty() {
+                return Ok(None);
+            }
+            v.parse::<T>().map(Some).map_err(|_| {
+                AppError::validation(
+                    field,
+                    &format!("{field}: 숫자여야 합니다."),
+                    &format!("{field}: must be a number."),
+                )
+            })
+        }
+        Ok(AlertRuleInput {
+            spot_code: Some(spot_code.trim().to_string()).filter(|s| !s.is_empty()),
+            min_level: num("min_level", min_level)?,
+            min_population: num("min_population", min_population)?,
+            for_minutes: num("for_minutes", for_minutes)?.unwrap_or(0),
+        })
+    }
+}
+
+/// A coordinate typed in a form.
+pub fn parse_coordinate(field: &str, v: &str) -> Result<f64, AppError> {
+    v.trim().parse::<f64>().map_err(|_| {
+        AppError::validation(
+            field,
+            &format!("{field}: 숫자(예: 37.5445)여야 합니다."),
+            &format!("{field}: must be a number like 37.5445."),
+        )
+    })
+}
+
+/// Map tiles unless `DONGNE_MAP_TILES` says otherwise (OpenStreetMap's standard tiles).
+pub const DEFAULT_MAP_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+/// Hours and minutes in Korea Standard Time ("18:05").
+pub fn kst_hm(t: DateTime<Utc>) -> String {
+    let kst = chrono::FixedOffset::east_opt(9 * 3600).expect("KST");
+    t.with_timezone(&kst).format("%H:%M").to_string()
+}
+
+/// An approximate outline of Seongdong-gu (lat, lon), traced by hand from landmarks along its
+/// borders (the Han River, Jungnangcheon, Cheonggyecheon and Jung-gu): it keeps the map
+/// readable when no map tiles load; it is not a survey boundary.
+pub const DISTRICT_OUTLINE: &[(f64, f64)] = &[
+    (37.5555, 127.0115),
+    (37.5640, 127.0225),
+    (37.5700, 127.0330),
+    (37.5725, 127.0445),
+    (37.5700, 127.0560),
+    (37.5640, 127.0650),
+    (37.5520, 127.0700),
+    (37.5400, 127.0680),
+    (37.5340, 127.0620),
+    (37.5360, 127.0480),
+    (37.5380, 127.0350),
+    (37.5370, 127.0200),
+    (37.5400, 127.0100),
+    (37.5470, 127.0060),
+];
+
 pub const MAX_NOTE_CHARS: usize = 2000;
 pub const MAX_MESSAGE_CHARS: usize = 300;
 

@@ -44,6 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b5cad"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <meta name="dongne-map-tiles" content=map_tiles()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -51,6 +52,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The map tile URL template the server was configured with (read by the browser's maps from
+/// the `dongne-map-tiles` meta tag).
+fn map_tiles() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<ssr::ServerContext>()
+            .map(|c| c.map_tiles)
+            .unwrap_or_else(|| crowd::DEFAULT_MAP_TILES.to_string())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        crowd::DEFAULT_MAP_TILES.to_string()
     }
 }
 
@@ -109,6 +125,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{lang.t("본문 바로가기", "Skip to content")}</a>
             <Header/>
+            <pages::crowd::EmergencyNotice/>
             <main id="main" tabindex="-1">
                 <Routes fallback=move || view! { <pages::NotFound/> }>
                     <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
@@ -124,6 +141,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/jobs") view=pages::jobs::JobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/harvest") view=pages::harvest::HarvestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/crowd") view=pages::crowd_admin::CrowdAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/jobs/:id") view=pages::jobs::JobPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 </Routes>

@@ -175,6 +175,8 @@ pub struct ServerContext {
     /// `Some(true)`: always mark cookies Secure; `Some(false)`: never; `None`: when the request
     /// came over TLS (directly or as told by `X-Forwarded-Proto`).
     pub secure_cookies: Option<bool>,
+    /// The map tile URL template, or `none` (`DONGNE_MAP_TILES`).
+    pub map_tiles: String,
 }
 
 pub fn ctx() -> Result<ServerContext, AppError> {

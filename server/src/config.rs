@@ -36,6 +36,9 @@ pub struct Config {
     pub citydata_key: Option<String>,
     /// `DONGNE_CITYDATA_URL` (default `http://openapi.seoul.go.kr:8088`): the city API's base.
     pub citydata_url: String,
+    /// `DONGNE_MAP_TILES`: the tile URL template for maps (`{z}`, `{x}`, `{y}`; default
+    /// OpenStreetMap's), or `none` to draw maps from the built-in outline and places only.
+    pub map_tiles: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +129,23 @@ impl Config {
                 message: format!("expected an http(s) address, got {citydata_url:?}"),
             });
         }
+        let map_tiles =
+            get("DONGNE_MAP_TILES").unwrap_or_else(|| app::crowd::DEFAULT_MAP_TILES.into());
+        if !(map_tiles == "none"
+            || ((map_tiles.starts_with("https://")
+                || map_tiles.starts_with("http://")
+                || map_tiles.starts_with('/'))
+                && ["{z}", "{x}", "{y}"].iter().all(|p| map_tiles.contains(p))))
+        {
+            return Err(ConfigError {
+                var: "DONGNE_MAP_TILES",
+                message: format!(
+                    "expected `none` or a tile URL with {{z}}, {{x}} and {{y}}, got {map_tiles:?}"
+                ),
+            });
+        }
         Ok(Config {
+            map_tiles,
             database_url,
             addr,
             site_root: get("LEPTOS_SITE_ROOT")
@@ -191,5 +210,22 @@ mod tests {
             cfg(&[("DONGNE_DB_MAX_CONNECTIONS", "0")]).unwrap_err().var,
             "DONGNE_DB_MAX_CONNECTIONS"
         );
+        assert_eq!(
+            cfg(&[("DONGNE_MAP_TILES", "https://tiles.example/{z}/{x}.png")])
+                .unwrap_err()
+                .var,
+            "DONGNE_MAP_TILES"
+        );
+    }
+
+    #[test]
+    fn map_tiles_default_to_openstreetmap_and_can_be_turned_off() {
+        assert_eq!(cfg(&[]).unwrap().map_tiles, app::crowd::DEFAULT_MAP_TILES);
+        assert_eq!(
+            cfg(&[("DONGNE_MAP_TILES", "none")]).unwrap().map_tiles,
+            "none"
+        );
+        let own = "/tiles/{z}/{x}/{y}.png";
+        assert_eq!(cfg(&[("DONGNE_MAP_TILES", own)]).unwrap().map_tiles, own);
     }
 }

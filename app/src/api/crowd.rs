@@ -33,11 +33,18 @@ pub async fn load_crowd_admin() -> Result<CrowdAdmin, AppError> {
     ctx.backend.crowd_admin(&user).await
 }
 
+/// Add an alert rule (administrators); the form's fields as typed (empty: not set).
 #[server(endpoint = "add_alert_rule")]
-pub async fn add_alert_rule(input: AlertRuleInput) -> Result<AlertRuleInfo, AppError> {
+pub async fn add_alert_rule(
+    spot_code: String,
+    min_level: String,
+    min_population: String,
+    for_minutes: String,
+) -> Result<AlertRuleInfo, AppError> {
     let ctx = crate::ssr::ctx()?;
     let admin = ctx.require_user().await?;
     admin.require_admin()?;
+    let input = AlertRuleInput::from_form(&spot_code, &min_level, &min_population, &for_minutes)?;
     ctx.backend.add_alert_rule(&admin, &input).await
 }
 
@@ -64,10 +71,19 @@ pub async fn annotate_alert(id: i32, body: String) -> Result<AlertNote, AppError
 }
 
 #[server(endpoint = "start_emergency")]
-pub async fn start_emergency(input: EmergencyInput) -> Result<EmergencyInfo, AppError> {
+pub async fn start_emergency(
+    spot_code: String,
+    message_ko: String,
+    message_en: String,
+) -> Result<EmergencyInfo, AppError> {
     let ctx = crate::ssr::ctx()?;
     let admin = ctx.require_user().await?;
     admin.require_admin()?;
+    let input = EmergencyInput {
+        spot_code: Some(spot_code),
+        message_ko,
+        message_en,
+    };
     ctx.backend.start_emergency(&admin, &input).await
 }
 
@@ -80,9 +96,22 @@ pub async fn end_emergency() -> Result<(), AppError> {
 }
 
 #[server(endpoint = "add_local_point")]
-pub async fn add_local_point(input: LocalPointInput) -> Result<LocalPointCreated, AppError> {
+pub async fn add_local_point(
+    code: String,
+    name_ko: String,
+    name_en: String,
+    lat: String,
+    lon: String,
+) -> Result<LocalPointCreated, AppError> {
     let ctx = crate::ssr::ctx()?;
     let admin = ctx.require_user().await?;
     admin.require_admin()?;
+    let input = LocalPointInput {
+        code,
+        name_ko,
+        name_en,
+        lat: parse_coordinate("lat", &lat)?,
+        lon: parse_coordinate("lon", &lon)?,
+    };
     ctx.backend.add_local_point(&admin, &input).await
 }

@@ -51,6 +51,7 @@ pub fn Header() -> impl IntoView {
                                         <li><a href="/review">{lang.t("변경 제안", "Proposals")}</a></li>
                                         <li><a href="/import">{lang.t("가져오기", "Import")}</a></li>
                                         <li><a href="/notifications">{lang.t("알림", "Notifications")}</a></li>
+                                        <li><a href="/admin/crowd">{lang.t("혼잡 경보", "Crowd alerts")}</a></li>
                                         {admin}
                                         <li class="user">
                                             <span class="user-name" data-testid="user-name">{u.display_name.clone()}</span>

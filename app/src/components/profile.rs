@@ -228,7 +228,9 @@ fn mount_leaflet(id: &str, points: &[[f64; 2]], b: [[f64; 2]; 2]) {
     let Ok(map) = Map::new(id, &MapOptions::default()) else {
         return;
     };
-    TileLayer::new(crate::client::MAP_TILES).add_to(&map);
+    if let Some(tiles) = crate::client::map_tiles() {
+        TileLayer::new(&tiles).add_to(&map);
+    }
     map.fit_bounds(&LatLngBounds::new(
         &LatLng::new(b[0][0], b[0][1]),
         &LatLng::new(b[1][0], b[1][1]),

@@ -30,6 +30,7 @@ pub fn AdminPage() -> impl IntoView {
         <p class="actions">
             <a class="button secondary" href="/admin/harvest">{lang.t("수집 원천", "Harvest sources")}</a>
             <a class="button secondary" href="/admin/jobs">{lang.t("백그라운드 작업", "Background jobs")}</a>
+            <a class="button secondary" href="/admin/crowd">{lang.t("혼잡 경보", "Crowd alerts")}</a>
         </p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

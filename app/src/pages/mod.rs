@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod catalog;
 pub mod crowd;
+pub mod crowd_admin;
 pub mod dataset;
 pub mod edit;
 pub mod freshness;

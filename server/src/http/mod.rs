@@ -62,6 +62,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
     let server_ctx = ServerContext {
         backend: Arc::new(services),
         secure_cookies: config.secure_cookies,
+        map_tiles: config.map_tiles.clone(),
     };
     let routes = generate_route_list(app::App);
     Router::new()
