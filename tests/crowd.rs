@@ -1090,7 +1090,8 @@ async fn history_is_served_raw_then_hourly_with_the_forecast(backend: Backend) {
     let spot = &all[3];
     let now = Utc::now();
     // Ten days ago, folded into an hour; and the last hour, raw.
-    let old = now - chrono::Duration::days(10);
+    // Two readings in one hour (10 and 15 minutes past it).
+    let old = chrono::Timelike::with_minute(&(now - chrono::Duration::days(10)), 10).unwrap();
     insert(&app, spot.id, old, 4, 10, 20).await;
     insert(&app, spot.id, old + chrono::Duration::minutes(5), 2, 5, 30).await;
     feed::downsample(&app.db, now).await.unwrap();

@@ -5,6 +5,7 @@
 //! `app::error::AppError` domain errors; HTTP statuses come from `AppError::status`, in one place.
 
 pub mod bench;
+pub mod bench_crowd;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -78,7 +79,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let crowd = services::crowd::feed::spawn(services.clone(), feed);
     let live = services.live.clone();
     let router = http::router(services, Arc::new(config));
-    axum::serve(listener, router)
+    // A make-service that clones the router (an `Arc`) per connection: serving the `Router` itself
+    // would rebuild every route for each connection (about 260 KiB each).
+    axum::serve(listener, router.into_make_service())
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             // Live streams never end by themselves: end them so in-flight requests can drain.

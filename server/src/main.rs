@@ -54,6 +54,22 @@ enum Command {
         #[arg(long)]
         skip_sql: bool,
     },
+    /// Benchmark the crowd map in an emergency: live subscribers, update latency and the light
+    /// list under load, against a baseline (run with --release; see scripts/bench-crowd).
+    BenchCrowd {
+        /// Live Server-Sent Events subscribers during the surge.
+        #[arg(long, default_value_t = 10_000)]
+        subscribers: usize,
+        /// Seconds of /crowd/lite load in each phase.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Readings pushed during the surge.
+        #[arg(long, default_value_t = 10)]
+        updates: usize,
+        /// Concurrent /crowd/lite clients.
+        #[arg(long, default_value_t = 32)]
+        lite_clients: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -131,6 +147,20 @@ async fn main() -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             Ok(())
+        }
+        Command::BenchCrowd {
+            subscribers,
+            seconds,
+            updates,
+            lite_clients,
+        } => {
+            server::bench_crowd::run(server::bench_crowd::Options {
+                subscribers,
+                seconds,
+                updates,
+                lite_clients,
+            })
+            .await
         }
         Command::BenchSearch {
             datasets,

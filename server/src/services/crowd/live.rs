@@ -13,11 +13,13 @@ use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use tokio::sync::watch;
 
-/// One published state: its sequence number, its JSON and the value itself.
+/// One published state: its sequence number, its JSON, the whole Server-Sent Event ready to
+/// write (`event: …\nid: …\ndata: …\n\n`, shared by every stream without a copy) and the value.
 #[derive(Debug)]
 pub struct Frame<T> {
     pub seq: u64,
     pub json: Arc<str>,
+    pub sse: axum::body::Bytes,
     pub value: Arc<T>,
 }
 
@@ -26,6 +28,7 @@ impl<T> Clone for Frame<T> {
         Frame {
             seq: self.seq,
             json: self.json.clone(),
+            sse: self.sse.clone(),
             value: self.value.clone(),
         }
     }
@@ -37,18 +40,19 @@ pub type CrowdFrame = Frame<Vec<HotSpotStatus>>;
 pub type AlertsFrame = Frame<PublicAlerts>;
 
 pub struct Channel<T> {
+    /// The Server-Sent Events name of this channel's frames.
+    event: &'static str,
     tx: watch::Sender<Option<Frame<T>>>,
 }
 
-impl<T> Default for Channel<T> {
-    fn default() -> Self {
+impl<T: Serialize> Channel<T> {
+    pub fn named(event: &'static str) -> Channel<T> {
         Channel {
+            event,
             tx: watch::channel(None).0,
         }
     }
-}
 
-impl<T: Serialize> Channel<T> {
     pub fn subscribe(&self) -> watch::Receiver<Option<Frame<T>>> {
         self.tx.subscribe()
     }
@@ -64,9 +68,17 @@ impl<T: Serialize> Channel<T> {
             .into();
         let value = Arc::new(value);
         let mut frame = None;
+        let event = self.event;
         self.tx.send_modify(|cur| {
             let seq = cur.as_ref().map_or(1, |f| f.seq + 1);
-            let f = Frame { seq, json, value };
+            // Compact JSON has no line breaks: one `data:` line.
+            let sse = format!("event: {event}\nid: {seq}\ndata: {json}\n\n").into();
+            let f = Frame {
+                seq,
+                json,
+                sse,
+                value,
+            };
             frame = Some(f.clone());
             *cur = Some(f);
         });
@@ -78,10 +90,18 @@ impl<T: Serialize> Channel<T> {
     }
 }
 
-#[derive(Default)]
 pub struct CrowdLive {
     pub spots: Channel<Vec<HotSpotStatus>>,
     pub alerts: Channel<PublicAlerts>,
+}
+
+impl Default for CrowdLive {
+    fn default() -> Self {
+        CrowdLive {
+            spots: Channel::named("crowd"),
+            alerts: Channel::named("alerts"),
+        }
+    }
 }
 
 impl CrowdLive {

@@ -6,15 +6,14 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::header;
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures::Stream;
 
 use super::no_params;
 use crate::http::{ApiError, AppState};
-use crate::services::crowd::live::{AlertsFrame, CrowdFrame, Frame};
+use crate::services::crowd::live::{AlertsFrame, CrowdFrame};
 
 pub async fn status(
     State(state): State<AppState>,
@@ -36,23 +35,19 @@ pub async fn status(
         .into_response())
 }
 
-fn event<T>(name: &'static str, f: &Frame<T>) -> Event {
-    Event::default()
-        .event(name)
-        .id(f.seq.to_string())
-        .data(&*f.json)
-}
-
 /// What the stream sends next.
 struct Pending {
     spots: Option<CrowdFrame>,
     alerts: Option<AlertsFrame>,
 }
 
+/// A comment line every 15 s keeps idle connections (and proxies) from timing out.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
 pub async fn events(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<Response, ApiError> {
     no_params(raw)?;
     let live = state.services.crowd_live.clone();
     let db = &state.services.db;
@@ -74,7 +69,8 @@ pub async fn events(
         spots: Some(spots),
         alerts: Some(alerts),
     };
-    // Sequence numbers already sent, per channel: a frame is never sent twice.
+    // Each frame's event is written as the shared bytes published once (no copy per stream);
+    // the sequence numbers already sent, per channel, keep a frame from going out twice.
     let stream = futures::stream::unfold(
         (first, (0u64, 0u64), rx, arx, closing),
         |(mut pending, (mut sent, mut asent), mut rx, mut arx, mut closing)| async move {
@@ -82,15 +78,18 @@ pub async fn events(
                 if let Some(f) = pending.spots.take() {
                     if f.seq > sent {
                         sent = f.seq;
-                        let e = event("crowd", &f);
-                        return Some((Ok(e), (pending, (sent, asent), rx, arx, closing)));
+                        let bytes = f.sse.clone();
+                        return Some((
+                            Ok::<_, Infallible>(bytes),
+                            (pending, (sent, asent), rx, arx, closing),
+                        ));
                     }
                 }
                 if let Some(f) = pending.alerts.take() {
                     if f.seq > asent {
                         asent = f.seq;
-                        let e = event("alerts", &f);
-                        return Some((Ok(e), (pending, (sent, asent), rx, arx, closing)));
+                        let bytes = f.sse.clone();
+                        return Some((Ok(bytes), (pending, (sent, asent), rx, arx, closing)));
                     }
                 }
                 if *closing.borrow() {
@@ -106,11 +105,23 @@ pub async fn events(
                         pending.alerts = arx.borrow_and_update().clone();
                     }
                     _ = closing.changed() => return None,
+                    _ = tokio::time::sleep(KEEP_ALIVE) => {
+                        let ping = Bytes::from_static(b":\n\n");
+                        return Some((Ok(ping), (pending, (sent, asent), rx, arx, closing)));
+                    }
                 }
             }
         },
     );
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }
 
 pub mod alerts;
