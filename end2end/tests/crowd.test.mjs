@@ -3,10 +3,9 @@
 // for congested networks has no JavaScript at all.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser } from './support.mjs';
+import { checkPage, serverAndBrowser, signedIn } from './support.mjs';
 
 const env = serverAndBrowser(before, after);
-const axe = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
 const order = ['lvl-4', 'lvl-3', 'lvl-2', 'lvl-1', 'lvl-stale'];
 
 test('the crowd page shows coloured hot spots before and after the wasm, on a 375-px phone', async () => {
@@ -39,10 +38,7 @@ test('the crowd page shows coloured hot spots before and after the wasm, on a 37
   await page.waitForSelector('body[data-hydrated="true"]');
   const names = await page.locator('.crowd-list .crowd-name').allInnerTexts();
   assert.ok(names.length > 5 && names.every((n) => n.includes('역')), `${names}`);
-  await page.addScriptTag({ path: axe });
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
-  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
+  await checkPage(page, '/crowd?district=all&q=역');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -60,29 +56,9 @@ test('the light list works with JavaScript off', async () => {
   await context.close();
 });
 
-async function signedIn(username, viewport = { width: 375, height: 740 }) {
-  const context = await env.browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${env.server.base}/login`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
-  await page.fill('#username', username);
-  await page.fill('#password', 'dongne-demo');
-  await page.click('button.primary');
-  await page.waitForSelector('[data-testid=user-name]');
-  return { context, page };
-}
-
-async function noViolations(page, what) {
-  await page.addScriptTag({ path: axe });
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
-  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], what);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 375, `${what} is ${width}px wide`);
-}
-
 test('a pushed busy reading, its alert and emergency mode reach an open phone map live', async () => {
   // An administrator adds a local point with its own feed and a rule for it, on a phone.
-  const admin = await signedIn('admin');
+  const admin = await signedIn(env, 'admin');
   await admin.page.goto(`${env.server.base}/admin/crowd`);
   await admin.page.waitForSelector('body[data-hydrated="true"]');
   await admin.page.fill('#pt-code', 'gate-1');
@@ -98,7 +74,7 @@ test('a pushed busy reading, its alert and emergency mode reach an open phone ma
   await admin.page.fill('#rule-min', '0');
   await admin.page.click('text=규칙 추가');
   await admin.page.waitForSelector('text=붐빔 이상');
-  await noViolations(admin.page, '/admin/crowd');
+  await checkPage(admin.page, '/admin/crowd');
 
   // A resident's phone has the map open.
   const phone = await env.browser.newContext({ viewport: { width: 375, height: 740 } });
@@ -132,7 +108,7 @@ test('a pushed busy reading, its alert and emergency mode reach an open phone ma
   await row.locator('a.crowd-name').click();
   await page.waitForSelector('[data-testid=spot-panel] svg.trend');
   assert.match(await page.locator('[data-testid=spot-panel]').innerText(), /9000–9500/);
-  await noViolations(page, '/crowd with an alert and a panel');
+  await checkPage(page, '/crowd with an alert and a panel');
 
   // Emergency mode: the open map shows the message live; a new visit gets the light list.
   await admin.page.selectOption('#em-spot', 'gate-1');

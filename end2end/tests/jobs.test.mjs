@@ -4,32 +4,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { serverAndBrowser } from './support.mjs';
+import { checkPage, serverAndBrowser, signedIn as signIn } from './support.mjs';
 
 const env = serverAndBrowser(before, after);
-const axe = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
-
-async function signedIn(username, viewport = { width: 375, height: 740 }) {
-  const context = await env.browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${env.server.base}/login`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
-  await page.fill('#username', username);
-  await page.fill('#password', 'dongne-demo');
-  await page.click('button.primary');
-  await page.waitForSelector('[data-testid=user-name]');
-  return { context, page, errors };
-}
-
-async function checkPage(page, path) {
-  await page.addScriptTag({ path: axe });
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
-  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], path);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 375, `${path} is ${width}px wide`);
-}
+const signedIn = (username, viewport) => signIn(env, username, viewport);
 
 /// "공원명,위도,경도,면적" rows around Seoul Forest, encoded in CP949 by hand-built bytes.
 function cp949Csv(rows) {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const root = resolve(import.meta.dirname, '..', '..');
@@ -80,4 +81,31 @@ export function serverAndBrowser(before, after) {
     await env.server?.stop();
   });
   return env;
+}
+
+const axe = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+
+/// A new browser context signed in as `username` (demo password), on a phone by default; page
+/// errors are collected in `errors`.
+export async function signedIn(env, username, viewport = { width: 375, height: 740 }) {
+  const context = await env.browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${env.server.base}/login`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.fill('#username', username);
+  await page.fill('#password', 'dongne-demo');
+  await page.click('button.primary');
+  await page.waitForSelector('[data-testid=user-name]');
+  return { context, page, errors };
+}
+
+/// No WCAG 2 A/AA violation (axe-core) and nothing wider than a 375-px phone.
+export async function checkPage(page, what) {
+  await page.addScriptTag({ path: axe });
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], what);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `${what} is ${width}px wide`);
 }

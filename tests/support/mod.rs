@@ -196,7 +196,9 @@ impl TestApp {
                 let addr: SocketAddr = listener.local_addr().unwrap();
                 let router = server::http::router(services.clone(), Arc::new(config));
                 tokio::spawn(async move {
-                    axum::serve(listener, router).await.expect("server runs");
+                    axum::serve(listener, router.into_make_service())
+                        .await
+                        .expect("server runs");
                 });
                 (db, services, addr)
             })

@@ -129,19 +129,10 @@ fn AlertBanner(all: bool, q: String) -> impl IntoView {
     let state = expect_context::<CrowdState>();
     let q2 = q.clone();
     let emergency = move || {
-        state.alerts.with(|a| a.emergency.clone()).map(|e| {
-            let place = e
-                .spot_name_ko
-                .clone()
-                .zip(e.spot_name_en.clone())
-                .map(|(ko, en)| format!(" — {}", lang.t(&ko, &en)));
-            view! {
-                <div class="emergency" role="alert" data-testid="emergency">
-                    <strong>{lang.t("비상 안내", "Emergency notice")}{place}</strong>
-                    <p>{e.message(lang).to_string()}</p>
-                </div>
-            }
-        })
+        state
+            .alerts
+            .with(|a| a.emergency.clone())
+            .map(|e| view! { <EmergencyBox e/> })
     };
     let alerts = move || {
         let list = state.alerts.with(|a| a.alerts.clone());
@@ -652,30 +643,42 @@ pub fn CrowdList(
     view! { <ul class="crowd-list">{rows}</ul> }
 }
 
+/// Emergency mode's safety message and pinned place; on pages other than the map (`site`) with
+/// a link to the light list.
+#[component]
+fn EmergencyBox(e: crate::crowd::EmergencyInfo, #[prop(optional)] site: bool) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let place = e
+        .spot_name_ko
+        .clone()
+        .zip(e.spot_name_en.clone())
+        .map(|(ko, en)| format!(" — {}", lang.t(&ko, &en)));
+    let link = site.then(|| {
+        view! { " " <a href="/crowd/lite">{lang.t("실시간 혼잡도 보기", "See live crowd levels")}</a> }
+    });
+    view! {
+        <div class=if site { "emergency site-emergency" } else { "emergency" } role="alert" data-testid="emergency">
+            <strong>{lang.t("비상 안내", "Emergency notice")}{place}</strong>
+            <p>{e.message(lang).to_string()}{link}</p>
+        </div>
+    }
+}
+
 /// Emergency mode's safety message on every page (the crowd map shows it in its live banner).
 #[component]
 pub fn EmergencyNotice() -> impl IntoView {
-    let lang = expect_context::<Lang>();
     let location = leptos_router::hooks::use_location();
     let alerts = Resource::new(|| (), |_| crowd_alerts());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let on_map = location.pathname.get_untracked() == "/crowd";
-                alerts.await.ok().and_then(|a| a.emergency).filter(|_| !on_map).map(|e| {
-                    let place = e
-                        .spot_name_ko
-                        .clone()
-                        .zip(e.spot_name_en.clone())
-                        .map(|(ko, en)| format!(" — {}", lang.t(&ko, &en)));
-                    view! {
-                        <div class="emergency site-emergency" role="alert" data-testid="emergency">
-                            <strong>{lang.t("비상 안내", "Emergency notice")}{place}</strong>
-                            <p>{e.message(lang).to_string()}
-                                " " <a href="/crowd/lite">{lang.t("실시간 혼잡도 보기", "See live crowd levels")}</a></p>
-                        </div>
-                    }
-                })
+                alerts
+                    .await
+                    .ok()
+                    .and_then(|a| a.emergency)
+                    .filter(|_| !on_map)
+                    .map(|e| view! { <EmergencyBox e site=true/> })
             })}
         </Suspense>
     }

@@ -17,7 +17,7 @@ use app::model::{CrowdLevel, HotSpotStatus, SessionUser};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::*;
 
-use super::{emergency, find_spot};
+use super::{emergency, spot_named};
 use crate::db::begin_write;
 use crate::entities::{
     crowd_alert, crowd_alert_note, crowd_alert_rule, crowd_reading, hot_spot, user,
@@ -69,13 +69,7 @@ pub async fn add_rule(
     admin.require_admin()?;
     input.validate()?;
     let spot = match input.spot() {
-        Some(code) => Some(find_spot(db, code).await.map_err(|_| {
-            AppError::validation(
-                "spot_code",
-                &format!("spot_code: '{code}' 장소가 없습니다."),
-                &format!("spot_code: no place has the code '{code}'."),
-            )
-        })?),
+        Some(code) => Some(spot_named(db, "spot_code", code).await?),
         None => None,
     };
     let row = crowd_alert_rule::ActiveModel {

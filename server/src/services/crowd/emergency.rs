@@ -9,7 +9,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::*;
 
-use super::find_spot;
+use super::spot_named;
 use crate::db::begin_write;
 use crate::entities::{crowd_emergency, hot_spot};
 use crate::services::OrInternal;
@@ -55,13 +55,7 @@ pub async fn start(
     input.validate()?;
     let txn = begin_write(db).await.or_internal()?;
     let spot = match input.spot() {
-        Some(code) => Some(find_spot(&txn, code).await.map_err(|_| {
-            AppError::validation(
-                "spot_code",
-                &format!("spot_code: '{code}' 장소가 없습니다."),
-                &format!("spot_code: no place has the code '{code}'."),
-            )
-        })?),
+        Some(code) => Some(spot_named(&txn, "spot_code", code).await?),
         None => None,
     };
     let now = Utc::now();

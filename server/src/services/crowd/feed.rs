@@ -182,11 +182,13 @@ pub async fn poll_once(
                 .await
         }
     };
+    // One transaction for the whole poll (one commit, not one per place).
+    let txn = begin_write(db).await.or_internal()?;
     for (i, r) in readings {
         let h = &spots[i];
         match r {
             Ok(r) => {
-                if store(db, h.id, &r, config.source.label()).await? {
+                if store(&txn, h.id, &r, config.source.label()).await? {
                     report.stored += 1;
                 } else {
                     report.ignored += 1;
@@ -198,6 +200,7 @@ pub async fn poll_once(
             }
         }
     }
+    txn.commit().await.or_internal()?;
     Ok(report)
 }
 
@@ -233,13 +236,15 @@ pub async fn backfill(
         if any > 0 {
             continue;
         }
+        let txn = begin_write(db).await.or_internal()?;
         let mut t = from;
         while t <= now {
-            if store(db, h.id, &simulate::reading(&sims, i, t), "simulated").await? {
+            if store(&txn, h.id, &simulate::reading(&sims, i, t), "simulated").await? {
                 n += 1;
             }
             t += chrono::Duration::seconds(simulate::SLOT_SECONDS);
         }
+        txn.commit().await.or_internal()?;
     }
     Ok(n)
 }

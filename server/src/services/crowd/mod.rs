@@ -94,6 +94,21 @@ pub async fn find_spot(db: &impl ConnectionTrait, code: &str) -> Result<hot_spot
         })
 }
 
+/// The place a form or request names in `field`; a 400 naming the field when there is none.
+pub async fn spot_named(
+    db: &impl ConnectionTrait,
+    field: &str,
+    code: &str,
+) -> Result<hot_spot::Model, AppError> {
+    find_spot(db, code).await.map_err(|_| {
+        AppError::validation(
+            field,
+            &format!("{field}: '{code}' 장소가 없습니다."),
+            &format!("{field}: no place has the code '{code}'."),
+        )
+    })
+}
+
 /// `hours` of a place's history, oldest first: raw readings where they are kept (the last
 /// seven days), hourly rows before that.
 pub async fn history(

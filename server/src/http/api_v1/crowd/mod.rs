@@ -15,24 +15,25 @@ use super::no_params;
 use crate::http::{ApiError, AppState};
 use crate::services::crowd::live::{AlertsFrame, CrowdFrame};
 
+/// A published frame's JSON as the answer (never cached: it changes every few minutes).
+fn frame_json(json: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        json.to_string(),
+    )
+        .into_response()
+}
+
 pub async fn status(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     no_params(raw)?;
-    let frame = state
-        .services
-        .crowd_live
-        .snapshot(&state.services.db)
-        .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        frame.json.to_string(),
-    )
-        .into_response())
+    let live = &state.services.crowd_live;
+    Ok(frame_json(&live.snapshot(&state.services.db).await?.json))
 }
 
 /// What the stream sends next.
@@ -144,17 +145,8 @@ pub async fn public_alerts(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     no_params(raw)?;
-    let frame = state
-        .services
-        .crowd_live
-        .alerts_snapshot(&state.services.db)
-        .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        frame.json.to_string(),
-    )
-        .into_response())
+    let live = &state.services.crowd_live;
+    Ok(frame_json(
+        &live.alerts_snapshot(&state.services.db).await?.json,
+    ))
 }
