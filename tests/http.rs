@@ -17,6 +17,8 @@ both_databases!(
     cross_site_writes_are_refused,
     bad_catalog_parameters_are_400_naming_the_parameter,
     language_switch_is_remembered,
+    sitemap_lists_public_datasets_only_and_robots_names_it,
+    public_reads_allow_any_origin_but_writes_do_not,
 );
 
 const PASSWORD: &str = server::seed::DEMO_PASSWORD;
@@ -501,4 +503,96 @@ async fn language_switch_is_remembered(backend: Backend) {
     assert_eq!(r.headers().get("location").unwrap(), "/");
     let r = client.get(app.url("/lang/fr")).send().await.unwrap();
     assert_eq!(r.status(), 400);
+}
+
+async fn sitemap_lists_public_datasets_only_and_robots_names_it(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let resp = dongne_tests::get(app.url("/sitemap.xml")).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    let xml = resp.text().await.unwrap();
+    let public: Vec<dataset::Model> = dataset::Entity::find()
+        .filter(dataset::Column::Visibility.eq("public"))
+        .filter(dataset::Column::Status.eq("published"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let listed = xml.matches("/datasets/").count();
+    assert_eq!(listed, public.len(), "every public dataset once");
+    let internal = dataset::Entity::find()
+        .filter(dataset::Column::Visibility.eq("internal"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the demo has internal datasets");
+    assert!(!xml.contains(&format!("/datasets/{}<", internal.slug)));
+    assert!(xml.contains(&format!("/datasets/{}</loc><lastmod>", public[0].slug)));
+    assert!(xml.contains("/crowd/lite</loc>"));
+    let robots = dongne_tests::get(app.url("/robots.txt"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(robots.contains("Disallow: /admin"));
+    assert!(robots.contains("Sitemap: http://127.0.0.1:"), "{robots}");
+}
+
+async fn public_reads_allow_any_origin_but_writes_do_not(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let client = dongne_tests::plain_client();
+    let resp = client
+        .get(app.url("/api/v1/datasets?q=%EA%B3%B5%EC%9B%90"))
+        .header("origin", "https://other.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["access-control-allow-origin"], "*");
+    assert!(resp
+        .headers()
+        .get("access-control-allow-credentials")
+        .is_none());
+    // A preflight for a read is answered; one for a write is not.
+    let pre = client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/crowd"))
+        .header("origin", "https://other.example")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pre.status(), 204);
+    assert_eq!(pre.headers()["access-control-allow-methods"], "GET, HEAD");
+    let pre = client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/crowd/rules"))
+        .header("origin", "https://other.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(pre.headers().get("access-control-allow-origin").is_none());
+    let write = client
+        .post(app.url("/api/v1/crowd/rules"))
+        .header("origin", "https://other.example")
+        .json(&serde_json::json!({"min_level": 3}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(write.status(), 403, "cross-site write refused");
+    assert!(write.headers().get("access-control-allow-origin").is_none());
+    // Pages are not part of the API.
+    let page = client
+        .get(app.url("/datasets"))
+        .header("origin", "https://other.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers().get("access-control-allow-origin").is_none());
 }

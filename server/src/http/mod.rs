@@ -3,6 +3,7 @@
 
 mod api_v1;
 mod crowd_lite;
+mod discovery;
 mod error;
 mod health;
 mod lang;
@@ -70,6 +71,8 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(lang::switch))
         .route("/crowd/lite", get(crowd_lite::page))
+        .route("/sitemap.xml", get(discovery::sitemap))
+        .route("/robots.txt", get(discovery::robots))
         .route("/api/v1/datasets", get(api_v1::search))
         .route(
             "/api/v1/datasets/{id}",
@@ -194,6 +197,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         ))
         .layer(axum::middleware::from_fn(server_fn_status::map_status))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
+        .layer(axum::middleware::from_fn(discovery::cors))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

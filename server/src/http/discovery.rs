@@ -1,0 +1,178 @@
+//! Public discovery: `GET /sitemap.xml` (the public pages and every public, published dataset
+//! with its last change), `GET /robots.txt` (staff pages kept out of search engines, the
+//! sitemap named), and CORS for the public read API (`Access-Control-Allow-Origin: *`, never
+//! with credentials, so another site's script only ever reads what anonymous readers see).
+
+use app::model::Viewer;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sea_orm::*;
+
+use crate::entities::dataset;
+use crate::http::{ApiError, AppState};
+use crate::services::{catalog, OrInternal};
+
+/// `scheme://host` as the request reached us (`X-Forwarded-Proto` from a proxy; the Host
+/// header checked to be a plain host[:port]).
+fn site(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 253
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let proto = match headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{proto}://{host}")
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+pub async fn sitemap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let base = site(&headers);
+    let rows: Vec<(String, chrono::DateTime<chrono::Utc>)> = dataset::Entity::find()
+        .select_only()
+        .column(dataset::Column::Slug)
+        .column(dataset::Column::UpdatedAt)
+        .filter(catalog::visible(&Viewer::Public))
+        .order_by_asc(dataset::Column::Slug)
+        .into_tuple()
+        .all(&state.services.db)
+        .await
+        .or_internal()?;
+    let mut xml = String::with_capacity(200 + rows.len() * 120);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, freq) in [
+        ("/", "daily"),
+        ("/datasets", "daily"),
+        ("/crowd", "always"),
+        ("/crowd/lite", "always"),
+    ] {
+        xml.push_str(&format!(
+            "<url><loc>{}{path}</loc><changefreq>{freq}</changefreq></url>\n",
+            xml_escape(&base)
+        ));
+    }
+    for (slug, updated) in rows {
+        xml.push_str(&format!(
+            "<url><loc>{}/datasets/{}</loc><lastmod>{}</lastmod></url>\n",
+            xml_escape(&base),
+            xml_escape(&app::search::encode(&slug)),
+            updated.format("%Y-%m-%d")
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        xml,
+    )
+        .into_response())
+}
+
+pub async fn robots(headers: HeaderMap) -> Response {
+    let body = format!(
+        "User-agent: *\nDisallow: /admin\nDisallow: /import\nDisallow: /review\nDisallow: /notifications\nDisallow: /login\nDisallow: /jobs/\nDisallow: /datasets/*/edit\nDisallow: /datasets/*/history\n\nSitemap: {}/sitemap.xml\n",
+        site(&headers)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Public read endpoints other sites may call from a browser.
+fn public_read(path: &str) -> bool {
+    path.starts_with("/api/v1/") || path == "/sitemap.xml"
+}
+
+/// CORS for the public read API: GET and HEAD answers carry `Access-Control-Allow-Origin: *`,
+/// and a preflight asking for GET or HEAD is answered here. Writes get no CORS headers, so a
+/// browser refuses to send them from another site (and the same-origin check refuses them
+/// anyway).
+pub async fn cors(req: Request, next: Next) -> Response {
+    let path_ok = public_read(req.uri().path());
+    if !path_ok || !req.headers().contains_key(header::ORIGIN) {
+        return next.run(req).await;
+    }
+    if req.method() == Method::OPTIONS {
+        let wanted = req
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if wanted == "GET" || wanted == "HEAD" {
+            return (
+                StatusCode::NO_CONTENT,
+                [
+                    (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+                    (header::ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD"),
+                    (
+                        header::ACCESS_CONTROL_ALLOW_HEADERS,
+                        "Accept, Accept-Language, Content-Type, Last-Event-ID",
+                    ),
+                    (header::ACCESS_CONTROL_MAX_AGE, "86400"),
+                ],
+            )
+                .into_response();
+        }
+        return next.run(req).await;
+    }
+    let read = req.method() == Method::GET || req.method() == Method::HEAD;
+    let mut resp = next.run(req).await;
+    if read {
+        let h = resp.headers_mut();
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("ETag, Retry-After"),
+        );
+        h.append(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_site_comes_from_checked_headers() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("data.sd.go.kr"));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert_eq!(site(&h), "https://data.sd.go.kr");
+        h.insert(header::HOST, HeaderValue::from_static("evil.example/<x>"));
+        assert_eq!(site(&h), "https://localhost");
+        assert_eq!(xml_escape("a&b<c>"), "a&amp;b&lt;c&gt;");
+    }
+}
