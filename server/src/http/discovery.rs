@@ -16,7 +16,7 @@ use crate::services::{catalog, OrInternal};
 
 /// `scheme://host` as the request reached us (`X-Forwarded-Proto` from a proxy; the Host
 /// header checked to be a plain host[:port]).
-fn site(headers: &HeaderMap) -> String {
+pub fn site(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -109,7 +109,7 @@ pub async fn robots(headers: HeaderMap) -> Response {
 
 /// Public read endpoints other sites may call from a browser.
 fn public_read(path: &str) -> bool {
-    path.starts_with("/api/v1/") || path == "/sitemap.xml"
+    path.starts_with("/api/v1/") || path.starts_with("/api/3/action/") || path == "/sitemap.xml"
 }
 
 /// CORS for the public read API: GET and HEAD answers carry `Access-Control-Allow-Origin: *`,

@@ -2,8 +2,9 @@
 //! every request passes through.
 
 mod api_v1;
+mod ckan;
 mod crowd_lite;
-mod discovery;
+pub(crate) mod discovery;
 mod error;
 mod health;
 mod lang;
@@ -72,6 +73,21 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .route("/lang/{code}", get(lang::switch))
         .route("/crowd/lite", get(crowd_lite::page))
         .route("/sitemap.xml", get(discovery::sitemap))
+        .route(
+            "/api/3/action/package_search",
+            get(ckan::package_search::package_search),
+        )
+        .route(
+            "/api/3/action/package_show",
+            get(ckan::package_show::package_show),
+        )
+        .route("/api/3/action/package_list", get(ckan::lists::package_list))
+        .route(
+            "/api/3/action/organization_list",
+            get(ckan::lists::organization_list),
+        )
+        .route("/api/3/action/group_list", get(ckan::lists::group_list))
+        .route("/api/3/action/tag_list", get(ckan::lists::tag_list))
         .route("/robots.txt", get(discovery::robots))
         .route("/api/v1/datasets", get(api_v1::search))
         .route(

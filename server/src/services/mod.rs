@@ -6,6 +6,7 @@ pub mod activity;
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod ckan;
 pub mod comments;
 pub mod crowd;
 pub mod datasets;

@@ -74,7 +74,7 @@ pub(super) fn check_id(id: &str) -> Result<(), AppError> {
 }
 
 /// A query parameter the endpoint does not take: 400 naming it.
-pub(super) fn unknown_param(k: &str) -> AppError {
+pub(crate) fn unknown_param(k: &str) -> AppError {
     AppError::validation(
         k,
         &format!("{k}: 알 수 없는 매개변수"),
