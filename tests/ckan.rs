@@ -15,6 +15,8 @@ use server::entities::{dataset, department};
 both_databases!(
     the_ckan_api_answers_in_ckans_shape,
     dongnes_harvester_reads_another_dongne_through_the_ckan_api,
+    the_dcat_catalog_pages_in_json_ld_and_turtle,
+    dongnes_harvester_reads_another_dongne_through_its_dcat_catalog,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -168,6 +170,21 @@ async fn dongnes_harvester_reads_another_dongne_through_the_ckan_api(backend: Ba
     let Some(remote) = TestApp::start(backend).await else {
         return;
     };
+    let url = remote.url("");
+    round_trip(backend, remote, "ckan", url).await;
+}
+
+async fn dongnes_harvester_reads_another_dongne_through_its_dcat_catalog(backend: Backend) {
+    let Some(remote) = TestApp::start(backend).await else {
+        return;
+    };
+    let url = remote.url("/catalog.jsonld");
+    round_trip(backend, remote, "dcat", url).await;
+}
+
+/// Harvest `remote` (a second instance) at `url` as a `kind` source: every public dataset of it
+/// arrives, and no internal one.
+async fn round_trip(backend: Backend, remote: TestApp, kind: &str, url: String) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -175,7 +192,7 @@ async fn dongnes_harvester_reads_another_dongne_through_the_ckan_api(backend: Ba
     let r = admin
         .post(app.url("/api/v1/harvest/sources"))
         .json(&json!({
-            "name": "다른 동네", "kind": "ckan", "url": remote.url(""),
+            "name": "다른 동네", "kind": kind, "url": url,
             "department": "smart-city", "source_institution": "이웃 구청",
             "default_terms": [], "visibility": "public", "interval_minutes": null, "enabled": true
         }))
@@ -244,4 +261,87 @@ async fn dongnes_harvester_reads_another_dongne_through_the_ckan_api(backend: Ba
         assert_eq!(h.title_en, d.title_en);
         assert_eq!(h.description_ko, d.description_ko);
     }
+}
+
+async fn the_dcat_catalog_pages_in_json_ld_and_turtle(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let public = public(&app).await;
+    let pages = public.len().div_ceil(100);
+    let app = &app;
+    let get = |path: String| async move { dongne_tests::get(app.url(&path)).await.unwrap() };
+    let first = get("/catalog.jsonld".into()).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(first.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/ld+json"));
+    let doc: Value = first.json().await.unwrap();
+    assert_eq!(doc["hydra:totalItems"], public.len());
+    let sets = doc["dcat:dataset"].as_array().unwrap();
+    assert_eq!(sets.len(), 100);
+    assert_eq!(sets[0]["dct:identifier"], public[0].id.to_string());
+    assert_eq!(sets[0]["dct:title"][0]["@language"], "ko");
+    assert!(doc["hydra:view"]["hydra:next"]
+        .as_str()
+        .unwrap()
+        .ends_with("/catalog.jsonld?page=2"));
+    let last: Value = get(format!("/catalog.jsonld?page={pages}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(last["hydra:view"].get("hydra:next").is_none());
+    assert_eq!(
+        last["dcat:dataset"].as_array().unwrap().len(),
+        public.len() - (pages - 1) * 100
+    );
+    for bad in ["page=0", "page=x", &format!("page={}", pages + 1), "rows=5"] {
+        let r = get(format!("/catalog.jsonld?{bad}")).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    // Turtle: parses, and says the same.
+    let ttl = get("/catalog.ttl".into()).await;
+    assert!(ttl.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/turtle"));
+    let text = ttl.text().await.unwrap();
+    use rio_api::model::{NamedNode, Subject, Term};
+    use rio_api::parser::TriplesParser;
+    let mut datasets = BTreeSet::new();
+    let mut titles = 0;
+    rio_turtle::TurtleParser::new(text.as_bytes(), None)
+        .parse_all(&mut |t| {
+            if t.predicate.iri == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+                && t.object
+                    == Term::NamedNode(NamedNode {
+                        iri: "http://www.w3.org/ns/dcat#Dataset",
+                    })
+            {
+                if let Subject::NamedNode(n) = t.subject {
+                    datasets.insert(n.iri.to_string());
+                }
+            }
+            if t.predicate.iri == "http://purl.org/dc/terms/title" {
+                titles += 1;
+            }
+            Ok::<_, rio_turtle::TurtleError>(())
+        })
+        .unwrap_or_else(|e| {
+            panic!(
+                "the Turtle parses: {e}\n{}",
+                &text[..std::cmp::min(2000, text.len())]
+            )
+        });
+    assert_eq!(datasets.len(), 100);
+    assert!(titles >= 100);
+    let internal = dataset::Entity::find()
+        .filter(dataset::Column::Visibility.eq("internal"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!text.contains(&format!("/datasets/{}>", internal.slug)));
 }

@@ -109,7 +109,9 @@ pub async fn robots(headers: HeaderMap) -> Response {
 
 /// Public read endpoints other sites may call from a browser.
 fn public_read(path: &str) -> bool {
-    path.starts_with("/api/v1/") || path.starts_with("/api/3/action/") || path == "/sitemap.xml"
+    path.starts_with("/api/v1/")
+        || path.starts_with("/api/3/action/")
+        || matches!(path, "/sitemap.xml" | "/catalog.jsonld" | "/catalog.ttl")
 }
 
 /// CORS for the public read API: GET and HEAD answers carry `Access-Control-Allow-Origin: *`,

@@ -4,6 +4,7 @@
 mod api_v1;
 mod ckan;
 mod crowd_lite;
+mod dcat;
 pub(crate) mod discovery;
 mod error;
 mod health;
@@ -73,6 +74,8 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .route("/lang/{code}", get(lang::switch))
         .route("/crowd/lite", get(crowd_lite::page))
         .route("/sitemap.xml", get(discovery::sitemap))
+        .route("/catalog.jsonld", get(dcat::jsonld))
+        .route("/catalog.ttl", get(dcat::turtle))
         .route(
             "/api/3/action/package_search",
             get(ckan::package_search::package_search),
