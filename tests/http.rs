@@ -19,6 +19,7 @@ both_databases!(
     language_switch_is_remembered,
     sitemap_lists_public_datasets_only_and_robots_names_it,
     public_reads_allow_any_origin_but_writes_do_not,
+    dataset_pages_carry_open_graph_and_schema_org_metadata,
 );
 
 const PASSWORD: &str = server::seed::DEMO_PASSWORD;
@@ -595,4 +596,32 @@ async fn public_reads_allow_any_origin_but_writes_do_not(backend: Backend) {
         .await
         .unwrap();
     assert!(page.headers().get("access-control-allow-origin").is_none());
+}
+
+async fn dataset_pages_carry_open_graph_and_schema_org_metadata(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let (d, _, _) = dongne_tests::public_dataset(&app).await;
+    let html = dongne_tests::get(app.url(&format!("/datasets/{}", d.slug)))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<meta property=\"og:title\""),
+        "Open Graph title"
+    );
+    assert!(html.contains("<meta name=\"description\""));
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("schema.org JSON-LD in the server's HTML");
+    let rest = &html[start + "<script type=\"application/ld+json\">".len()..];
+    let json = &rest[..rest.find("</script>").unwrap()];
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["@type"], "Dataset");
+    assert_eq!(v["name"], d.title_ko.as_str());
+    assert_eq!(v["identifier"], d.id.to_string());
+    assert!(v["distribution"].is_array());
 }

@@ -120,9 +120,15 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
         ),
     };
     let meta_description: String = description.chars().take(160).collect();
+    let json_ld = schema_org(&d);
     view! {
         <Title text=title.clone()/>
-        <Meta name="description" content=meta_description/>
+        <Meta name="description" content=meta_description.clone()/>
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:title" content=title.clone()/>
+        <Meta property="og:description" content=meta_description/>
+        <Meta property="og:locale" content=if lang == Lang::Ko { "ko_KR" } else { "en_US" }/>
+        <script type="application/ld+json" inner_html=json_ld></script>
         <article class="dataset">
             <p class="breadcrumb"><a href="/datasets">{lang.t("데이터 목록", "Datasets")}</a></p>
             <h1>{title}</h1>
@@ -282,4 +288,39 @@ fn human_size(bytes: i64) -> String {
     } else {
         format!("{bytes} B")
     }
+}
+
+/// The dataset as schema.org `Dataset` JSON-LD (for search engines' dataset search), safe to
+/// place inside a `<script>` element.
+pub fn schema_org(d: &DatasetDetail) -> String {
+    let s = &d.summary;
+    let path = format!("/datasets/{}", crate::search::encode(&s.slug));
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": s.title_ko,
+        "alternateName": s.title_en,
+        "description": if d.description_ko.trim().is_empty() { s.title_ko.clone() } else { d.description_ko.clone() },
+        "url": path,
+        "identifier": s.id.to_string(),
+        "keywords": d.keywords,
+        "license": d.license,
+        "inLanguage": ["ko", "en"],
+        "isAccessibleForFree": true,
+        "dateCreated": d.created_at.to_rfc3339(),
+        "dateModified": s.updated_at.to_rfc3339(),
+        "creator": { "@type": "Organization", "name": s.department.name_ko, "alternateName": s.department.name_en },
+        "publisher": { "@type": "GovernmentOrganization", "name": "성동구", "alternateName": "Seongdong-gu" },
+        "distribution": d.distributions.iter().map(|r| serde_json::json!({
+            "@type": "DataDownload", "name": r.title, "encodingFormat": r.format, "contentUrl": r.url,
+        })).collect::<Vec<_>>(),
+    });
+    if let Some(sp) = &d.spatial_coverage {
+        v["spatialCoverage"] = serde_json::json!(sp);
+    }
+    if let (Some(a), Some(b)) = (d.temporal_start, d.temporal_end) {
+        v["temporalCoverage"] = serde_json::json!(format!("{a}/{b}"));
+    }
+    // `</script>` (or `<!--`) inside a string must not end the element.
+    v.to_string().replace('<', "\\u003c")
 }
