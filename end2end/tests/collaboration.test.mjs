@@ -4,23 +4,13 @@
 // proposal from another department, accepted from the review queue.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser } from './support.mjs';
+import { serverAndBrowser, signedIn as signIn } from './support.mjs';
 
 const env = serverAndBrowser(before, after);
 
-async function signedIn(username, password = 'dongne-demo') {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${env.server.base}/login`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('button.primary');
-  await page.waitForSelector('[data-testid=user-name]');
-  return { context, page, errors };
-}
+/// Desktop-sized sessions (Playwright's default viewport).
+const signedIn = (username, password) =>
+  signIn(env, username, { width: 1280, height: 720 }, password);
 
 async function parksDataset() {
   const r = await fetch(`${env.server.base}/api/v1/datasets?department=parks&per_page=1`);

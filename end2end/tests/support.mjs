@@ -85,9 +85,9 @@ export function serverAndBrowser(before, after) {
 
 const axe = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
 
-/// A new browser context signed in as `username` (demo password), on a phone by default; page
+/// A new browser context signed in as `username` (the demo password unless given), on a phone by default; page
 /// errors are collected in `errors`.
-export async function signedIn(env, username, viewport = { width: 375, height: 740 }) {
+export async function signedIn(env, username, viewport = { width: 375, height: 740 }, password = 'dongne-demo') {
   const context = await env.browser.newContext({ viewport });
   const page = await context.newPage();
   const errors = [];
@@ -95,7 +95,7 @@ export async function signedIn(env, username, viewport = { width: 375, height: 7
   await page.goto(`${env.server.base}/login`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   await page.fill('#username', username);
-  await page.fill('#password', 'dongne-demo');
+  await page.fill('#password', password);
   await page.click('button.primary');
   await page.waitForSelector('[data-testid=user-name]');
   return { context, page, errors };

@@ -4,11 +4,12 @@
 use app::model::{DatasetDetail, DepartmentRef, TermRef, Visibility};
 use serde_json::{json, Value};
 
-pub fn organization(d: &DepartmentRef, package_count: Option<u64>) -> Value {
+/// An organization (`is_organization`) or group dictionary, with its package count if known.
+fn org_or_group(kind: &str, code: &str, ko: &str, en: &str, package_count: Option<u64>) -> Value {
     let mut o = json!({
-        "id": d.code, "name": d.code, "title": d.name_ko, "display_name": d.name_ko,
-        "title_translated": { "ko": d.name_ko, "en": d.name_en },
-        "type": "organization", "state": "active", "is_organization": true,
+        "id": code, "name": code, "title": ko, "display_name": ko,
+        "title_translated": { "ko": ko, "en": en },
+        "type": kind, "state": "active", "is_organization": kind == "organization",
     });
     if let Some(n) = package_count {
         o["package_count"] = json!(n);
@@ -16,16 +17,18 @@ pub fn organization(d: &DepartmentRef, package_count: Option<u64>) -> Value {
     o
 }
 
+pub fn organization(d: &DepartmentRef, package_count: Option<u64>) -> Value {
+    org_or_group(
+        "organization",
+        &d.code,
+        &d.name_ko,
+        &d.name_en,
+        package_count,
+    )
+}
+
 pub fn group(t: &TermRef, package_count: Option<u64>) -> Value {
-    let mut g = json!({
-        "id": t.code, "name": t.code, "title": t.label_ko, "display_name": t.label_ko,
-        "title_translated": { "ko": t.label_ko, "en": t.label_en },
-        "type": "group", "state": "active", "is_organization": false,
-    });
-    if let Some(n) = package_count {
-        g["package_count"] = json!(n);
-    }
-    g
+    org_or_group("group", &t.code, &t.label_ko, &t.label_en, package_count)
 }
 
 /// One dataset as a CKAN package; `site` is `scheme://host` for the landing page.
