@@ -377,6 +377,21 @@ async fn live_subscribers_get_the_snapshot_then_every_update(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(status.as_array().unwrap().len(), all.len());
+    // The same as open data, in CSV.
+    let csv = dongne_tests::get(app.url("/api/v1/crowd?format=csv"))
+        .await
+        .unwrap();
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("code,name_ko,name_en,district,lat,lon,level,"));
+    assert_eq!(text.lines().count(), all.len() + 1);
+    let bad = dongne_tests::get(app.url("/api/v1/crowd?format=xml"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     let bad = dongne_tests::get(app.url("/api/v1/crowd/events?x=1"))
         .await
         .unwrap();

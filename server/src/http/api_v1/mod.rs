@@ -608,6 +608,7 @@ pub fn openapi_document() -> serde_json::Value {
             },
             "/api/v1/crowd": {
                 "get": { "summary": "Every hot spot's current crowd level (public)", "operationId": "crowdStatus",
+                    "parameters": [ { "name": "format", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json", "csv"] } } ],
                     "responses": { "200": { "description": "[HotSpotStatus]: code, name_ko, name_en, district, is_local, lat, lon, level (Relaxed|Normal|SlightlyBusy|Busy), population_min, population_max, observed_at, source." }, "400": error } }
             },
             "/api/v1/crowd/events": {

@@ -27,13 +27,84 @@ fn frame_json(json: &str) -> Response {
         .into_response()
 }
 
+/// `GET /api/v1/crowd[?format=json|csv]`: every place's current level; as CSV (open data) with
+/// one row per place and a `stale` column.
 pub async fn status(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    no_params(raw)?;
+    let mut csv = false;
+    for (k, v) in app::search::parse_query_string(raw.as_deref().unwrap_or("")) {
+        match (k.as_str(), v.as_str()) {
+            ("format", "json") => csv = false,
+            ("format", "csv") => csv = true,
+            ("format", _) => {
+                return Err(app::error::AppError::validation(
+                    "format",
+                    "format: json 또는 csv",
+                    "format: must be json or csv.",
+                )
+                .into())
+            }
+            (other, _) => return Err(super::unknown_param(other).into()),
+        }
+    }
     let live = &state.services.crowd_live;
-    Ok(frame_json(&live.snapshot(&state.services.db).await?.json))
+    let frame = live.snapshot(&state.services.db).await?;
+    if !csv {
+        return Ok(frame_json(&frame.json));
+    }
+    let now = chrono::Utc::now();
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut rows = vec![[
+        "code",
+        "name_ko",
+        "name_en",
+        "district",
+        "lat",
+        "lon",
+        "level",
+        "level_ko",
+        "population_min",
+        "population_max",
+        "observed_at",
+        "stale",
+    ]
+    .map(String::from)];
+    for h in frame.value.iter() {
+        rows.push([
+            h.code.clone(),
+            h.name_ko.clone(),
+            h.name_en.clone(),
+            h.district.clone(),
+            h.lat.to_string(),
+            h.lon.to_string(),
+            h.level.map(|l| l.number().to_string()).unwrap_or_default(),
+            h.level
+                .map(|l| l.label(app::i18n::Lang::Ko).to_string())
+                .unwrap_or_default(),
+            h.population_min.map(|n| n.to_string()).unwrap_or_default(),
+            h.population_max.map(|n| n.to_string()).unwrap_or_default(),
+            h.observed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            h.is_stale(now).to_string(),
+        ]);
+    }
+    for r in &rows {
+        w.write_record(r).map_err(crate::services::internal)?;
+    }
+    let body = w.into_inner().map_err(crate::services::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"crowd-now.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// What the stream sends next.
