@@ -277,6 +277,18 @@ pub const DISTRICT_OUTLINE: &[(f64, f64)] = &[
     (37.5470, 127.0060),
 ];
 
+/// A place code as given in a URL or a call: 1 to 60 bytes.
+pub fn check_spot_code(code: &str) -> Result<(), AppError> {
+    if code.is_empty() || code.len() > 60 {
+        return Err(AppError::validation(
+            "code",
+            "code: 올바르지 않습니다.",
+            "code: not a place code.",
+        ));
+    }
+    Ok(())
+}
+
 pub const MAX_NOTE_CHARS: usize = 2000;
 pub const MAX_MESSAGE_CHARS: usize = 300;
 

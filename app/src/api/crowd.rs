@@ -15,13 +15,7 @@ pub async fn crowd_alerts() -> Result<PublicAlerts, AppError> {
 /// One place with its trend over the last hours and its forecast (public).
 #[server(endpoint = "crowd_spot")]
 pub async fn crowd_spot(code: String) -> Result<SpotDetail, AppError> {
-    if code.is_empty() || code.len() > 60 {
-        return Err(AppError::validation(
-            "code",
-            "code: 올바르지 않습니다.",
-            "code: not a place code.",
-        ));
-    }
+    check_spot_code(&code)?;
     crate::ssr::ctx()?.backend.crowd_spot(&code).await
 }
 

@@ -159,16 +159,14 @@ th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25re
 .l3 b{{background:#9a6a00}}.l3 b::before{{content:'◑ '}}.l4 b{{background:#b04a00}}.l4 b::before{{content:'● '}}\
 .ls b{{background:#555}}input,button{{font:inherit;min-height:44px}}a{{color:#0b57d0}}\
 .em{{border:3px solid #b00020;padding:.5rem;margin:.5rem 0}}.al{{border:2px solid #9a6a00;padding:.5rem;margin:.5rem 0}}</style>\
-<h1>{title}</h1>{banner}<p>{updated} {time} · {scope_link} · <a href=\"/crowd\">{map}</a></p>\
+<h1>{title}</h1>{banner}<p>{updated} {time} KST · {scope_link} · <a href=\"/crowd\">{map}</a></p>\
 <form method=get action=/crowd/lite>{all_field}<label for=q>{search}</label> <input id=q name=q value=\"{q}\"> <button>{go}</button></form>\
 <table><thead><tr><th scope=col>{place}<th scope=col>{level}<th scope=col>{people}<th scope=col>{when}</thead><tbody>\n{rows}</tbody></table>\
 <p>{note}</p></html>",
         lang_code = lang.code(),
         title = t("실시간 혼잡도 (간단히 보기)", "Live crowd levels (light)"),
         updated = t("갱신", "Updated"),
-        time = now
-            .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("KST"))
-            .format("%H:%M KST"),
+        time = app::crowd::kst_hm(now),
         map = t("지도", "Map"),
         all_field = if all {
             "<input type=hidden name=district value=all>"

@@ -104,6 +104,12 @@ impl Services {
     /// publish the alerts when they changed.
     pub async fn crowd_updated(&self) -> Result<crowd::alerts::Evaluation, AppError> {
         self.crowd_live.publish(&self.db).await?;
+        self.evaluate_alerts().await
+    }
+
+    /// Evaluate the alert rules now; publish the alerts when they changed (or were never
+    /// published).
+    pub async fn evaluate_alerts(&self) -> Result<crowd::alerts::Evaluation, AppError> {
         let e = crowd::alerts::evaluate(&self.db, chrono::Utc::now()).await?;
         if e.changed() || self.crowd_live.alerts.current().is_none() {
             self.crowd_live.publish_alerts(&self.db).await?;
@@ -115,21 +121,6 @@ impl Services {
     pub async fn alerts_changed(&self) -> Result<(), AppError> {
         self.crowd_live.publish_alerts(&self.db).await.map(|_| ())
     }
-}
-
-/// Every place for pickers: (code, Korean name, English name, feed).
-async fn hot_spot_list(
-    db: &DatabaseConnection,
-) -> Result<Vec<(String, String, String, String)>, AppError> {
-    use sea_orm::{EntityTrait, QueryOrder};
-    Ok(crate::entities::hot_spot::Entity::find()
-        .order_by_asc(crate::entities::hot_spot::Column::NameKo)
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|h| (h.code, h.name_ko, h.name_en, h.feed))
-        .collect())
 }
 
 /// Changes to a dataset, announced to whoever has it open (the live stream). The JSON API and
@@ -232,7 +223,7 @@ impl app::ssr::Backend for Services {
     }
     async fn crowd_admin(&self, staff: &SessionUser) -> Result<app::crowd::CrowdAdmin, AppError> {
         let _ = staff;
-        let spots = hot_spot_list(&self.db).await?;
+        let spots = crowd::registry::choices(&self.db).await?;
         Ok(app::crowd::CrowdAdmin {
             rules: crowd::alerts::rules(&self.db).await?,
             alerts: crowd::alerts::log(&self.db, 200).await?,
@@ -247,12 +238,7 @@ impl app::ssr::Backend for Services {
     ) -> Result<app::crowd::AlertRuleInfo, AppError> {
         let rule = crowd::alerts::add_rule(&self.db, admin, input).await?;
         // A new rule may already hold.
-        if crowd::alerts::evaluate(&self.db, chrono::Utc::now())
-            .await?
-            .changed()
-        {
-            self.alerts_changed().await?;
-        }
+        self.evaluate_alerts().await?;
         Ok(rule)
     }
     async fn delete_alert_rule(&self, admin: &SessionUser, id: i32) -> Result<(), AppError> {

@@ -168,14 +168,10 @@ pub async fn evaluate(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Eva
         .into_iter()
         .map(|a| ((a.rule_id, a.hot_spot_id), a))
         .collect();
+    // A global rule watches every place with a reading in the window (a place without one
+    // has no live data: nothing to raise or resolve).
     let all_spots: Vec<i32> = if global {
-        hot_spot::Entity::find()
-            .all(&txn)
-            .await
-            .or_internal()?
-            .into_iter()
-            .map(|s| s.id)
-            .collect()
+        by_spot.keys().copied().collect()
     } else {
         Vec::new()
     };

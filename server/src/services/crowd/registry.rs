@@ -68,6 +68,20 @@ pub async fn ensure(db: &DatabaseConnection) -> Result<usize, AppError> {
     Ok(added)
 }
 
+/// Every place for pickers: (code, Korean name, English name, feed).
+pub async fn choices(
+    db: &DatabaseConnection,
+) -> Result<Vec<(String, String, String, String)>, AppError> {
+    Ok(hot_spot::Entity::find()
+        .order_by_asc(hot_spot::Column::NameKo)
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|h| (h.code, h.name_ko, h.name_en, h.feed))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,11 +3,10 @@
 //! oldest first; with `format=csv` as a CSV file. `GET /api/v1/crowd/spots/{code}` is the place
 //! with its six-hour trend and forecast.
 
-use app::crowd::SpotDetail;
+use app::crowd::{check_spot_code, SpotDetail};
 use app::error::AppError;
 use app::search::parse_query_string;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
@@ -16,23 +15,12 @@ use super::super::{no_params, unknown_param};
 use crate::http::{ApiError, AppState};
 use crate::services::crowd;
 
-fn check_code(code: &str) -> Result<(), AppError> {
-    if code.is_empty() || code.len() > 60 {
-        return Err(AppError::validation(
-            "code",
-            "code: 올바르지 않습니다.",
-            "code: not a place code.",
-        ));
-    }
-    Ok(())
-}
-
 pub async fn spot(
     State(state): State<AppState>,
     Path(code): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SpotDetail>, ApiError> {
-    check_code(&code)?;
+    check_spot_code(&code)?;
     no_params(raw)?;
     Ok(Json(
         crowd::detail(&state.services.db, &code, app::crowd::PANEL_TREND_HOURS).await?,
@@ -44,7 +32,7 @@ pub async fn history(
     Path(code): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    check_code(&code)?;
+    check_spot_code(&code)?;
     let mut hours = 24;
     let mut csv = false;
     for (k, v) in parse_query_string(raw.as_deref().unwrap_or("")) {
@@ -80,35 +68,17 @@ pub async fn history(
     if !csv {
         return Ok(Json(points).into_response());
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let row = w
-        .write_record(["observed_at", "level", "population_min", "population_max"])
-        .map(|_| ());
-    let mut ok = row.is_ok();
-    for p in &points {
-        ok &= w
-            .write_record([
-                p.at.to_rfc3339(),
-                format!("{}", p.level),
-                p.population_min.to_string(),
-                p.population_max.to_string(),
-            ])
-            .is_ok();
-    }
-    let body = w
-        .into_inner()
-        .ok()
-        .filter(|_| ok)
-        .ok_or_else(|| crate::services::internal("writing the history CSV failed"))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"crowd-{}-{hours}h.csv\"", spot.code),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    let rows = points.iter().map(|p| {
+        vec![
+            p.at.to_rfc3339(),
+            format!("{}", p.level),
+            p.population_min.to_string(),
+            p.population_max.to_string(),
+        ]
+    });
+    Ok(super::csv_file(
+        &format!("crowd-{}-{hours}h.csv", spot.code),
+        &["observed_at", "level", "population_min", "population_max"],
+        rows,
+    )?)
 }

@@ -15,6 +15,32 @@ use super::no_params;
 use crate::http::{ApiError, AppState};
 use crate::services::crowd::live::{AlertsFrame, CrowdFrame};
 
+/// Rows as a CSV download named `filename`, never cached.
+fn csv_file(
+    filename: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Response, app::error::AppError> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(crate::services::internal)?;
+    for r in rows {
+        w.write_record(&r).map_err(crate::services::internal)?;
+    }
+    let body = w.into_inner().map_err(crate::services::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CACHE_CONTROL, "no-cache".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// A published frame's JSON as the answer (never cached: it changes every few minutes).
 fn frame_json(json: &str) -> Response {
     (
@@ -55,24 +81,8 @@ pub async fn status(
         return Ok(frame_json(&frame.json));
     }
     let now = chrono::Utc::now();
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let mut rows = vec![[
-        "code",
-        "name_ko",
-        "name_en",
-        "district",
-        "lat",
-        "lon",
-        "level",
-        "level_ko",
-        "population_min",
-        "population_max",
-        "observed_at",
-        "stale",
-    ]
-    .map(String::from)];
-    for h in frame.value.iter() {
-        rows.push([
+    let rows = frame.value.iter().map(|h| {
+        vec![
             h.code.clone(),
             h.name_ko.clone(),
             h.name_en.clone(),
@@ -87,24 +97,23 @@ pub async fn status(
             h.population_max.map(|n| n.to_string()).unwrap_or_default(),
             h.observed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
             h.is_stale(now).to_string(),
-        ]);
-    }
-    for r in &rows {
-        w.write_record(r).map_err(crate::services::internal)?;
-    }
-    let body = w.into_inner().map_err(crate::services::internal)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"crowd-now.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+        ]
+    });
+    let header = [
+        "code",
+        "name_ko",
+        "name_en",
+        "district",
+        "lat",
+        "lon",
+        "level",
+        "level_ko",
+        "population_min",
+        "population_max",
+        "observed_at",
+        "stale",
+    ];
+    Ok(csv_file("crowd-now.csv", &header, rows)?)
 }
 
 /// What the stream sends next.
