@@ -166,3 +166,36 @@ mod tests {
         assert!(admin.validate().is_empty());
     }
 }
+
+/// An API key as its owner sees it (the key itself is shown once, when made).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApiKeyInfo {
+    pub id: i32,
+    pub name: String,
+    /// The key's first characters, to tell keys apart.
+    pub prefix: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked: bool,
+}
+
+/// A key just made: `secret` is the only time the key is shown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewApiKey {
+    pub key: ApiKeyInfo,
+    pub secret: String,
+}
+
+/// A key's name: 1 to 100 characters, no control characters.
+pub fn validate_key_name(name: &str) -> Result<String, crate::error::AppError> {
+    let name = name.trim();
+    let n = name.chars().count();
+    if n == 0 || n > 100 || name.chars().any(char::is_control) {
+        return Err(crate::error::AppError::invalid_field(
+            "name",
+            "키 이름은 1~100자여야 합니다.",
+            "name: 1 to 100 characters, e.g. the system that uses the key.",
+        ));
+    }
+    Ok(name.to_string())
+}

@@ -117,6 +117,7 @@ coded_enum!(
         ProposalRejected = "proposal_rejected", "제안 반려", "Proposal rejected";
         Comment = "comment", "댓글", "Comment";
         Overdue = "overdue", "갱신 지연", "Overdue";
+        Feedback = "feedback", "주민 의견", "Report from a resident";
     }
 );
 
@@ -144,6 +145,8 @@ impl NotificationKind {
             (NotificationKind::Comment, Lang::En) => format!("{actor} commented"),
             (NotificationKind::Overdue, Lang::Ko) => "갱신 예정일이 지났습니다".to_string(),
             (NotificationKind::Overdue, Lang::En) => "is overdue for its update".to_string(),
+            (NotificationKind::Feedback, Lang::Ko) => "주민이 문제를 알려 왔습니다".to_string(),
+            (NotificationKind::Feedback, Lang::En) => "a resident reported a problem".to_string(),
         }
     }
 }

@@ -47,6 +47,9 @@ pub enum AppError {
     /// A write that did not say which version it is based on (`If-Match`).
     #[error("the version this change is based on is required (If-Match)")]
     VersionRequired,
+    /// Too many requests from this client: try again after `retry_after` seconds.
+    #[error("too many requests: retry after {retry_after} s")]
+    RateLimited { retry_after: u64 },
     /// Something failed on the server; the details are in the server log under this reference.
     #[error("internal error (ref {reference})")]
     Internal { reference: String },
@@ -89,6 +92,7 @@ impl AppError {
             | AppError::ProposalConflict { .. }
             | AppError::ProposalClosed { .. } => S::CONFLICT,
             AppError::VersionRequired => S::PRECONDITION_REQUIRED,
+            AppError::RateLimited { .. } => S::TOO_MANY_REQUESTS,
             AppError::Internal { .. } => S::INTERNAL_SERVER_ERROR,
             // On the server this means the request itself could not be decoded or routed.
             AppError::Transport(_) => S::BAD_REQUEST,
@@ -149,6 +153,12 @@ impl AppError {
             }
             (AppError::VersionRequired, Lang::En) => {
                 "Say which version this change is based on (If-Match).".into()
+            }
+            (AppError::RateLimited { retry_after }, Lang::Ko) => {
+                format!("요청이 너무 많습니다. {retry_after}초 뒤에 다시 시도하세요.")
+            }
+            (AppError::RateLimited { retry_after }, Lang::En) => {
+                format!("Too many requests. Try again in {retry_after} s.")
             }
             (AppError::Internal { reference }, Lang::Ko) => {
                 format!("서버 오류가 발생했습니다 (참조 {reference}).")

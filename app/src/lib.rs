@@ -9,6 +9,7 @@ pub mod components;
 pub mod crowd;
 pub mod editing;
 pub mod error;
+pub mod feedback;
 pub mod freshness;
 pub mod i18n;
 pub mod jobs;
@@ -142,6 +143,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/jobs") view=pages::jobs::JobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/harvest") view=pages::harvest::HarvestPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/crowd") view=pages::crowd_admin::CrowdAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/keys") view=pages::keys::KeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/jobs/:id") view=pages::jobs::JobPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 </Routes>

@@ -335,6 +335,8 @@ pub struct HomeData {
     pub dataset_count: u64,
     pub department_count: u64,
     pub recent: Vec<DatasetSummary>,
+    /// The most viewed public datasets over the last 30 days, with their view counts.
+    pub popular: Vec<(DatasetSummary, u64)>,
     pub themes: Vec<TermCount>,
     pub crowd: Vec<HotSpotStatus>,
 }

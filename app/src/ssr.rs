@@ -166,6 +166,32 @@ pub trait Backend: Send + Sync + 'static {
         slug: &str,
         profile_id: i32,
     ) -> Result<Vec<DataColumn>, AppError>;
+    /// Count one page view of a dataset (for "popular"; written in batches).
+    fn record_view(&self, dataset_id: i32);
+    /// Residents' reports about a dataset, for those who may read them (`None` for others).
+    async fn dataset_feedback(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+    ) -> Result<Option<Vec<crate::feedback::FeedbackInfo>>, AppError>;
+    async fn set_feedback_status(
+        &self,
+        user: &SessionUser,
+        id: i32,
+        status: crate::feedback::FeedbackStatus,
+    ) -> Result<crate::feedback::FeedbackInfo, AppError>;
+    async fn api_keys(&self, user: &SessionUser)
+        -> Result<Vec<crate::admin::ApiKeyInfo>, AppError>;
+    async fn create_api_key(
+        &self,
+        user: &SessionUser,
+        name: &str,
+    ) -> Result<crate::admin::NewApiKey, AppError>;
+    async fn revoke_api_key(
+        &self,
+        user: &SessionUser,
+        id: i32,
+    ) -> Result<crate::admin::ApiKeyInfo, AppError>;
 }
 
 /// Provided to every request by the server (see `leptos_routes_with_context`).
@@ -204,6 +230,25 @@ pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
 /// The value of cookie `name` in the current request.
 pub fn request_cookie(name: &str) -> Option<String> {
     cookie(&request_parts()?.headers, name)
+}
+
+/// Whether the current request comes from a crawler (its page views are not counted).
+pub fn request_from_robot() -> bool {
+    request_parts()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|ua| {
+                    let ua = ua.to_ascii_lowercase();
+                    [
+                        "bot", "crawl", "spider", "slurp", "curl", "wget", "python", "headless",
+                    ]
+                    .iter()
+                    .any(|w| ua.contains(w))
+                })
+        })
+        .unwrap_or(true)
 }
 
 /// The UI language for the current request (from the `lang` cookie).

@@ -13,6 +13,7 @@ mod m20261126_020000_create_proposals;
 mod m20261126_050000_create_jobs;
 mod m20261130_064500_create_crowd_hourly;
 mod m20261130_100000_create_crowd_alerts;
+mod m20261130_140000_create_portal_tables;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_050000_create_jobs::Migration),
             Box::new(m20261130_064500_create_crowd_hourly::Migration),
             Box::new(m20261130_100000_create_crowd_alerts::Migration),
+            Box::new(m20261130_140000_create_portal_tables::Migration),
         ]
     }
 }

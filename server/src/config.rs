@@ -39,6 +39,15 @@ pub struct Config {
     /// `DONGNE_MAP_TILES`: the tile URL template for maps (`{z}`, `{x}`, `{y}`; default
     /// OpenStreetMap's), or `none` to draw maps from the built-in outline and places only.
     pub map_tiles: String,
+    /// `DONGNE_API_RATE_LIMIT`: requests per minute per client address for anonymous use of
+    /// the catalog APIs (`/api/v1` except crowd data, `/api/3`, the DCAT catalog); default
+    /// 300, `0` for no limit. Staff sessions and API keys are not limited.
+    pub api_rate_limit: u32,
+    /// `DONGNE_FEEDBACK_PER_HOUR`: problem reports per hour per client address (default 5).
+    pub feedback_per_hour: u32,
+    /// `DONGNE_TRUST_FORWARDED`: behind a reverse proxy, take the client address from the
+    /// last `X-Forwarded-For` entry (default false: the connection's address).
+    pub trust_forwarded: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -144,7 +153,23 @@ impl Config {
                 ),
             });
         }
+        let count_var = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
+            match get(var) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n <= 1_000_000)
+                    .ok_or(ConfigError {
+                        var,
+                        message: format!("expected a number from 0 to 1000000, got {v:?}"),
+                    }),
+            }
+        };
         Ok(Config {
+            api_rate_limit: count_var("DONGNE_API_RATE_LIMIT", 300)?,
+            feedback_per_hour: count_var("DONGNE_FEEDBACK_PER_HOUR", 5)?,
+            trust_forwarded: bool_var("DONGNE_TRUST_FORWARDED", false)?,
             map_tiles,
             database_url,
             addr,
@@ -190,6 +215,12 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert!(c.demo_data);
         assert_eq!(c.secure_cookies, None);
+        assert_eq!((c.api_rate_limit, c.feedback_per_hour), (300, 5));
+        assert!(!c.trust_forwarded);
+        assert_eq!(
+            cfg(&[("DONGNE_API_RATE_LIMIT", "lots")]).unwrap_err().var,
+            "DONGNE_API_RATE_LIMIT"
+        );
     }
 
     #[test]

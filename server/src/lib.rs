@@ -12,6 +12,7 @@ pub mod db;
 pub mod entities;
 pub mod http;
 pub mod live;
+pub mod rate_limit;
 pub mod search;
 pub mod seed;
 pub mod services;
@@ -66,8 +67,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ms = started.elapsed().as_millis() as u64,
         "search index built"
     );
-    let services = services.with_uploads(config.data_dir.join("uploads"));
+    let services = services
+        .with_uploads(config.data_dir.join("uploads"))
+        .with_feedback_limit(config.feedback_per_hour);
     let worker = services.start_jobs();
+    let view_flusher = services::popular::spawn_flusher(services.clone());
+    let last_views = services.clone();
     let feed = services::crowd::feed::FeedConfig::new(match &config.citydata_key {
         Some(key) => services::crowd::feed::FeedSource::City {
             base: config.citydata_url.clone(),
@@ -81,16 +86,23 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let router = http::router(services, Arc::new(config));
     // A make-service that clones the router (an `Arc`) per connection: serving the `Router` itself
     // would rebuild every route for each connection (about 260 KiB each).
-    axum::serve(listener, router.into_make_service())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Live streams never end by themselves: end them so in-flight requests can drain.
-            live.close();
-        })
-        .await?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Live streams never end by themselves: end them so in-flight requests can drain.
+        live.close();
+    })
+    .await?;
     // The worker stops between jobs; a job cut short is resumed at the next start.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), crowd).await;
+    view_flusher.abort();
+    if let Err(e) = last_views.views.flush(&db).await {
+        tracing::warn!(error = %e, "could not store the last page views");
+    }
     db.close().await.ok();
     tracing::info!("stopped");
     Ok(())

@@ -113,13 +113,30 @@ impl TestDb {
         }
     }
 
+    /// The test configuration: this database, any port, a small pool, and no anonymous API
+    /// rate limit (tests call from one address; the limit's own tests turn it on).
     pub fn config(&self) -> Config {
+        self.config_with(&[])
+    }
+
+    /// [`TestDb::config`] with some variables set differently.
+    pub fn config_with(&self, overrides: &[(&str, &str)]) -> Config {
         let url = self.url.clone();
-        Config::from_lookup(move |k| match k {
-            "DATABASE_URL" => Some(url.clone()),
-            "DONGNE_ADDR" => Some("127.0.0.1:0".into()),
-            "DONGNE_DB_MAX_CONNECTIONS" => Some("5".into()),
-            _ => None,
+        let overrides: Vec<(String, String)> = overrides
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(move |k| {
+            if let Some((_, v)) = overrides.iter().find(|(o, _)| o == k) {
+                return Some(v.clone());
+            }
+            match k {
+                "DATABASE_URL" => Some(url.clone()),
+                "DONGNE_ADDR" => Some("127.0.0.1:0".into()),
+                "DONGNE_DB_MAX_CONNECTIONS" => Some("5".into()),
+                "DONGNE_API_RATE_LIMIT" => Some("0".into()),
+                _ => None,
+            }
         })
         .expect("test config")
     }
@@ -181,8 +198,13 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(backend: Backend) -> Option<TestApp> {
+        Self::start_with(backend, &[]).await
+    }
+
+    /// [`TestApp::start`] with some configuration variables set (see [`TestDb::config_with`]).
+    pub async fn start_with(backend: Backend, overrides: &[(&str, &str)]) -> Option<TestApp> {
         let test_db = TestDb::new(backend).await?;
-        let config = test_db.config();
+        let config = test_db.config_with(overrides);
         let (db, services, addr) = server_runtime()
             .spawn(async move {
                 let db = server::prepare_database(&config)
@@ -190,15 +212,19 @@ impl TestApp {
                     .expect("database prepared");
                 let services = server::services::Services::new(db.clone())
                     .await
-                    .expect("search index built");
+                    .expect("search index built")
+                    .with_feedback_limit(config.feedback_per_hour);
                 services.start_jobs();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr: SocketAddr = listener.local_addr().unwrap();
                 let router = server::http::router(services.clone(), Arc::new(config));
                 tokio::spawn(async move {
-                    axum::serve(listener, router.into_make_service())
-                        .await
-                        .expect("server runs");
+                    axum::serve(
+                        listener,
+                        router.into_make_service_with_connect_info::<SocketAddr>(),
+                    )
+                    .await
+                    .expect("server runs");
                 });
                 (db, services, addr)
             })

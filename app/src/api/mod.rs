@@ -3,6 +3,7 @@
 pub mod collab;
 pub mod crowd;
 pub mod jobs;
+pub mod portal;
 
 use leptos::prelude::*;
 
@@ -81,7 +82,11 @@ pub async fn suggest(q: String) -> Result<Vec<Suggestion>, AppError> {
 pub async fn dataset(slug: String) -> Result<DatasetDetail, AppError> {
     let ctx = crate::ssr::ctx()?;
     let viewer = ctx.viewer().await?;
-    ctx.backend.dataset(&viewer, &slug).await
+    let detail = ctx.backend.dataset(&viewer, &slug).await?;
+    if !crate::ssr::request_from_robot() {
+        ctx.backend.record_view(detail.summary.id);
+    }
+    Ok(detail)
 }
 
 /// The freshness dashboard over the datasets the reader can see.

@@ -54,7 +54,7 @@ pub fn Header() -> impl IntoView {
                                         <li><a href="/admin/crowd">{lang.t("혼잡 경보", "Crowd alerts")}</a></li>
                                         {admin}
                                         <li class="user">
-                                            <span class="user-name" data-testid="user-name">{u.display_name.clone()}</span>
+                                            <a href="/account/keys" class="user-name" data-testid="user-name" title=lang.t("내 API 키", "My API keys")>{u.display_name.clone()}</a>
                                             <ActionForm action=auth.logout attr:class="inline">
                                                 <button type="submit" class="link-button">{lang.t("로그아웃", "Sign out")}</button>
                                             </ActionForm>

@@ -1,14 +1,16 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::collab::{activity, comments, AddComment};
 use crate::api::dataset;
+use crate::api::portal::{dataset_feedback, SetFeedbackStatus};
 use crate::collab::FeedScope;
 use crate::components::common::ErrorBox;
 use crate::components::layout::UserResource;
 use crate::components::live::LiveBar;
 use crate::components::profile::ProfileSection;
+use crate::feedback::{FeedbackInfo, FeedbackKind, FeedbackStatus};
 use crate::i18n::Lang;
 use crate::model::{DatasetDetail, Role};
 use crate::pages::notifications::{Feed, FeedResource};
@@ -27,7 +29,18 @@ pub fn DatasetPage() -> impl IntoView {
         move || (slug(), add.version().get()),
         |(s, _)| activity(FeedScope::Dataset(s)),
     );
-    let staff = StaffData { add, talk, feed };
+    let resolve = ServerAction::<SetFeedbackStatus>::new();
+    let reports = Resource::new(
+        move || (slug(), resolve.version().get()),
+        |(s, _)| dataset_feedback(s),
+    );
+    let staff = StaffData {
+        add,
+        talk,
+        feed,
+        resolve,
+        reports,
+    };
     view! {
         <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
@@ -48,11 +61,15 @@ fn or_dash(v: Option<String>) -> String {
 type CommentsResource =
     Resource<Result<Option<Vec<crate::collab::CommentInfo>>, crate::error::AppError>>;
 
+type ReportsResource = Resource<Result<Option<Vec<FeedbackInfo>>, crate::error::AppError>>;
+
 #[derive(Clone, Copy)]
 struct StaffData {
     add: ServerAction<AddComment>,
     talk: CommentsResource,
     feed: FeedResource,
+    resolve: ServerAction<SetFeedbackStatus>,
+    reports: ReportsResource,
 }
 
 #[component]
@@ -181,6 +198,7 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
                 <h2 id="rev-h">{lang.t("변경 이력", "Revisions")} " (" {d.revision_count} ")"</h2>
                 <ul class="revisions">{revisions}</ul>
             </section>
+            <ReportProblem slug=s.slug.clone() department=s.department.name(lang).to_string()/>
             <StaffPanel slug=s.slug.clone() id=s.id version=d.version can_edit=d.can_edit staff/>
         </article>
     }
@@ -212,6 +230,7 @@ fn StaffPanel(
                     Some(view! {
                         <LiveBar dataset_id=id me=u.id editing=false version/>
                         <p class="actions">{propose} " " <a href=history>{lang.t("전체 이력과 비교", "Full history and compare")}</a></p>
+                        <Reports list=staff.reports resolve=staff.resolve/>
                         <Discussion slug=slug.clone() add=staff.add list=staff.talk/>
                         <Feed title=lang.t("활동", "Activity").to_string() items=staff.feed/>
                     })
@@ -263,6 +282,123 @@ fn Discussion(
                 <p><button type="submit" class="button">{lang.t("댓글 남기기", "Comment")}</button></p>
             </ActionForm>
         </section>
+    }
+}
+
+/// "Report a problem": a plain form (it works before and without the wasm) that reaches the
+/// department in charge. After sending, the page comes back with `?feedback=…`.
+#[component]
+fn ReportProblem(slug: String, department: String) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let query = use_query_map();
+    let (state, field) = query.with_untracked(|q| (q.get("feedback"), q.get("field")));
+    let notice = state.as_deref().map(|st| {
+        let (class, text) = match st {
+            "sent" => ("notice", crate::feedback::sent_message(lang).to_string()),
+            "limited" => (
+                "notice error",
+                lang.t(
+                    "신고가 너무 많이 접수되었습니다. 잠시 뒤에 다시 보내 주세요.",
+                    "Too many reports from your connection. Please try again later.",
+                )
+                .to_string(),
+            ),
+            _ => (
+                "notice error",
+                match field.as_deref() {
+                    Some("kind") => lang.t(
+                        "문제 유형을 고르세요.",
+                        "Choose what kind of problem it is.",
+                    ),
+                    Some("contact") => lang.t(
+                        "연락처는 200자 이하여야 합니다.",
+                        "The contact must be at most 200 characters.",
+                    ),
+                    _ => lang.t(
+                        "내용을 10자 이상 2000자 이하로, 링크는 2개까지 써 주세요.",
+                        "Write 10 to 2000 characters, with at most 2 links.",
+                    ),
+                }
+                .to_string(),
+            ),
+        };
+        view! { <p class=class role="status" data-testid="report-notice">{text}</p> }
+    });
+    let open = state.is_some();
+    let action = format!("/datasets/{}/feedback", crate::search::encode(&slug));
+    let kinds = FeedbackKind::ALL
+        .iter()
+        .map(|k| view! { <option value=k.code()>{k.label(lang)}</option> })
+        .collect_view();
+    view! {
+        <section class="report" id="report" aria-labelledby="report-h">
+            <h2 id="report-h">{lang.t("문제 신고", "Report a problem")}</h2>
+            {notice}
+            <details open=open>
+                <summary>{lang.t("이 데이터에 문제가 있나요?", "Something wrong with this data?")}</summary>
+                <p class="hint">{match lang {
+                    Lang::Ko => format!("{department}에 전달됩니다. 개인정보는 쓰지 마세요."),
+                    Lang::En => format!("This goes to {department}. Please do not include personal data."),
+                }}</p>
+                <form method="post" action=action>
+                    <label for="report-kind">{lang.t("문제 유형", "Kind of problem")}</label>
+                    <select id="report-kind" name="kind" required>{kinds}</select>
+                    <label for="report-body">{lang.t("내용 (10자 이상)", "What is wrong (10 characters or more)")}</label>
+                    <textarea id="report-body" name="body" rows="4" minlength="10" maxlength="2000" required></textarea>
+                    <label for="report-contact">{lang.t("연락처 (선택, 답변이 필요할 때)", "Contact (optional, if you want an answer)")}</label>
+                    <input id="report-contact" name="contact" type="text" maxlength="200" autocomplete="email"/>
+                    <div class="hp" aria-hidden="true">
+                        <label for="report-website">"Website"</label>
+                        <input id="report-website" name="website" type="text" tabindex="-1" autocomplete="off"/>
+                    </div>
+                    <p><button type="submit" class="button">{lang.t("보내기", "Send")}</button></p>
+                </form>
+            </details>
+        </section>
+    }
+}
+
+/// Residents' reports about this dataset, for its department's stewards and editors.
+#[component]
+fn Reports(list: ReportsResource, resolve: ServerAction<SetFeedbackStatus>) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let items = list.await.ok().flatten().filter(|v| !v.is_empty())?;
+                let open = items.iter().filter(|f| f.status == FeedbackStatus::Open).count();
+                let rows = items.into_iter().map(|f| {
+                    let next = match f.status {
+                        FeedbackStatus::Open => (FeedbackStatus::Resolved, lang.t("처리 완료로 표시", "Mark resolved")),
+                        FeedbackStatus::Resolved => (FeedbackStatus::Open, lang.t("다시 열기", "Reopen")),
+                    };
+                    let by = f.resolved_by.clone().map(|n| format!(" · {n}"));
+                    view! {
+                        <li data-status=f.status.code()>
+                            <p class="meta">
+                                <span class="badge">{f.status.label(lang)}</span> " "
+                                <strong>{f.kind.label(lang)}</strong> " · "
+                                <time datetime=f.created_at.to_rfc3339()>{f.created_at.format("%Y-%m-%d %H:%M").to_string()}</time>
+                                {by}
+                            </p>
+                            <p class="body">{f.body.clone()}</p>
+                            {f.contact.clone().map(|c| view! { <p class="hint">{lang.t("연락처: ", "Contact: ")}{c}</p> })}
+                            <ActionForm action=resolve>
+                                <input type="hidden" name="id" value=f.id/>
+                                <input type="hidden" name="status" value=next.0.code()/>
+                                <button type="submit" class="button secondary">{next.1}</button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view();
+                Some(view! {
+                    <section class="reports" aria-labelledby="reports-h" data-testid="reports">
+                        <h2 id="reports-h">{lang.t("주민 신고", "Residents' reports")} " (" {open} ")"</h2>
+                        <ul class="feedback-list">{rows}</ul>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }
 

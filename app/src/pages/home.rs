@@ -30,6 +30,28 @@ pub fn HomePage() -> impl IntoView {
                             view! { <li><a href=href>{t.term.label(lang).to_string()} <span class="count">{t.count}</span></a></li> }
                         }).collect_view();
                         let recent = d.recent.into_iter().map(|d| view! { <DatasetCard d/> }).collect_view();
+                        let popular = (!d.popular.is_empty()).then(|| {
+                            let items = d.popular.into_iter().map(|(s, views)| {
+                                let href = format!("/datasets/{}", s.slug);
+                                let count = match lang {
+                                    Lang::Ko => format!("조회 {views}회"),
+                                    Lang::En => format!("{views} views"),
+                                };
+                                view! {
+                                    <li>
+                                        <a href=href>{s.title(lang).to_string()}</a>
+                                        " " <span class="count">{count}</span>
+                                        <span class="meta">{s.department.name(lang).to_string()}</span>
+                                    </li>
+                                }
+                            }).collect_view();
+                            view! {
+                                <section aria-labelledby="popular-h" data-testid="popular">
+                                    <h2 id="popular-h">{lang.t("많이 본 데이터 (30일)", "Most viewed (30 days)")}</h2>
+                                    <ol class="popular-list">{items}</ol>
+                                </section>
+                            }
+                        });
                         let mut crowd = d.crowd;
                         crowd.retain(|h| h.is_local);
                         view! {
@@ -50,6 +72,7 @@ pub fn HomePage() -> impl IntoView {
                                     <p><a href="/crowd">{lang.t("전체 혼잡도 보기", "All hot spots")}</a></p>
                                 </section>
                             </div>
+                            {popular}
                             <section aria-labelledby="recent-h">
                                 <h2 id="recent-h">{lang.t("최근 갱신된 데이터", "Recently updated")}</h2>
                                 <ul class="dataset-list">{recent}</ul>

@@ -10,6 +10,7 @@ pub mod history;
 pub mod home;
 pub mod import;
 pub mod jobs;
+pub mod keys;
 pub mod login;
 pub mod notifications;
 pub mod review;

@@ -1,4 +1,5 @@
 //! SeaORM entities, one file per table. They never leave the server crate: `app` holds the DTOs.
+pub mod api_key;
 pub mod comment;
 pub mod crowd_alert;
 pub mod crowd_alert_note;
@@ -9,8 +10,10 @@ pub mod crowd_reading;
 pub mod data_column;
 pub mod dataset;
 pub mod dataset_term;
+pub mod dataset_view;
 pub mod department;
 pub mod distribution;
+pub mod feedback;
 pub mod harvest_source;
 pub mod hot_spot;
 pub mod job;

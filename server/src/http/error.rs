@@ -34,6 +34,11 @@ impl IntoResponse for ApiError {
                 "detail": self.0,
             }
         });
-        (self.0.status(), Json(body)).into_response()
+        let mut resp = (self.0.status(), Json(body)).into_response();
+        if let AppError::RateLimited { retry_after } = self.0 {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        resp
     }
 }

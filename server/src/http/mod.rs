@@ -7,8 +7,10 @@ mod crowd_lite;
 mod dcat;
 pub(crate) mod discovery;
 mod error;
+mod feedback;
 mod health;
 mod lang;
+pub mod limits;
 mod security;
 mod server_fn_status;
 
@@ -36,6 +38,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub config: Arc<Config>,
+    /// The anonymous limit on the catalog APIs (`None`: no limit).
+    pub api_limit: Option<Arc<crate::rate_limit::RateLimiter>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -61,6 +65,11 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         leptos_options: leptos_options(&config),
         services: services.clone(),
         config: config.clone(),
+        api_limit: crate::rate_limit::RateLimiter::new(
+            config.api_rate_limit,
+            std::time::Duration::from_secs(60),
+        )
+        .map(Arc::new),
     };
     let server_ctx = ServerContext {
         backend: Arc::new(services),
@@ -188,6 +197,21 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
             post(api_v1::jobs::run_source),
         )
         .route("/api/v1/suggest", get(api_v1::suggest))
+        .route("/datasets/{slug}/feedback", post(feedback::submit))
+        .route("/api/v1/feedback", get(api_v1::portal::list_feedback))
+        .route(
+            "/api/v1/feedback/{id}/resolve",
+            post(api_v1::portal::resolve_feedback),
+        )
+        .route(
+            "/api/v1/feedback/{id}/reopen",
+            post(api_v1::portal::reopen_feedback),
+        )
+        .route(
+            "/api/v1/keys",
+            get(api_v1::portal::list_keys).post(api_v1::portal::create_key),
+        )
+        .route("/api/v1/keys/{id}", delete(api_v1::portal::revoke_key))
         .route("/api/v1/openapi.json", get(api_v1::openapi))
         .leptos_routes_with_context(
             &state,
@@ -215,6 +239,10 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
             crowd_lite::light_in_emergency,
         ))
         .layer(axum::middleware::from_fn(server_fn_status::map_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::anonymous_limit,
+        ))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(discovery::cors))
         .layer(axum::middleware::from_fn(security::headers))

@@ -193,7 +193,7 @@ pub fn summary_of(text: &str) -> String {
 }
 
 /// Turn dataset rows into summaries (departments and themes attached in two queries).
-async fn summaries(
+pub(crate) async fn summaries(
     db: &DatabaseConnection,
     rows: Vec<dataset::Model>,
 ) -> Result<Vec<DatasetSummary>, AppError> {
@@ -271,6 +271,7 @@ pub async fn home(db: &DatabaseConnection, viewer: &Viewer) -> Result<HomeData, 
         dataset_count,
         department_count,
         recent: summaries(db, recent).await?,
+        popular: super::popular::popular(db, viewer, 6).await?,
         themes: theme_counts(db, theme_id, visible(viewer)).await?,
         // The district's own places; the crowd page has the whole city.
         crowd: super::crowd::status(db)

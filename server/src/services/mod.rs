@@ -4,17 +4,20 @@
 
 pub mod activity;
 pub mod admin;
+pub mod api_keys;
 pub mod auth;
 pub mod catalog;
 pub mod ckan;
 pub mod comments;
 pub mod crowd;
 pub mod datasets;
+pub mod feedback;
 pub mod freshness;
 pub mod harvest;
 pub mod jobs;
 pub mod notifications;
 pub mod people;
+pub mod popular;
 pub mod profiling;
 pub mod proposals;
 pub mod transfer;
@@ -62,6 +65,10 @@ pub struct Services {
     pub uploads: std::path::PathBuf,
     /// The crowd state shared by every open crowd stream.
     pub crowd_live: Arc<crowd::live::CrowdLive>,
+    /// Dataset page views not yet written.
+    pub views: Arc<popular::ViewCounter>,
+    /// Problem reports per client address (`None`: no limit).
+    pub feedback_limit: Option<Arc<crate::rate_limit::RateLimiter>>,
 }
 
 impl Services {
@@ -75,6 +82,8 @@ impl Services {
             jobs_wake: Arc::default(),
             uploads: std::env::temp_dir().join("dongne-uploads"),
             crowd_live: Arc::default(),
+            views: Arc::default(),
+            feedback_limit: Self::feedback_limiter(5),
         })
     }
 
@@ -82,6 +91,35 @@ impl Services {
     pub fn with_uploads(mut self, dir: std::path::PathBuf) -> Services {
         self.uploads = dir;
         self
+    }
+
+    fn feedback_limiter(per_hour: u32) -> Option<Arc<crate::rate_limit::RateLimiter>> {
+        crate::rate_limit::RateLimiter::new(per_hour, std::time::Duration::from_secs(3600))
+            .map(Arc::new)
+    }
+
+    /// Accept at most `per_hour` problem reports per client address (0: no limit).
+    pub fn with_feedback_limit(mut self, per_hour: u32) -> Services {
+        self.feedback_limit = Self::feedback_limiter(per_hour);
+        self
+    }
+
+    /// A resident's problem report from `client`: validated, then rate limited per address,
+    /// then stored for the owning department.
+    pub async fn report_problem(
+        &self,
+        client: std::net::IpAddr,
+        viewer: &Viewer,
+        id_or_slug: &str,
+        input: &app::feedback::FeedbackInput,
+    ) -> Result<feedback::create::Outcome, AppError> {
+        input.validate()?;
+        if let Some(limit) = &self.feedback_limit {
+            limit
+                .check(client)
+                .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        }
+        feedback::create::create(&self.db, viewer, id_or_slug, input).await
     }
 
     /// Start the background job worker (until the server stops).
@@ -185,6 +223,47 @@ impl app::ssr::Backend for Services {
     }
     async fn logout(&self, token: &str) -> Result<(), AppError> {
         auth::logout(&self.db, token).await
+    }
+    fn record_view(&self, dataset_id: i32) {
+        self.views.record(dataset_id);
+    }
+    async fn dataset_feedback(
+        &self,
+        user: &SessionUser,
+        slug: &str,
+    ) -> Result<Option<Vec<app::feedback::FeedbackInfo>>, AppError> {
+        let d = catalog::find_visible(&self.db, &Viewer::Staff(user.clone()), slug).await?;
+        if !feedback::may_read(user, d.department_id) {
+            return Ok(None);
+        }
+        feedback::list::list(&self.db, user, Some(d.id), None)
+            .await
+            .map(Some)
+    }
+    async fn set_feedback_status(
+        &self,
+        user: &SessionUser,
+        id: i32,
+        status: app::feedback::FeedbackStatus,
+    ) -> Result<app::feedback::FeedbackInfo, AppError> {
+        feedback::resolve::set_status(&self.db, user, id, status).await
+    }
+    async fn api_keys(&self, user: &SessionUser) -> Result<Vec<app::admin::ApiKeyInfo>, AppError> {
+        api_keys::list::list(&self.db, user).await
+    }
+    async fn create_api_key(
+        &self,
+        user: &SessionUser,
+        name: &str,
+    ) -> Result<app::admin::NewApiKey, AppError> {
+        api_keys::create::create(&self.db, user, name).await
+    }
+    async fn revoke_api_key(
+        &self,
+        user: &SessionUser,
+        id: i32,
+    ) -> Result<app::admin::ApiKeyInfo, AppError> {
+        api_keys::revoke::revoke(&self.db, user, id).await
     }
     async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError> {
         catalog::home(&self.db, viewer).await

@@ -18,14 +18,21 @@ pub mod collab;
 pub mod crowd;
 pub mod jobs;
 pub mod live;
+pub mod portal;
 pub mod transfer;
 
 use super::{ApiError, AppState};
 use crate::services::datasets::update::Updated;
 use crate::services::{auth, catalog, comments, datasets};
 
-/// The viewer behind a request's session cookie (anonymous without one).
+/// The viewer behind a request's API key (`Authorization: Bearer dn_…`) or session cookie
+/// (anonymous without either). A key that does not work is 401, never anonymous.
 pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+    if let Some(key) = super::limits::bearer(headers) {
+        return Ok(Viewer::Staff(
+            crate::services::api_keys::authenticate(&state.services.db, key?).await?,
+        ));
+    }
     let token = app::ssr::cookie(headers, app::ssr::SESSION_COOKIE);
     match token {
         Some(t) => Ok(Viewer::from_user(

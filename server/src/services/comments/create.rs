@@ -43,7 +43,7 @@ pub async fn create(
         &Event {
             kind: NotificationKind::Comment,
             dataset_id: d.id,
-            actor_id: author.id,
+            actor_id: Some(author.id),
             proposal_id: None,
         },
     )

@@ -35,7 +35,8 @@ pub async fn department_members<C: ConnectionTrait>(
 pub struct Event {
     pub kind: NotificationKind,
     pub dataset_id: i32,
-    pub actor_id: i32,
+    /// Who did it (`None` for residents, who have no account).
+    pub actor_id: Option<i32>,
     pub proposal_id: Option<i32>,
 }
 
@@ -48,7 +49,7 @@ pub async fn notify<C: ConnectionTrait>(
     let now = Utc::now();
     let mut ids: Vec<i32> = recipients
         .into_iter()
-        .filter(|id| *id != event.actor_id)
+        .filter(|id| Some(*id) != event.actor_id)
         .collect();
     ids.sort_unstable();
     ids.dedup();
@@ -59,7 +60,7 @@ pub async fn notify<C: ConnectionTrait>(
         user_id: Set(user_id),
         kind: Set(event.kind.code().to_string()),
         dataset_id: Set(Some(event.dataset_id)),
-        actor_id: Set(Some(event.actor_id)),
+        actor_id: Set(event.actor_id),
         proposal_id: Set(event.proposal_id),
         created_at: Set(now),
         read_at: Set(None),

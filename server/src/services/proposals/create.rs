@@ -78,7 +78,7 @@ pub async fn create(
         &Event {
             kind: NotificationKind::ProposalReceived,
             dataset_id: d.id,
-            actor_id: user.id,
+            actor_id: Some(user.id),
             proposal_id: Some(saved.id),
         },
     )

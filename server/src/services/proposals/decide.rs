@@ -67,7 +67,7 @@ async fn close(
             &Event {
                 kind,
                 dataset_id,
-                actor_id: user.id,
+                actor_id: Some(user.id),
                 proposal_id: Some(saved.id),
             },
         )

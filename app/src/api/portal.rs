@@ -1,0 +1,56 @@
+//! Server functions for the public portal's staff side: residents' reports on a dataset, and
+//! one's own API keys. Each needs a signed-in user; the services check the rest.
+
+use leptos::prelude::*;
+
+use crate::admin::{ApiKeyInfo, NewApiKey};
+use crate::error::AppError;
+use crate::feedback::{FeedbackInfo, FeedbackStatus};
+
+/// Residents' reports about a dataset: `None` for anonymous readers and for staff who may not
+/// read them.
+#[server(endpoint = "dataset_feedback")]
+pub async fn dataset_feedback(slug: String) -> Result<Option<Vec<FeedbackInfo>>, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    match ctx.user().await? {
+        Some(user) => ctx.backend.dataset_feedback(&user, &slug).await,
+        None => Ok(None),
+    }
+}
+
+/// Mark a report resolved, or open again.
+#[server(endpoint = "set_feedback_status")]
+pub async fn set_feedback_status(id: i32, status: String) -> Result<FeedbackInfo, AppError> {
+    let status = FeedbackStatus::parse(&status).ok_or_else(|| {
+        AppError::validation(
+            "status",
+            "상태: open 또는 resolved",
+            "status: open or resolved.",
+        )
+    })?;
+    let ctx = crate::ssr::ctx()?;
+    let user = ctx.require_user().await?;
+    ctx.backend.set_feedback_status(&user, id, status).await
+}
+
+#[server(endpoint = "api_keys")]
+pub async fn api_keys() -> Result<Vec<ApiKeyInfo>, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let user = ctx.require_user().await?;
+    ctx.backend.api_keys(&user).await
+}
+
+/// Make a key; the answer carries the key itself, shown this once.
+#[server(endpoint = "create_api_key")]
+pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let user = ctx.require_user().await?;
+    ctx.backend.create_api_key(&user, &name).await
+}
+
+#[server(endpoint = "revoke_api_key")]
+pub async fn revoke_api_key(id: i32) -> Result<ApiKeyInfo, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let user = ctx.require_user().await?;
+    ctx.backend.revoke_api_key(&user, id).await
+}

@@ -1,0 +1,108 @@
+//! Who the client is, for rate limits, and the anonymous limit on the catalog APIs.
+//!
+//! Limited: `/api/v1/…` (except crowd data), the CKAN API `/api/3/…` and the DCAT catalog. Not
+//! limited: pages, server functions, and the crowd endpoints, which are served from shared,
+//! pre-encoded state and must stay reachable when thousands of phones share one carrier
+//! address in an emergency. A valid staff session or API key is never limited; an API key that
+//! does not work is refused with 401 rather than treated as anonymous.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use app::error::AppError;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::{ApiError, AppState};
+use crate::services::{api_keys, auth};
+
+/// The client's address, as used for rate limits (set on every request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+/// The connection's address; behind a trusted proxy, the last `X-Forwarded-For` entry.
+pub fn client_ip(req: &Request, trust_forwarded: bool) -> IpAddr {
+    if trust_forwarded {
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+            .next_back();
+        if let Some(ip) = forwarded {
+            return ip;
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+fn limited(path: &str) -> bool {
+    (path.starts_with("/api/v1/") && !path.starts_with("/api/v1/crowd"))
+        || path.starts_with("/api/3/")
+        || path.starts_with("/catalog.")
+}
+
+/// The key in `Authorization: Bearer …`, when the header is there.
+pub fn bearer(headers: &HeaderMap) -> Option<Result<&str, AppError>> {
+    let raw = headers.get(header::AUTHORIZATION)?;
+    Some(
+        raw.to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .ok_or(AppError::Unauthenticated),
+    )
+}
+
+/// Record the client address, then apply the anonymous limit where it applies.
+pub async fn anonymous_limit(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let ip = client_ip(&req, state.config.trust_forwarded);
+    req.extensions_mut().insert(ClientIp(ip));
+    let Some(limiter) = state.api_limit.as_deref() else {
+        return next.run(req).await;
+    };
+    if !limited(req.uri().path()) {
+        return next.run(req).await;
+    }
+    match bearer(req.headers()) {
+        Some(Ok(key)) => {
+            return match api_keys::authenticate(&state.services.db, key).await {
+                Ok(_) => next.run(req).await,
+                Err(e) => ApiError(e).into_response(),
+            };
+        }
+        Some(Err(e)) => return ApiError(e).into_response(),
+        None => {}
+    }
+    if let Some(token) = app::ssr::cookie(req.headers(), app::ssr::SESSION_COOKIE) {
+        if let Ok(Some(_)) = auth::session_user(&state.services.db, &token).await {
+            return next.run(req).await;
+        }
+    }
+    match limiter.check(ip) {
+        Ok(remaining) => {
+            let mut resp = next.run(req).await;
+            let h = resp.headers_mut();
+            h.insert("x-ratelimit-limit", HeaderValue::from(limiter.capacity()));
+            h.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
+            resp
+        }
+        Err(retry_after) => {
+            tracing::info!(%ip, path = req.uri().path(), "anonymous API rate limit reached");
+            ApiError(AppError::RateLimited { retry_after }).into_response()
+        }
+    }
+}

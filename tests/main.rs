@@ -1,0 +1,14 @@
+//! Dongne's integration tests, one binary: each module is one area, run through the real router
+//! on SQLite and PostgreSQL. Run one area with `cargo test -p dongne-tests -- crowd::`.
+mod admin;
+mod ckan;
+mod collaboration;
+mod crowd;
+mod editing;
+mod freshness;
+mod harvest;
+mod http;
+mod jobs;
+mod portal;
+mod search;
+mod transfer;
