@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::admin::{ApiKeyInfo, NewApiKey};
 use crate::error::AppError;
-use crate::feedback::{FeedbackInfo, FeedbackStatus};
+use crate::feedback::FeedbackInfo;
 
 /// Residents' reports about a dataset: `None` for anonymous readers and for staff who may not
 /// read them.
@@ -21,7 +21,7 @@ pub async fn dataset_feedback(slug: String) -> Result<Option<Vec<FeedbackInfo>>,
 /// Mark a report resolved, or open again.
 #[server(endpoint = "set_feedback_status")]
 pub async fn set_feedback_status(id: i32, status: String) -> Result<FeedbackInfo, AppError> {
-    let status = FeedbackStatus::parse(&status).ok_or_else(|| {
+    let status = crate::feedback::FeedbackStatus::parse(&status).ok_or_else(|| {
         AppError::validation(
             "status",
             "상태: open 또는 resolved",
