@@ -624,4 +624,12 @@ async fn dataset_pages_carry_open_graph_and_schema_org_metadata(backend: Backend
     assert_eq!(v["name"], d.title_ko.as_str());
     assert_eq!(v["identifier"], d.id.to_string());
     assert!(v["distribution"].is_array());
+    // Absolute addresses, as the request reached the server.
+    let url = format!("{}/datasets/{}", app.base, d.slug);
+    assert_eq!(v["url"], url.as_str());
+    assert!(
+        html.contains(&format!("<link href=\"{url}\" rel=\"canonical\">")),
+        "canonical link"
+    );
+    assert!(html.contains(&format!("<meta property=\"og:url\" content=\"{url}\"")));
 }

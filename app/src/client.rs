@@ -48,6 +48,13 @@ pub fn follow_live(url: &str, on_message: impl Fn(crate::collab::LiveMessage) + 
     });
 }
 
+/// `scheme://host` of the page.
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
 pub fn reload() {
     if let Some(w) = web_sys::window() {
         let _ = w.location().reload();

@@ -232,6 +232,36 @@ pub fn request_cookie(name: &str) -> Option<String> {
     cookie(&request_parts()?.headers, name)
 }
 
+/// `scheme://host` as the request reached us (`X-Forwarded-Proto` from a proxy; the Host
+/// header checked to be a plain host[:port]).
+pub fn site_origin(headers: &http::HeaderMap) -> String {
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 253
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let proto = match headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{proto}://{host}")
+}
+
+/// [`site_origin`] of the current request.
+pub fn request_origin() -> String {
+    request_parts()
+        .map(|p| site_origin(&p.headers))
+        .unwrap_or_else(|| "http://localhost".to_string())
+}
+
 /// Whether the current request comes from a crawler (its page views are not counted).
 pub fn request_from_robot() -> bool {
     request_parts()

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::collab::{activity, comments, AddComment};
@@ -137,11 +137,18 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
         ),
     };
     let meta_description: String = description.chars().take(160).collect();
-    let json_ld = schema_org(&d);
+    let canonical = format!(
+        "{}/datasets/{}",
+        site_origin(),
+        crate::search::encode(&s.slug)
+    );
+    let json_ld = schema_org(&d, &canonical);
     view! {
         <Title text=title.clone()/>
         <Meta name="description" content=meta_description.clone()/>
+        <Link rel="canonical" href=canonical.clone()/>
         <Meta property="og:type" content="website"/>
+        <Meta property="og:url" content=canonical.clone()/>
         <Meta property="og:title" content=title.clone()/>
         <Meta property="og:description" content=meta_description/>
         <Meta property="og:locale" content=if lang == Lang::Ko { "ko_KR" } else { "en_US" }/>
@@ -426,11 +433,27 @@ fn human_size(bytes: i64) -> String {
     }
 }
 
-/// The dataset as schema.org `Dataset` JSON-LD (for search engines' dataset search), safe to
-/// place inside a `<script>` element.
-pub fn schema_org(d: &DatasetDetail) -> String {
+/// `scheme://host` of this site: from the request on the server, from the page in the browser.
+fn site_origin() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::request_origin()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        crate::client::origin()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        String::new()
+    }
+}
+
+/// The dataset as schema.org `Dataset` JSON-LD (for search engines' dataset search) at its
+/// absolute `url`, safe to place inside a `<script>` element.
+pub fn schema_org(d: &DatasetDetail, url: &str) -> String {
     let s = &d.summary;
-    let path = format!("/datasets/{}", crate::search::encode(&s.slug));
+    let path = url;
     let mut v = serde_json::json!({
         "@context": "https://schema.org/",
         "@type": "Dataset",

@@ -14,27 +14,9 @@ use crate::entities::dataset;
 use crate::http::{ApiError, AppState};
 use crate::services::{catalog, OrInternal};
 
-/// `scheme://host` as the request reached us (`X-Forwarded-Proto` from a proxy; the Host
-/// header checked to be a plain host[:port]).
+/// `scheme://host` as the request reached us (see [`app::ssr::site_origin`]).
 pub fn site(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 253
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let proto = match headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{proto}://{host}")
+    app::ssr::site_origin(headers)
 }
 
 fn xml_escape(s: &str) -> String {
