@@ -380,7 +380,7 @@ pub fn openapi_document() -> serde_json::Value {
         "info": {
             "title": "Dongne API",
             "version": "1.0.0",
-            "description": "Search and read the district data catalog. Anonymous callers see published public datasets only."
+            "description": "Search and read the district data catalog. Anonymous callers see published public datasets only, and are limited per address (429 with Retry-After; crowd data is not limited). Staff authenticate with their session or an API key (`Authorization: Bearer dn_…`)."
         },
         "paths": {
             "/api/v1/datasets": {
@@ -760,6 +760,36 @@ pub fn openapi_document() -> serde_json::Value {
                 "post": { "summary": "Add a term to a classification scheme, or relabel it (admins)", "operationId": "saveTerm",
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["scheme", "code", "label_ko", "label_en"], "properties": { "scheme": { "type": "string" }, "code": { "type": "string" }, "label_ko": { "type": "string" }, "label_en": { "type": "string" } } } } } },
                     "responses": { "200": { "description": "The term." }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/feedback": {
+                "get": { "summary": "Residents' problem reports: the caller's department's (stewards, editors), all (admins); open first, newest first", "operationId": "listFeedback",
+                    "parameters": [
+                        { "name": "status", "in": "query", "required": false, "schema": { "type": "string", "enum": ["open", "resolved"] } },
+                        { "name": "dataset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1 } }
+                    ],
+                    "responses": { "200": { "description": "[FeedbackInfo]: id, dataset, kind, body, contact, status, created_at, resolved_by, resolved_at" }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/feedback/{id}/resolve": {
+                "post": { "summary": "Mark a report resolved (its department, admins)", "operationId": "resolveFeedback",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } } ],
+                    "responses": { "200": { "description": "The report." }, "400": error, "401": error, "404": error } }
+            },
+            "/api/v1/feedback/{id}/reopen": {
+                "post": { "summary": "Open a resolved report again (its department, admins)", "operationId": "reopenFeedback",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } } ],
+                    "responses": { "200": { "description": "The report." }, "400": error, "401": error, "404": error } }
+            },
+            "/api/v1/keys": {
+                "get": { "summary": "The caller's API keys (signed-in session, not a key)", "operationId": "listApiKeys",
+                    "responses": { "200": { "description": "[ApiKeyInfo]: id, name, prefix, created_at, last_used_at, revoked" }, "401": error, "403": error } },
+                "post": { "summary": "Make an API key for oneself; the answer is the only time the key is shown. Send it as `Authorization: Bearer dn_…`: it reads as its owner and is not rate limited", "operationId": "createApiKey",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 100 } } } } } },
+                    "responses": { "201": { "description": "{ key: ApiKeyInfo, secret }" }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/keys/{id}": {
+                "delete": { "summary": "Revoke one's API key (admins: anyone's); it stops working at once", "operationId": "revokeApiKey",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } } ],
+                    "responses": { "200": { "description": "The key, revoked." }, "400": error, "401": error, "403": error, "404": error } }
             },
             "/api/v1/suggest": {
                 "get": {
