@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod model;
 mod pages;
 pub mod profiling;
+mod pwa;
 pub mod search;
 pub mod transfer;
 
@@ -37,6 +38,9 @@ use crate::i18n::Lang;
 /// The HTML document rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    #[cfg(feature = "ssr")]
+    pwa::private_when_signed_in();
+    let register_sw = pwa::register_script(&options);
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -45,7 +49,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b5cad"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
                 <meta name="dongne-map-tiles" content=map_tiles()/>
+                <script nonce=leptos::nonce::use_nonce() inner_html=register_sw></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
