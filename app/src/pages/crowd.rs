@@ -167,6 +167,7 @@ fn AlertBanner(all: bool, q: String) -> impl IntoView {
 /// The map and the list over one live state.
 #[component]
 fn CrowdLive(all: bool, q: String) -> impl IntoView {
+    let lang = expect_context::<Lang>();
     let state = expect_context::<CrowdState>();
     let q2 = q.clone();
     let shown = Memo::new(move |_| select(state.spots.get(), all, &q, Utc::now()));
@@ -181,7 +182,7 @@ fn CrowdLive(all: bool, q: String) -> impl IntoView {
     view! {
         <div class="crowd-layout">
             <CrowdMap shown all q=q2.clone()/>
-            <section aria-label="list">
+            <section aria-label=lang.t("혼잡도 목록", "Crowd levels list")>
                 {move || view! { <CrowdList spots=shown.get() all q=q2.clone()/> }}
             </section>
         </div>

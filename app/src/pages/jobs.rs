@@ -100,6 +100,7 @@ fn StatusBadge(status: JobStatus) -> impl IntoView {
 /// A progress bar (a real `<progress>`: its value is announced by screen readers).
 #[component]
 fn Bar(info: JobInfo) -> impl IntoView {
+    let lang = expect_context::<Lang>();
     match info.percent() {
         Some(p) => view! {
             <progress max="100" value=p.to_string() aria-label=format!("{p}%")></progress>
@@ -107,7 +108,7 @@ fn Bar(info: JobInfo) -> impl IntoView {
         }
         .into_any(),
         None if info.status == JobStatus::Running => {
-            view! { <progress aria-label="…"></progress> }.into_any()
+            view! { <progress aria-label=lang.t("진행 중", "In progress")></progress> }.into_any()
         }
         None => ().into_any(),
     }
