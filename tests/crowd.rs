@@ -539,6 +539,21 @@ async fn the_light_list_works_without_javascript(backend: Backend) {
         .await
         .unwrap();
     assert!(x.contains("&lt;script&gt;") && !x.contains("<script>"));
+    // It reloads itself only when the reader asks, and says how to stop (WCAG 2.2.1).
+    assert!(!local.contains("http-equiv=refresh"));
+    assert!(local.contains("href=\"/crowd/lite?refresh=on\""));
+    let auto = dongne_tests::get(app.url("/crowd/lite?district=all&refresh=on"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(auto.contains("<meta http-equiv=refresh content=60>"));
+    assert!(
+        auto.contains("href=\"/crowd/lite?district=all\""),
+        "a link to stop"
+    );
+    assert!(auto.contains("<input type=hidden name=refresh value=on>"));
 }
 
 const PASSWORD: &str = "dongne-demo";

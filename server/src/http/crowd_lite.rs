@@ -1,7 +1,8 @@
 //! `GET /crowd/lite`: every hot spot's crowd level as one small HTML page with no JavaScript and
-//! no external files (a few KB, refreshing itself every minute), for phones on congested
-//! networks during a crowd emergency. By default the district's own places; `?district=all`
-//! the whole city; `?q=` filters by name.
+//! no external files (a few KB), for phones on congested networks during a crowd emergency. By
+//! default the district's own places; `?district=all` the whole city; `?q=` filters by name;
+//! `?refresh=on` reloads it every minute — only when the reader asks for it, with a link to
+//! stop (an unasked-for reload throws screen readers back to the top: WCAG 2.2.1).
 
 use app::model::HotSpotStatus;
 use axum::extract::{RawQuery, State};
@@ -48,10 +49,12 @@ pub async fn page(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let mut all = false;
+    let mut refresh = false;
     let mut q = String::new();
     for (k, v) in app::search::parse_query_string(raw.as_deref().unwrap_or("")) {
         match k.as_str() {
             "district" => all = v == "all",
+            "refresh" => refresh = v == "on",
             "q" => q = v.chars().take(50).collect(),
             _ => {}
         }
@@ -136,21 +139,62 @@ pub async fn page(
             t("맞는 장소가 없습니다.", "No matching place.")
         ));
     }
+    // The page's address with these choices (the search text is kept).
+    let href = |all: bool, refresh: bool| {
+        let mut params = Vec::new();
+        if all {
+            params.push("district=all".to_string());
+        }
+        if !q.is_empty() {
+            params.push(format!("q={}", app::search::encode(&q)));
+        }
+        if refresh {
+            params.push("refresh=on".to_string());
+        }
+        if params.is_empty() {
+            "/crowd/lite".to_string()
+        } else {
+            format!("/crowd/lite?{}", params.join("&amp;"))
+        }
+    };
     let scope_link = if all {
         format!(
-            "<a href=\"/crowd/lite\">{}</a>",
+            "<a href=\"{}\">{}</a>",
+            href(false, refresh),
             t("성동구만 보기", "Seongdong-gu only")
         )
     } else {
         format!(
-            "<a href=\"/crowd/lite?district=all\">{}</a>",
+            "<a href=\"{}\">{}</a>",
+            href(true, refresh),
             t("서울 전체 보기", "All of Seoul")
         )
+    };
+    let refresh_links = if refresh {
+        format!(
+            "{} · <a href=\"{}\">{}</a>",
+            t("1분마다 새로 고치는 중", "Refreshing every minute"),
+            href(all, false),
+            t("자동 새로 고침 끄기", "Stop refreshing")
+        )
+    } else {
+        format!(
+            "<a href=\"{}\">{}</a> · <a href=\"{}\">{}</a>",
+            href(all, false),
+            t("지금 새로 고침", "Refresh now"),
+            href(all, true),
+            t("1분마다 자동 새로 고침", "Refresh every minute")
+        )
+    };
+    let meta_refresh = if refresh {
+        "<meta http-equiv=refresh content=60>"
+    } else {
+        ""
     };
     let html = format!(
         "<!doctype html><html lang={lang_code}><meta charset=utf-8>\
 <meta name=viewport content=\"width=device-width,initial-scale=1\">\
-<meta http-equiv=refresh content=60>\
+{meta_refresh}\
 <title>{title}</title>\
 <style>body{{font:16px/1.4 system-ui,sans-serif;margin:0 auto;max-width:40rem;padding:.5rem}}\
 table{{width:100%;border-collapse:collapse}}th,td{{text-align:left;padding:.35rem .25rem;border-bottom:1px solid #ccc}}\
@@ -160,7 +204,8 @@ th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25re
 .ls b{{background:#555}}input,button{{font:inherit;min-height:44px}}a{{color:#0b57d0}}\
 .em{{border:3px solid #b00020;padding:.5rem;margin:.5rem 0}}.al{{border:2px solid #9a6a00;padding:.5rem;margin:.5rem 0}}</style>\
 <h1>{title}</h1>{banner}<p>{updated} {time} KST · {scope_link} · <a href=\"/crowd\">{map}</a></p>\
-<form method=get action=/crowd/lite>{all_field}<label for=q>{search}</label> <input id=q name=q value=\"{q}\"> <button>{go}</button></form>\
+<p>{refresh_links}</p>\
+<form method=get action=/crowd/lite>{all_field}{refresh_field}<label for=q>{search}</label> <input id=q name=q value=\"{q}\"> <button>{go}</button></form>\
 <table><thead><tr><th scope=col>{place}<th scope=col>{level}<th scope=col>{people}<th scope=col>{when}</thead><tbody>\n{rows}</tbody></table>\
 <p>{note}</p></html>",
         lang_code = lang.code(),
@@ -173,6 +218,11 @@ th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25re
         } else {
             ""
         },
+        refresh_field = if refresh {
+            "<input type=hidden name=refresh value=on>"
+        } else {
+            ""
+        },
         search = t("장소 찾기", "Find a place"),
         q = escape(&q),
         go = t("찾기", "Search"),
@@ -181,8 +231,8 @@ th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25re
         people = t("인구(명)", "People"),
         when = t("관측", "Observed"),
         note = t(
-            "1분마다 자동으로 새로 고칩니다. 붐빔 지역은 피해 주세요.",
-            "Refreshes every minute. Please avoid busy places.",
+            "붐빔 지역은 피해 주세요.",
+            "Please avoid busy places.",
         ),
     );
     Ok((
