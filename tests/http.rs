@@ -20,6 +20,7 @@ both_databases!(
     sitemap_lists_public_datasets_only_and_robots_names_it,
     public_reads_allow_any_origin_but_writes_do_not,
     dataset_pages_carry_open_graph_and_schema_org_metadata,
+    requests_carry_ids_and_metrics_are_exposed_to_operators,
 );
 
 const PASSWORD: &str = server::seed::DEMO_PASSWORD;
@@ -632,4 +633,92 @@ async fn dataset_pages_carry_open_graph_and_schema_org_metadata(backend: Backend
         "canonical link"
     );
     assert!(html.contains(&format!("<meta property=\"og:url\" content=\"{url}\"")));
+}
+
+async fn requests_carry_ids_and_metrics_are_exposed_to_operators(backend: Backend) {
+    let Some(app) = TestApp::start_with(backend, &[("DONGNE_TRUST_FORWARDED", "true")]).await
+    else {
+        return;
+    };
+    let (d, _, _) = dongne_tests::public_dataset(&app).await;
+    let c = dongne_tests::plain_client();
+    let path = format!("/api/v1/datasets/{}", d.id);
+    // Every answer names its request; a usable id from the caller (a proxy) is kept.
+    let r = c.get(app.url(&path)).send().await.unwrap();
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert!(
+        id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{id}"
+    );
+    let r = c
+        .get(app.url(&path))
+        .header("x-request-id", "lb-7f3a.1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "lb-7f3a.1");
+    let r = c
+        .get(app.url(&path))
+        .header("x-request-id", "no spaces <script>")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.headers()["x-request-id"], "no spaces <script>");
+    c.get(app.url("/api/v1/datasets/999999"))
+        .send()
+        .await
+        .unwrap();
+
+    // Prometheus text from this machine: latency by route template, never the raw path.
+    let r = c.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    let text = r.text().await.unwrap();
+    let series = "route=\"/api/v1/datasets/{id}\",method=\"GET\"";
+    assert!(
+        text.contains(&format!(
+            "dongne_http_request_duration_seconds_count{{{series},status=\"2xx\"}} 3"
+        )),
+        "{text}"
+    );
+    assert!(text.contains(&format!(
+        "dongne_http_request_duration_seconds_count{{{series},status=\"4xx\"}} 1"
+    )));
+    assert!(!text.contains(&format!("/api/v1/datasets/{}", d.id)));
+    for gauge in [
+        "dongne_sse_subscribers",
+        "dongne_jobs_queued",
+        "dongne_jobs_running",
+        "dongne_search_documents 733",
+    ] {
+        assert!(text.contains(gauge), "{gauge}");
+    }
+    // From the Internet (as a trusted proxy reports it): administrators only.
+    let outside = [("x-forwarded-for", "203.0.113.9")];
+    let r = c
+        .get(app.url("/metrics"))
+        .header(outside[0].0, outside[0].1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let r = viewer
+        .get(app.url("/metrics"))
+        .header(outside[0].0, outside[0].1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+    let (admin, _) = app.login("admin", PASSWORD).await;
+    let r = admin
+        .get(app.url("/metrics"))
+        .header(outside[0].0, outside[0].1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
 }

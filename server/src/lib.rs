@@ -12,6 +12,7 @@ pub mod db;
 pub mod entities;
 pub mod http;
 pub mod live;
+pub mod metrics;
 pub mod rate_limit;
 pub mod search;
 pub mod seed;

@@ -11,6 +11,7 @@ mod feedback;
 mod health;
 mod lang;
 pub mod limits;
+mod observe;
 mod security;
 mod server_fn_status;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The anonymous limit on the catalog APIs (`None`: no limit).
     pub api_limit: Option<Arc<crate::rate_limit::RateLimiter>>,
+    /// Request latency histograms for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -70,6 +73,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
             std::time::Duration::from_secs(60),
         )
         .map(Arc::new),
+        metrics: Arc::default(),
     };
     let server_ctx = ServerContext {
         backend: Arc::new(services),
@@ -80,6 +84,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(observe::metrics))
         .route("/lang/{code}", get(lang::switch))
         .route("/crowd/lite", get(crowd_lite::page))
         .route("/sitemap.xml", get(discovery::sitemap))
@@ -246,7 +251,12 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(discovery::cors))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::track,
+        ))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(observe::span))
+        .layer(axum::middleware::from_fn(observe::request_id))
         .with_state(state)
 }

@@ -1,0 +1,151 @@
+//! Observability: a request id on every request and response (`x-request-id`, taken from the
+//! client or proxy when it is a plain token, else made here), recorded in the request's log
+//! span; latency metrics per route; and `GET /metrics` in Prometheus' text format, for
+//! scrapers on this machine or the private network (or an administrator).
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use app::error::AppError;
+use app::model::{Role, Viewer};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use sea_orm::*;
+
+use super::limits::ClientIp;
+use super::{ApiError, AppState};
+use crate::entities::job;
+use crate::metrics::gauge;
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+fn usable_id(v: &HeaderValue) -> bool {
+    let b = v.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// Give the request an id (kept from the caller when usable) and answer with it.
+pub async fn request_id(mut req: Request, next: Next) -> Response {
+    let id = match req.headers().get(REQUEST_ID) {
+        Some(v) if usable_id(v) => v.clone(),
+        _ => HeaderValue::from_str(&hex::encode(rand::random::<[u8; 8]>()))
+            .unwrap_or(HeaderValue::from_static("0")),
+    };
+    req.headers_mut().insert(REQUEST_ID, id.clone());
+    let mut resp = next.run(req).await;
+    resp.headers_mut().insert(REQUEST_ID, id);
+    resp
+}
+
+/// The log span of a request: method, path and request id.
+pub fn span(req: &Request) -> tracing::Span {
+    let id = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+}
+
+/// Time each request to its response head, by route template.
+pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string());
+    let method = req.method().clone();
+    let started = Instant::now();
+    let resp = next.run(req).await;
+    // Unmatched paths (files, pages under the Leptos fallback) share one series.
+    let route = route.unwrap_or_else(|| "other".to_string());
+    state.metrics.observe(
+        &route,
+        method.as_str(),
+        resp.status().as_u16(),
+        started.elapsed(),
+    );
+    resp
+}
+
+fn private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
+        IpAddr::V6(v6) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00,
+    }
+}
+
+/// `GET /metrics`: from this machine or a private network, or for an administrator.
+pub async fn metrics(
+    State(state): State<AppState>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if !private(ip) {
+        match super::api_v1::viewer(&state, &headers).await? {
+            Viewer::Staff(u) if u.role == Role::Admin => {}
+            Viewer::Staff(_) => return Err(AppError::Forbidden.into()),
+            Viewer::Public => return Err(AppError::Unauthenticated.into()),
+        }
+    }
+    let mut out = String::with_capacity(16 * 1024);
+    state.metrics.render_requests(&mut out);
+    let live = &state.services.crowd_live;
+    gauge(
+        &mut out,
+        "dongne_sse_subscribers",
+        "Open crowd event streams.",
+        live.subscribers() as f64,
+    );
+    let newest = live
+        .spots
+        .current()
+        .and_then(|f| f.value.iter().filter_map(|s| s.observed_at).max());
+    if let Some(t) = newest {
+        gauge(
+            &mut out,
+            "dongne_crowd_feed_age_seconds",
+            "Seconds since the newest crowd reading was observed.",
+            Ord::max((chrono::Utc::now() - t).num_milliseconds(), 0) as f64 / 1000.0,
+        );
+    }
+    let db = &state.services.db;
+    for (status, help) in [
+        ("queued", "Jobs waiting for a worker."),
+        ("running", "Jobs being run."),
+    ] {
+        let n = job::Entity::find()
+            .filter(job::Column::Status.eq(status))
+            .count(db)
+            .await
+            .map_err(crate::services::internal)?;
+        gauge(&mut out, &format!("dongne_jobs_{status}"), help, n as f64);
+    }
+    gauge(
+        &mut out,
+        "dongne_search_documents",
+        "Datasets in this instance's search index.",
+        state.services.search.num_docs() as f64,
+    );
+    if let Some(rss) = crate::metrics::resident_bytes() {
+        gauge(
+            &mut out,
+            "process_resident_memory_bytes",
+            "Resident memory of this process.",
+            rss as f64,
+        );
+    }
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        out,
+    )
+        .into_response())
+}
