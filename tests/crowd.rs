@@ -486,7 +486,7 @@ async fn the_light_list_works_without_javascript(backend: Backend) {
         .position(|r| r.contains(&format!(">{}<", busy.name_ko)))
         .unwrap();
     assert!(
-        rows[at].contains("붐빔") && rows[at].contains("40,000–42,000"),
+        rows[at].contains("붐빔") && rows[at].contains("40,000–<wbr>42,000"),
         "{}",
         rows[at]
     );

@@ -120,7 +120,8 @@ pub async fn page(
             None => ("ls".to_string(), t("자료 없음", "no data").to_string()),
         };
         let pop = match (h.population_min, h.population_max) {
-            (Some(a), Some(b)) => format!("{}–{}", thousands(a), thousands(b)),
+            // `<wbr>`: a narrow phone may break the range after the dash.
+            (Some(a), Some(b)) => format!("{}–<wbr>{}", thousands(a), thousands(b)),
             _ => String::new(),
         };
         let ago = h
@@ -197,7 +198,7 @@ pub async fn page(
 {meta_refresh}\
 <title>{title}</title>\
 <style>body{{font:16px/1.4 system-ui,sans-serif;margin:0 auto;max-width:40rem;padding:.5rem}}\
-table{{width:100%;border-collapse:collapse}}th,td{{text-align:left;padding:.35rem .25rem;border-bottom:1px solid #ccc}}\
+table{{width:100%;border-collapse:collapse}}th,td{{text-align:left;padding:.35rem .2rem;border-bottom:1px solid #ccc;overflow-wrap:anywhere}}\
 th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25rem;color:#fff}}\
 .l1 b{{background:#0072b2}}.l1 b::before{{content:'○ '}}.l2 b{{background:#00795a}}.l2 b::before{{content:'◔ '}}\
 .l3 b{{background:#9a6a00}}.l3 b::before{{content:'◑ '}}.l4 b{{background:#b04a00}}.l4 b::before{{content:'● '}}\
