@@ -299,13 +299,13 @@ async fn insert(
 }
 
 /// An open Server-Sent Events stream and what arrived of it not yet read.
-struct SseStream {
+pub(crate) struct SseStream {
     resp: reqwest::Response,
     buf: String,
 }
 
 impl SseStream {
-    async fn open(client: &reqwest::Client, url: String) -> SseStream {
+    pub(crate) async fn open(client: &reqwest::Client, url: String) -> SseStream {
         let resp = client.get(url).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         assert!(resp.headers()["content-type"]
@@ -348,7 +348,7 @@ impl SseStream {
     }
 
     /// Read until `n` events named `name` arrived: (id, data) of each.
-    async fn events(&mut self, name: &str, n: usize) -> Vec<(u64, serde_json::Value)> {
+    pub(crate) async fn events(&mut self, name: &str, n: usize) -> Vec<(u64, serde_json::Value)> {
         let mut out = Vec::new();
         while out.len() < n {
             let (event, id, data) = self.next().await;

@@ -2,6 +2,7 @@
 //! on SQLite and PostgreSQL. Run one area with `cargo test -p dongne-tests -- crowd::`.
 mod admin;
 mod ckan;
+mod cluster;
 mod collaboration;
 mod crowd;
 mod editing;

@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod bench_crowd;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod db;
 pub mod entities;
@@ -83,6 +84,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     });
     tracing::info!(source = feed.source.label(), "crowd feed starting");
     let crowd = services::crowd::feed::spawn(services.clone(), feed);
+    // Several instances on one PostgreSQL hear of each other's changes.
+    let peers = cluster::spawn_listener(services.clone());
     let live = services.live.clone();
     let router = http::router(services, Arc::new(config));
     // A make-service that clones the router (an `Arc`) per connection: serving the `Router` itself
@@ -101,6 +104,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), crowd).await;
     view_flusher.abort();
+    if let Some(l) = peers {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), l).await;
+    }
     if let Err(e) = last_views.views.flush(&db).await {
         tracing::warn!(error = %e, "could not store the last page views");
     }

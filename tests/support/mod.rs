@@ -193,7 +193,8 @@ pub struct TestApp {
     pub base: String,
     pub db: DatabaseConnection,
     pub services: server::services::Services,
-    test_db: TestDb,
+    /// Shared by the instances of one database (see [`TestApp::join`]); dropped with the last.
+    test_db: Arc<TestDb>,
 }
 
 impl TestApp {
@@ -203,7 +204,17 @@ impl TestApp {
 
     /// [`TestApp::start`] with some configuration variables set (see [`TestDb::config_with`]).
     pub async fn start_with(backend: Backend, overrides: &[(&str, &str)]) -> Option<TestApp> {
-        let test_db = TestDb::new(backend).await?;
+        let test_db = Arc::new(TestDb::new(backend).await?);
+        Some(Self::boot(test_db, overrides).await)
+    }
+
+    /// A second instance on this one's database (its own port, pool, search index and live
+    /// state), as several instances behind a load balancer.
+    pub async fn join(&self) -> TestApp {
+        Self::boot(self.test_db.clone(), &[]).await
+    }
+
+    async fn boot(test_db: Arc<TestDb>, overrides: &[(&str, &str)]) -> TestApp {
         let config = test_db.config_with(overrides);
         let (db, services, addr) = server_runtime()
             .spawn(async move {
@@ -230,12 +241,36 @@ impl TestApp {
             })
             .await
             .expect("test server started");
-        Some(TestApp {
+        TestApp {
             base: format!("http://{addr}"),
             db,
             services,
             test_db,
-        })
+        }
+    }
+
+    /// Start what `server serve` runs beside the router: the crowd feed (simulated, polled
+    /// every `interval`, no backfill) and the listener for other instances' changes. Abort the
+    /// handles to kill them as a crash would (the feed's lock connection closes).
+    pub async fn start_background(
+        &self,
+        interval: std::time::Duration,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let services = self.services.clone();
+        server_runtime()
+            .spawn(async move {
+                let mut feed = server::services::crowd::feed::FeedConfig::new(
+                    server::services::crowd::feed::FeedSource::Simulated,
+                );
+                feed.interval = interval;
+                feed.backfill_hours = 0;
+                let mut handles =
+                    vec![server::services::crowd::feed::spawn(services.clone(), feed)];
+                handles.extend(server::cluster::spawn_listener(services));
+                handles
+            })
+            .await
+            .expect("background started")
     }
 
     pub fn config(&self) -> Config {

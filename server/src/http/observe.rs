@@ -102,6 +102,20 @@ pub async fn metrics(
         "Open crowd event streams.",
         live.subscribers() as f64,
     );
+    gauge(
+        &mut out,
+        "dongne_feed_leader",
+        "1 when this instance polls the crowd feed (one instance leads).",
+        if state
+            .services
+            .feed_leader
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            1.0
+        } else {
+            0.0
+        },
+    );
     let newest = live
         .spots
         .current()

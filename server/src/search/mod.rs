@@ -7,7 +7,7 @@ mod source;
 pub mod tokenizer;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use app::error::AppError;
@@ -81,6 +81,8 @@ pub struct SearchIndex {
     facet_ids: RwLock<FacetIds>,
     /// Per-segment flat arrays for the collector, warmed after every reload.
     flats: Mutex<Flats>,
+    /// Other instances on the same database, told of every refresh.
+    peers: std::sync::OnceLock<Arc<crate::cluster::Peers>>,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -213,6 +215,7 @@ impl SearchIndex {
             labels: RwLock::new(HashMap::new()),
             facet_ids: RwLock::new(FacetIds::new()),
             flats: Mutex::new(Flats::new()),
+            peers: std::sync::OnceLock::new(),
         })
     }
 
@@ -286,7 +289,35 @@ impl SearchIndex {
 
     /// Re-read these datasets from the database and replace (or, if gone, remove) their
     /// documents; visible to searches as soon as this returns.
+    /// Tell these instances of every change (set once, when the services start).
+    pub fn set_peers(&self, peers: Arc<crate::cluster::Peers>) {
+        let _ = self.peers.set(peers);
+    }
+
+    /// Re-index these datasets from the database, and tell the other instances to do the same.
     pub async fn refresh(&self, db: &DatabaseConnection, ids: &[i32]) -> Result<(), AppError> {
+        self.refresh_local(db, ids).await?;
+        if let Some(p) = self.peers.get() {
+            p.datasets_changed(ids).await;
+        }
+        Ok(())
+    }
+
+    /// Classification labels changed: re-read them, and tell the other instances.
+    pub async fn labels_changed(&self, db: &DatabaseConnection) -> Result<(), AppError> {
+        self.reload_labels(db).await?;
+        if let Some(p) = self.peers.get() {
+            p.labels_changed().await;
+        }
+        Ok(())
+    }
+
+    /// Re-index these datasets from the database (this instance only).
+    pub async fn refresh_local(
+        &self,
+        db: &DatabaseConnection,
+        ids: &[i32],
+    ) -> Result<(), AppError> {
         let docs = source::load(db, Some(ids)).await?;
         let mut writer = self.writer.lock().map_err(internal)?;
         for id in ids {

@@ -69,12 +69,18 @@ pub struct Services {
     pub views: Arc<popular::ViewCounter>,
     /// Problem reports per client address (`None`: no limit).
     pub feedback_limit: Option<Arc<crate::rate_limit::RateLimiter>>,
+    /// Other instances on the same PostgreSQL, told of changes.
+    pub peers: Arc<crate::cluster::Peers>,
+    /// Whether this instance polls the crowd feed now.
+    pub feed_leader: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Services {
     /// Services over `db`, with the search index built from it.
     pub async fn new(db: DatabaseConnection) -> Result<Services, AppError> {
         let search = Arc::new(crate::search::SearchIndex::build(&db).await?);
+        let peers = Arc::new(crate::cluster::Peers::new(&db));
+        search.set_peers(peers.clone());
         Ok(Services {
             db,
             search,
@@ -84,6 +90,8 @@ impl Services {
             crowd_live: Arc::default(),
             views: Arc::default(),
             feedback_limit: Self::feedback_limiter(5),
+            peers,
+            feed_leader: Arc::default(),
         })
     }
 
@@ -142,6 +150,7 @@ impl Services {
     /// publish the alerts when they changed.
     pub async fn crowd_updated(&self) -> Result<crowd::alerts::Evaluation, AppError> {
         self.crowd_live.publish(&self.db).await?;
+        self.peers.crowd_changed(false).await;
         self.evaluate_alerts().await
     }
 
@@ -151,13 +160,18 @@ impl Services {
         let e = crowd::alerts::evaluate(&self.db, chrono::Utc::now()).await?;
         if e.changed() || self.crowd_live.alerts.current().is_none() {
             self.crowd_live.publish_alerts(&self.db).await?;
+            if e.changed() {
+                self.peers.crowd_changed(true).await;
+            }
         }
         Ok(e)
     }
 
     /// After an alert, a rule or emergency mode changed: publish the alerts.
     pub async fn alerts_changed(&self) -> Result<(), AppError> {
-        self.crowd_live.publish_alerts(&self.db).await.map(|_| ())
+        self.crowd_live.publish_alerts(&self.db).await?;
+        self.peers.crowd_changed(true).await;
+        Ok(())
     }
 }
 

@@ -66,7 +66,7 @@ pub async fn save_term(
         }
     };
     txn.commit().await.or_internal()?;
-    search.reload_labels(db).await?;
+    search.labels_changed(db).await?;
     Ok(TermRef {
         scheme: s.code,
         code: saved.code,

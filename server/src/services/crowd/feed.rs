@@ -45,6 +45,8 @@ pub struct FeedConfig {
     /// Requests to the city API at once.
     pub concurrency: usize,
     pub policy: FetchPolicy,
+    /// Hours of simulated history to fill in when the simulated feed starts (0: none).
+    pub backfill_hours: i64,
 }
 
 impl FeedConfig {
@@ -59,6 +61,7 @@ impl FeedConfig {
                 backoff: Duration::from_millis(500),
                 max_bytes: 2 * 1024 * 1024,
             },
+            backfill_hours: 3,
         }
     }
 }
@@ -354,51 +357,79 @@ pub async fn downsample(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
 }
 
 /// Poll on the interval until the server stops; downsample once an hour.
+/// Poll the feed until the server stops, while this instance leads (see
+/// [`crate::cluster::Leadership`]: one poller among several instances on PostgreSQL; a
+/// follower checks every few seconds and takes over when the leader is gone).
 pub fn spawn(services: Services, config: FeedConfig) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let client = crate::services::harvest::fetch::client();
         let mut closing = services.live.closing();
-        if config.source == FeedSource::Simulated {
-            match backfill(&services.db, Utc::now(), 3).await {
-                Ok(n) if n > 0 => tracing::info!(readings = n, "simulated crowd history filled"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = ?e, "filling simulated crowd history failed"),
-            }
-        }
+        let mut leadership =
+            crate::cluster::Leadership::new(&services.db, services.feed_leader.clone());
+        let mut backfilled = false;
+        let mut next_poll = tokio::time::Instant::now();
         let mut last_downsample: Option<DateTime<Utc>> = None;
         loop {
             if *closing.borrow() {
                 break;
             }
-            let now = Utc::now();
-            match poll_once(&services.db, &config, &client, now).await {
-                Ok(r) if r.stored > 0 || services.crowd_live.spots.current().is_none() => {
-                    if let Err(e) = services.crowd_updated().await {
-                        tracing::warn!(error = ?e, "publishing the crowd state failed");
+            let leading = leadership.check().await;
+            if leading
+                && config.source == FeedSource::Simulated
+                && config.backfill_hours > 0
+                && !backfilled
+            {
+                match backfill(&services.db, Utc::now(), config.backfill_hours).await {
+                    Ok(n) if n > 0 => {
+                        tracing::info!(readings = n, "simulated crowd history filled")
                     }
-                    tracing::debug!(stored = r.stored, failed = r.failed.len(), "crowd poll");
-                }
-                Ok(r) => tracing::debug!(
-                    stored = r.stored,
-                    ignored = r.ignored,
-                    failed = r.failed.len(),
-                    source = config.source.label(),
-                    "crowd poll"
-                ),
-                Err(e) => tracing::warn!(error = ?e, "crowd poll failed"),
-            }
-            if last_downsample.is_none_or(|t| now - t >= chrono::Duration::hours(1)) {
-                match downsample(&services.db, now).await {
-                    Ok(n) if n > 0 => tracing::info!(readings = n, "crowd history downsampled"),
                     Ok(_) => {}
-                    Err(e) => tracing::warn!(error = ?e, "downsampling crowd history failed"),
+                    Err(e) => tracing::warn!(error = ?e, "filling simulated crowd history failed"),
                 }
-                last_downsample = Some(now);
+                backfilled = true;
             }
+            if leading && tokio::time::Instant::now() >= next_poll {
+                next_poll = tokio::time::Instant::now() + config.interval;
+                poll_and_publish(&services, &config, &client).await;
+                let now = Utc::now();
+                if last_downsample.is_none_or(|t| now - t >= chrono::Duration::hours(1)) {
+                    match downsample(&services.db, now).await {
+                        Ok(n) if n > 0 => tracing::info!(readings = n, "crowd history downsampled"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = ?e, "downsampling crowd history failed"),
+                    }
+                    last_downsample = Some(now);
+                }
+            }
+            if !leading {
+                // A new leader polls at once.
+                next_poll = tokio::time::Instant::now();
+            }
+            let wait = config.interval.min(crate::cluster::LEADER_CHECK);
             tokio::select! {
-                _ = tokio::time::sleep(config.interval) => {}
+                _ = tokio::time::sleep(wait) => {}
                 _ = closing.changed() => {}
             }
         }
     })
+}
+
+async fn poll_and_publish(services: &Services, config: &FeedConfig, client: &reqwest::Client) {
+    let now = Utc::now();
+    match poll_once(&services.db, config, client, now).await {
+        Ok(r) if r.stored > 0 || services.crowd_live.spots.current().is_none() => {
+            if let Err(e) = services.crowd_updated().await {
+                tracing::warn!(error = ?e, "publishing the crowd state failed");
+            }
+            tracing::debug!(stored = r.stored, failed = r.failed.len(), "crowd poll");
+        }
+        Ok(r) => tracing::debug!(
+            stored = r.stored,
+            ignored = r.ignored,
+            failed = r.failed.len(),
+            source = config.source.label(),
+            "crowd poll"
+        ),
+        Err(e) => tracing::warn!(error = ?e, "crowd poll failed"),
+    }
 }
