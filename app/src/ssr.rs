@@ -15,6 +15,10 @@ use crate::model::*;
 use crate::search::{SearchQuery, SearchResult, Suggestion};
 
 pub const SESSION_COOKIE: &str = "dongne_session";
+
+/// The client's address, as the server's rate limits see it (set on every request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
 pub const SESSION_DAYS: i64 = 7;
 
 /// Everything server functions need from the server crate. Implemented there over SeaORM
@@ -23,7 +27,12 @@ pub const SESSION_DAYS: i64 = 7;
 pub trait Backend: Send + Sync + 'static {
     async fn session_user(&self, token: &str) -> Result<Option<SessionUser>, AppError>;
     /// Check the password and open a session: the user and the new session token.
-    async fn login(&self, input: &LoginInput) -> Result<(SessionUser, String), AppError>;
+    /// `client`: the caller's address (attempts are limited per address).
+    async fn login(
+        &self,
+        client: Option<std::net::IpAddr>,
+        input: &LoginInput,
+    ) -> Result<(SessionUser, String), AppError>;
     async fn logout(&self, token: &str) -> Result<(), AppError>;
     async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError>;
     async fn search(
@@ -230,6 +239,11 @@ pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
 /// The value of cookie `name` in the current request.
 pub fn request_cookie(name: &str) -> Option<String> {
     cookie(&request_parts()?.headers, name)
+}
+
+/// The current request's client address (see [`ClientIp`]).
+pub fn request_client() -> Option<std::net::IpAddr> {
+    request_parts().and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0))
 }
 
 /// `scheme://host` as the request reached us (`X-Forwarded-Proto` from a proxy; the Host

@@ -14,6 +14,7 @@ mod m20261126_050000_create_jobs;
 mod m20261130_064500_create_crowd_hourly;
 mod m20261130_100000_create_crowd_alerts;
 mod m20261130_140000_create_portal_tables;
+mod m20261130_150000_add_login_lockout;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_064500_create_crowd_hourly::Migration),
             Box::new(m20261130_100000_create_crowd_alerts::Migration),
             Box::new(m20261130_140000_create_portal_tables::Migration),
+            Box::new(m20261130_150000_add_login_lockout::Migration),
         ]
     }
 }

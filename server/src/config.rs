@@ -45,6 +45,9 @@ pub struct Config {
     pub api_rate_limit: u32,
     /// `DONGNE_FEEDBACK_PER_HOUR`: problem reports per hour per client address (default 5).
     pub feedback_per_hour: u32,
+    /// `DONGNE_LOGIN_ATTEMPTS`: login attempts per ten minutes per client address (default 20,
+    /// `0` for no limit); accounts also lock for 15 minutes after 5 wrong passwords in a row.
+    pub login_attempts: u32,
     /// `DONGNE_TRUST_FORWARDED`: behind a reverse proxy, take the client address from the
     /// last `X-Forwarded-For` entry (default false: the connection's address).
     pub trust_forwarded: bool,
@@ -169,6 +172,7 @@ impl Config {
         Ok(Config {
             api_rate_limit: count_var("DONGNE_API_RATE_LIMIT", 300)?,
             feedback_per_hour: count_var("DONGNE_FEEDBACK_PER_HOUR", 5)?,
+            login_attempts: count_var("DONGNE_LOGIN_ATTEMPTS", 20)?,
             trust_forwarded: bool_var("DONGNE_TRUST_FORWARDED", false)?,
             map_tiles,
             database_url,

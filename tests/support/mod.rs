@@ -113,8 +113,8 @@ impl TestDb {
         }
     }
 
-    /// The test configuration: this database, any port, a small pool, and no anonymous API
-    /// rate limit (tests call from one address; the limit's own tests turn it on).
+    /// The test configuration: this database, any port, a small pool, and no anonymous API or
+    /// login rate limit (tests call from one address; the limits' own tests turn them on).
     pub fn config(&self) -> Config {
         self.config_with(&[])
     }
@@ -135,6 +135,7 @@ impl TestDb {
                 "DONGNE_ADDR" => Some("127.0.0.1:0".into()),
                 "DONGNE_DB_MAX_CONNECTIONS" => Some("5".into()),
                 "DONGNE_API_RATE_LIMIT" => Some("0".into()),
+                "DONGNE_LOGIN_ATTEMPTS" => Some("0".into()),
                 _ => None,
             }
         })
@@ -224,7 +225,8 @@ impl TestApp {
                 let services = server::services::Services::new(db.clone())
                     .await
                     .expect("search index built")
-                    .with_feedback_limit(config.feedback_per_hour);
+                    .with_feedback_limit(config.feedback_per_hour)
+                    .with_login_limit(config.login_attempts);
                 services.start_jobs();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr: SocketAddr = listener.local_addr().unwrap();

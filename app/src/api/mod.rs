@@ -27,7 +27,10 @@ pub async fn login(
     let ctx = crate::ssr::ctx()?;
     let input = LoginInput { username, password };
     input.validate()?;
-    let (user, token) = ctx.backend.login(&input).await?;
+    let (user, token) = ctx
+        .backend
+        .login(crate::ssr::request_client(), &input)
+        .await?;
     ctx.set_session_cookie(Some(&token));
     leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
     Ok(user)

@@ -17,9 +17,7 @@ use axum::response::{IntoResponse, Response};
 use super::{ApiError, AppState};
 use crate::services::{api_keys, auth};
 
-/// The client's address, as used for rate limits (set on every request).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientIp(pub IpAddr);
+pub use app::ssr::ClientIp;
 
 /// The connection's address; behind a trusted proxy, the last `X-Forwarded-For` entry.
 pub fn client_ip(req: &Request, trust_forwarded: bool) -> IpAddr {

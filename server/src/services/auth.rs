@@ -55,6 +55,16 @@ pub async fn to_session_user(
     })
 }
 
+/// Login attempts an address may make per ten minutes.
+pub const LOGINS_PER_ADDRESS: u32 = 20;
+/// Wrong passwords in a row that lock an account…
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// …for this long.
+pub const LOCK_MINUTES: i64 = 15;
+
+/// Check the password and open a session. After [`MAX_FAILED_LOGINS`] wrong passwords in a row
+/// the account refuses logins (even with the right password) for [`LOCK_MINUTES`]: 429 with
+/// the time left. The counts live in the database, so every instance sees them.
 pub async fn login(
     db: &DatabaseConnection,
     input: &LoginInput,
@@ -76,11 +86,39 @@ pub async fn login(
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .or_internal()?;
-    let Some(u) = found.filter(|_| ok) else {
+    let now = Utc::now();
+    if let Some(until) = found
+        .as_ref()
+        .and_then(|u| u.locked_until)
+        .filter(|t| *t > now)
+    {
+        return Err(AppError::RateLimited {
+            retry_after: Ord::max((until - now).num_seconds(), 1) as u64,
+        });
+    }
+    let Some(u) = found else {
         return Err(AppError::BadCredentials);
     };
+    if !ok {
+        record_failure(db, &u).await?;
+        return Err(AppError::BadCredentials);
+    }
+    if u.failed_logins != 0 || u.locked_until.is_some() {
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::FailedLogins,
+                sea_orm::sea_query::Expr::value(0),
+            )
+            .col_expr(
+                user::Column::LockedUntil,
+                sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            )
+            .filter(user::Column::Id.eq(u.id))
+            .exec(db)
+            .await
+            .or_internal()?;
+    }
     let token = hex::encode(rand::random::<[u8; 32]>());
-    let now = Utc::now();
     session::ActiveModel {
         id: Set(token_id(&token)),
         user_id: Set(u.id),
@@ -97,6 +135,36 @@ pub async fn login(
         .await
         .or_internal()?;
     Ok((to_session_user(db, u).await?, token))
+}
+
+/// One more wrong password; the one that reaches the limit locks the account.
+async fn record_failure(db: &DatabaseConnection, u: &user::Model) -> Result<(), AppError> {
+    use sea_orm::sea_query::Expr;
+    // Counted in the database (atomically), so concurrent attempts on several instances add up.
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedLogins,
+            Expr::col(user::Column::FailedLogins).add(1),
+        )
+        .filter(user::Column::Id.eq(u.id))
+        .exec(db)
+        .await
+        .or_internal()?;
+    let locked = user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Some(Utc::now() + Duration::minutes(LOCK_MINUTES))),
+        )
+        .filter(user::Column::Id.eq(u.id))
+        .filter(user::Column::FailedLogins.gte(MAX_FAILED_LOGINS))
+        .exec(db)
+        .await
+        .or_internal()?;
+    if locked.rows_affected > 0 {
+        tracing::warn!(user = %u.username, minutes = LOCK_MINUTES, "account locked after failed logins");
+    }
+    Ok(())
 }
 
 pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {

@@ -69,6 +69,8 @@ pub struct Services {
     pub views: Arc<popular::ViewCounter>,
     /// Problem reports per client address (`None`: no limit).
     pub feedback_limit: Option<Arc<crate::rate_limit::RateLimiter>>,
+    /// Login attempts per client address.
+    pub login_limit: Option<Arc<crate::rate_limit::RateLimiter>>,
     /// Other instances on the same PostgreSQL, told of changes.
     pub peers: Arc<crate::cluster::Peers>,
     /// Whether this instance polls the crowd feed now.
@@ -90,6 +92,7 @@ impl Services {
             crowd_live: Arc::default(),
             views: Arc::default(),
             feedback_limit: Self::feedback_limiter(5),
+            login_limit: Self::login_limiter(auth::LOGINS_PER_ADDRESS),
             peers,
             feed_leader: Arc::default(),
         })
@@ -104,6 +107,17 @@ impl Services {
     fn feedback_limiter(per_hour: u32) -> Option<Arc<crate::rate_limit::RateLimiter>> {
         crate::rate_limit::RateLimiter::new(per_hour, std::time::Duration::from_secs(3600))
             .map(Arc::new)
+    }
+
+    fn login_limiter(per_10_min: u32) -> Option<Arc<crate::rate_limit::RateLimiter>> {
+        crate::rate_limit::RateLimiter::new(per_10_min, std::time::Duration::from_secs(600))
+            .map(Arc::new)
+    }
+
+    /// Accept at most `per_10_min` login attempts per client address (0: no limit).
+    pub fn with_login_limit(mut self, per_10_min: u32) -> Services {
+        self.login_limit = Self::login_limiter(per_10_min);
+        self
     }
 
     /// Accept at most `per_hour` problem reports per client address (0: no limit).
@@ -232,7 +246,16 @@ impl app::ssr::Backend for Services {
     async fn session_user(&self, token: &str) -> Result<Option<SessionUser>, AppError> {
         auth::session_user(&self.db, token).await
     }
-    async fn login(&self, input: &LoginInput) -> Result<(SessionUser, String), AppError> {
+    async fn login(
+        &self,
+        client: Option<std::net::IpAddr>,
+        input: &LoginInput,
+    ) -> Result<(SessionUser, String), AppError> {
+        if let (Some(limit), Some(ip)) = (&self.login_limit, client) {
+            limit
+                .check(ip)
+                .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        }
         auth::login(&self.db, input).await
     }
     async fn logout(&self, token: &str) -> Result<(), AppError> {

@@ -79,7 +79,10 @@ pub async fn save_user(
             a.department_id = Set(department_id);
             a.active = Set(input.active);
             if let Some(h) = hash {
+                // A new password from an administrator also unlocks a locked-out account.
                 a.password_hash = Set(h);
+                a.failed_logins = Set(0);
+                a.locked_until = Set(None);
             }
             a.update(&txn).await.or_internal()?
         }
