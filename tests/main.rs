@@ -11,5 +11,6 @@ mod harvest;
 mod http;
 mod jobs;
 mod portal;
+mod properties;
 mod search;
 mod transfer;
