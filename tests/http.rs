@@ -22,6 +22,7 @@ both_databases!(
     dataset_pages_carry_open_graph_and_schema_org_metadata,
     requests_carry_ids_and_metrics_are_exposed_to_operators,
     logins_are_throttled_per_address_and_accounts_lock_out,
+    pages_send_a_content_security_policy,
 );
 
 const PASSWORD: &str = server::seed::DEMO_PASSWORD;
@@ -798,4 +799,49 @@ async fn logins_are_throttled_per_address_and_accounts_lock_out(backend: Backend
         "{}",
         r.status()
     );
+}
+
+async fn pages_send_a_content_security_policy(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    for path in ["/", "/datasets", "/crowd", "/login"] {
+        let r = dongne_tests::get(app.url(path)).await.unwrap();
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let html = r.text().await.unwrap();
+        // Inline scripts run only with this response's nonce; nothing else but our own files.
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {csp}"));
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "{path}: scripts carry the nonce"
+        );
+        for directive in [
+            "default-src 'self'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "connect-src 'self'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {directive} in {csp}");
+        }
+        assert!(!csp.contains("'unsafe-eval'") && !csp.contains("script-src *"));
+        let again = dongne_tests::get(app.url(path)).await.unwrap();
+        assert_ne!(
+            again.headers()["content-security-policy"].to_str().unwrap(),
+            csp,
+            "{path}: a new nonce for every response"
+        );
+    }
+    let lite = dongne_tests::get(app.url("/crowd/lite")).await.unwrap();
+    assert!(lite.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
 }

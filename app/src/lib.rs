@@ -39,7 +39,10 @@ use crate::i18n::Lang;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
     #[cfg(feature = "ssr")]
-    pwa::private_when_signed_in();
+    {
+        pwa::private_when_signed_in();
+        ssr::set_content_security_policy(&map_tiles());
+    }
     let register_sw = pwa::register_script(&options);
     view! {
         <!DOCTYPE html>

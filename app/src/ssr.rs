@@ -241,6 +241,75 @@ pub fn request_cookie(name: &str) -> Option<String> {
     cookie(&request_parts()?.headers, name)
 }
 
+/// The Content-Security-Policy of a page: scripts from this site only, inline ones only with
+/// this response's nonce, and wasm; styles from this site (and style attributes, which Leaflet
+/// and the layout use); images from this site and the map tile host; connections, forms,
+/// manifests and workers to this site only; no plugins, no framing, no foreign `<base>`.
+pub fn content_security_policy(nonce: Option<&str>, tiles: &str) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    // `https://{s}.tile.example.org/{z}/{x}/{y}.png` → `https://*.tile.example.org`
+    let tile_origin = tiles
+        .split_once("://")
+        .filter(|(scheme, _)| *scheme == "https" || *scheme == "http")
+        .map(|(scheme, rest)| {
+            let host = rest
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .replace("{s}", "*");
+            format!(" {scheme}://{host}")
+        })
+        // Nothing that could end the directive or the header.
+        .filter(|o| !o[1..].contains(['{', '}', ' ', ';', ',', '\'', '"']))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{tile_origin}; \
+         connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csp_allows_the_tile_host_and_the_nonce_only() {
+        let csp = super::content_security_policy(
+            Some("abc123"),
+            "https://{s}.tile.example.org/{z}/{x}/{y}.png",
+        );
+        assert!(
+            csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("img-src 'self' data: blob: https://*.tile.example.org;"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        for odd in [
+            "none",
+            "/tiles/{z}/{x}/{y}.png",
+            "https://a.example;script-src */{z}/{x}/{y}",
+        ] {
+            let csp = super::content_security_policy(None, odd);
+            assert!(csp.contains("img-src 'self' data: blob:;"), "{odd}: {csp}");
+        }
+    }
+}
+
+/// Send [`content_security_policy`] with the page being rendered.
+pub fn set_content_security_policy(tiles: &str) {
+    let nonce = leptos::nonce::use_nonce();
+    let csp = content_security_policy(nonce.as_deref(), tiles);
+    if let (Some(resp), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&csp),
+    ) {
+        resp.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The current request's client address (see [`ClientIp`]).
 pub fn request_client() -> Option<std::net::IpAddr> {
     request_parts().and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0))

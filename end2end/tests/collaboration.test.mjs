@@ -4,7 +4,7 @@
 // proposal from another department, accepted from the review queue.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, signedIn as signIn } from './support.mjs';
+import { loadAxe, serverAndBrowser, signedIn as signIn } from './support.mjs';
 
 const env = serverAndBrowser(before, after);
 
@@ -114,7 +114,6 @@ test('a proposal from another department, accepted from the review queue', async
 test('the staff pages pass axe (WCAG 2 A/AA) and fit a 375-px phone', async () => {
   const s = await signedIn('parks-steward');
   await s.page.setViewportSize({ width: 375, height: 740 });
-  const axe = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
   for (const path of [
     '/datasets/parks-green-spaces/edit',
     '/datasets/parks-green-spaces',
@@ -126,7 +125,7 @@ test('the staff pages pass axe (WCAG 2 A/AA) and fit a 375-px phone', async () =
   ]) {
     await s.page.goto(env.server.base + path);
     await s.page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
-    await s.page.addScriptTag({ path: axe });
+    await loadAxe(s.page);
     const result = await s.page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
     assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], path);
     const width = await s.page.evaluate(() => document.documentElement.scrollWidth);
@@ -154,8 +153,7 @@ test('an admin adds a department and a user from the admin page', async () => {
   await s.page.fill('#u-pass', 'a-long-password');
   await s.page.locator('#u-pass').press('Enter');
   await s.page.waitForSelector('td:has-text("data-steward")');
-  const axe = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
-  await s.page.addScriptTag({ path: axe });
+  await loadAxe(s.page);
   const result = await s.page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
   assert.deepEqual(result.violations.map((v) => v.id), []);
   assert.deepEqual(s.errors, []);

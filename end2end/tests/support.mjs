@@ -1,7 +1,7 @@
 // Starts a real Dongne server (the binary `cargo leptos build` produced) on a free loopback
 // port with its own SQLite file, and a headless Debian chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,7 +83,14 @@ export function serverAndBrowser(before, after) {
   return env;
 }
 
-const axe = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+const axePath = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+const axeSource = readFileSync(axePath, 'utf8');
+
+/// Loads axe-core into the page through the browser's debugging protocol: pages send a
+/// Content-Security-Policy that (rightly) refuses injected inline scripts.
+export async function loadAxe(page) {
+  await page.evaluate(axeSource);
+}
 
 /// A new browser context signed in as `username` (the demo password unless given), on a phone by default; page
 /// errors are collected in `errors`.
@@ -103,7 +110,7 @@ export async function signedIn(env, username, viewport = { width: 375, height: 7
 
 /// No WCAG 2 A/AA violation (axe-core) and nothing wider than a 375-px phone.
 export async function checkPage(page, what) {
-  await page.addScriptTag({ path: axe });
+  await loadAxe(page);
   const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
   assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], what);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);

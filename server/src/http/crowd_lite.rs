@@ -240,6 +240,12 @@ th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25re
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=15"),
+            // No script at all; its one inline style block; forms to itself only.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
+                 form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            ),
         ],
         html,
     )
