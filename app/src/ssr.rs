@@ -270,34 +270,6 @@ pub fn content_security_policy(nonce: Option<&str>, tiles: &str) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn csp_allows_the_tile_host_and_the_nonce_only() {
-        let csp = super::content_security_policy(
-            Some("abc123"),
-            "https://{s}.tile.example.org/{z}/{x}/{y}.png",
-        );
-        assert!(
-            csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"),
-            "{csp}"
-        );
-        assert!(
-            csp.contains("img-src 'self' data: blob: https://*.tile.example.org;"),
-            "{csp}"
-        );
-        assert!(csp.contains("frame-ancestors 'none'"));
-        for odd in [
-            "none",
-            "/tiles/{z}/{x}/{y}.png",
-            "https://a.example;script-src */{z}/{x}/{y}",
-        ] {
-            let csp = super::content_security_policy(None, odd);
-            assert!(csp.contains("img-src 'self' data: blob:;"), "{odd}: {csp}");
-        }
-    }
-}
-
 /// Send [`content_security_policy`] with the page being rendered.
 pub fn set_content_security_policy(tiles: &str) {
     let nonce = leptos::nonce::use_nonce();
@@ -425,5 +397,33 @@ pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csp_allows_the_tile_host_and_the_nonce_only() {
+        let csp = super::content_security_policy(
+            Some("abc123"),
+            "https://{s}.tile.example.org/{z}/{x}/{y}.png",
+        );
+        assert!(
+            csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("img-src 'self' data: blob: https://*.tile.example.org;"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        for odd in [
+            "none",
+            "/tiles/{z}/{x}/{y}.png",
+            "https://a.example;script-src */{z}/{x}/{y}",
+        ] {
+            let csp = super::content_security_policy(None, odd);
+            assert!(csp.contains("img-src 'self' data: blob:;"), "{odd}: {csp}");
+        }
     }
 }
