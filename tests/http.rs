@@ -23,6 +23,7 @@ both_databases!(
     requests_carry_ids_and_metrics_are_exposed_to_operators,
     logins_are_throttled_per_address_and_accounts_lock_out,
     pages_send_a_content_security_policy,
+    hostile_input_is_a_4xx_never_a_5xx,
 );
 
 const PASSWORD: &str = server::seed::DEMO_PASSWORD;
@@ -844,4 +845,65 @@ async fn pages_send_a_content_security_policy(backend: Backend) {
         .to_str()
         .unwrap()
         .starts_with("default-src 'none'"));
+}
+
+async fn hostile_input_is_a_4xx_never_a_5xx(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    let (d, owner, _) = dongne_tests::public_dataset(&app).await;
+    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let patch = |body: Vec<u8>| {
+        steward
+            .patch(app.url(&format!("/api/v1/datasets/{}", d.id)))
+            .header("if-match", format!("\"{}\"", d.version))
+            .header("content-type", "application/json")
+            .body(body)
+    };
+    let deep = format!("{{\"keywords\":{}{}}}", "[".repeat(5000), "]".repeat(5000));
+    let cp949_title: &[u8] = b"{\"title_ko\":\"\xb0\xf8\xbf\xf8\"}"; // 공원 in CP949
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("oversized", vec![b' '; 3 * 1024 * 1024]),
+        ("deeply nested", deep.into_bytes()),
+        ("invalid UTF-8", b"{\"title_en\":\"\xff\xfe\"}".to_vec()),
+        ("CP949 text", cp949_title.to_vec()),
+        ("not JSON", b"<xml/>".to_vec()),
+        ("NUL in text", b"{\"title_en\":\"a\\u0000b\"}".to_vec()),
+    ];
+    for (what, body) in cases {
+        let status = patch(body).send().await.unwrap().status();
+        assert!(status.is_client_error(), "{what}: {status}");
+    }
+    // The form endpoints and the query strings too.
+    let c = dongne_tests::plain_client();
+    let r = c
+        .post(app.url(&format!("/datasets/{}/feedback", d.slug)))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(b"kind=other&body=\xb0\xf8\xbf\xf8\xb0\xf8\xbf\xf8\xb0\xf8\xbf\xf8".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "CP949 report: {}", r.status());
+    let r = c
+        .post(app.url("/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(b"username=\xff&password=\xfe".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "login: {}", r.status());
+    for path in [
+        "/api/v1/datasets?q=%FF%FE%00",
+        "/api/v1/datasets?page=99999999999999999999",
+        "/api/3/action/package_search?rows=-1",
+        "/datasets?q=%ED%A0%80",
+        "/api/v1/crowd/spots/%00/history",
+        "/api/v1/datasets/a%00b",
+        "/api/3/action/package_show?id=a%00b",
+        "/datasets/a%00b",
+    ] {
+        let status = c.get(app.url(path)).send().await.unwrap().status();
+        assert!(!status.is_server_error(), "{path}: {status}");
+    }
 }

@@ -97,7 +97,14 @@ impl FeedbackInput {
                 format!("contact: at most {CONTACT_MAX_CHARS} characters."),
             ));
         }
-        if body
+        // U+FFFD is what is left of bytes that were not UTF-8 (a CP949 form, say).
+        if body.contains('\u{FFFD}') || contact.contains('\u{FFFD}') {
+            errors.push(FieldError::new(
+                "body",
+                "글자를 읽을 수 없습니다 (UTF-8이 아닌 문자).",
+                "body: the text is not UTF-8.",
+            ));
+        } else if body
             .chars()
             .chain(contact.chars())
             .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')

@@ -34,7 +34,28 @@ pub fn is_same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// Whether the URL carries an encoded NUL (`%00`): no name, code or search text has one, and
+/// databases refuse them in text, so the request is refused up front with 400.
+fn has_nul(req: &Request) -> bool {
+    let raw = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or_default();
+    raw.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+}
+
 pub async fn same_origin_writes(req: Request, next: Next) -> Response {
+    if has_nul(&req) {
+        return ApiError(AppError::validation(
+            "url",
+            "주소에 NUL 문자(%00)가 있습니다.",
+            "url: contains a NUL character (%00).",
+        ))
+        .into_response();
+    }
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && !is_same_origin(req.headers()) {
         tracing::warn!(method = %req.method(), uri = %req.uri(), "cross-site write refused");
