@@ -162,9 +162,12 @@ async fn login_sets_secure_session_cookie_and_logout_ends_it(backend: Backend) {
         return;
     };
     let client = app.client();
+    // An attacker-chosen session id planted before login is never adopted (no fixation).
+    let planted = "a".repeat(64);
     let resp = client
         .post(app.url("/api/login"))
         .header("accept", "application/json")
+        .header("cookie", format!("dongne_session={planted}"))
         .form(&[("username", "parks-steward"), ("password", PASSWORD)])
         .send()
         .await
@@ -183,6 +186,17 @@ async fn login_sets_secure_session_cookie_and_logout_ends_it(backend: Backend) {
         .expect("session cookie set");
     assert!(cookie.contains("HttpOnly"));
     assert!(cookie.contains("SameSite=Lax"));
+    assert!(!cookie.contains(&planted), "a fresh session id after login");
+    let planted_user = client
+        .post(app.url("/api/current_user"))
+        .header("cookie", format!("dongne_session={planted}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!planted_user.contains("parks-steward"), "{planted_user}");
     assert!(
         !cookie.contains("Secure"),
         "plain http on loopback: not Secure"
