@@ -885,8 +885,12 @@ async fn hostile_input_is_a_4xx_never_a_5xx(backend: Backend) {
         ("NUL in text", b"{\"title_en\":\"a\\u0000b\"}".to_vec()),
     ];
     for (what, body) in cases {
-        let status = patch(body).send().await.unwrap().status();
-        assert!(status.is_client_error(), "{what}: {status}");
+        match patch(body).send().await {
+            Ok(r) => assert!(r.status().is_client_error(), "{what}: {}", r.status()),
+            // The server may answer 413 and close before the client has written 3 MB.
+            Err(e) if what == "oversized" && e.is_request() => {}
+            Err(e) => panic!("{what}: {e}"),
+        }
     }
     // The form endpoints and the query strings too.
     let c = dongne_tests::plain_client();
