@@ -196,6 +196,19 @@ pub struct TestApp {
     pub services: server::services::Services,
     /// Shared by the instances of one database (see [`TestApp::join`]); dropped with the last.
     test_db: Arc<TestDb>,
+    /// Background tasks started for this instance: stopped when the test ends, so they do not
+    /// load the shared server runtime for the rest of the suite.
+    background: std::sync::Mutex<Vec<tokio::task::AbortHandle>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Ok(tasks) = self.background.lock() {
+            for t in tasks.iter() {
+                t.abort();
+            }
+        }
+    }
 }
 
 impl TestApp {
@@ -248,6 +261,7 @@ impl TestApp {
             db,
             services,
             test_db,
+            background: Default::default(),
         }
     }
 
@@ -259,7 +273,7 @@ impl TestApp {
         interval: std::time::Duration,
     ) -> Vec<tokio::task::JoinHandle<()>> {
         let services = self.services.clone();
-        server_runtime()
+        let handles = server_runtime()
             .spawn(async move {
                 let mut feed = server::services::crowd::feed::FeedConfig::new(
                     server::services::crowd::feed::FeedSource::Simulated,
@@ -272,7 +286,11 @@ impl TestApp {
                 handles
             })
             .await
-            .expect("background started")
+            .expect("background started");
+        if let Ok(mut tasks) = self.background.lock() {
+            tasks.extend(handles.iter().map(|h| h.abort_handle()));
+        }
+        handles
     }
 
     pub fn config(&self) -> Config {
