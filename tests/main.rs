@@ -12,5 +12,6 @@ mod http;
 mod jobs;
 mod portal;
 mod properties;
+mod rbac;
 mod search;
 mod transfer;
