@@ -1,16 +1,14 @@
 //! Two instances against one PostgreSQL, as behind a load balancer: an edit on one is found by
-//! search on the other within 2 s; crowd updates reach open maps on both; one instance polls the
+//! search on the other within 2 s and announced to its readers; crowd updates reach open maps on both; one instance polls the
 //! crowd feed and the other takes over within 30 s when it dies; a conflicting edit between them
 //! is still 409. (PostgreSQL only: SQLite deployments are one instance.)
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use dongne_tests::{public_dataset, Backend, TestApp};
+use dongne_tests::{public_dataset, Backend, SseStream, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-use crate::crowd::SseStream;
 
 const PASSWORD: &str = "dongne-demo";
 
@@ -37,9 +35,17 @@ async fn two_instances_on_one_postgresql() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(leaders(), 1, "exactly one instance polls the feed");
 
-    // An edit on A is found by search on B within 2 s.
+    // An edit on A is found by search on B within 2 s, and someone reading the dataset on B is
+    // told who saved it.
     let (d, owner, _) = public_dataset(&a).await;
     let (steward_a, _) = a.login(&format!("{owner}-steward"), PASSWORD).await;
+    let (reader_b, _) = b.login("viewer", PASSWORD).await;
+    let mut reading_b = SseStream::open(
+        &reader_b,
+        b.url(&format!("/api/v1/datasets/{}/live?mode=view", d.slug)),
+    )
+    .await;
+    reading_b.expect("presence", Duration::from_secs(2)).await;
     let word = format!("clusterword{}", rand::random::<u32>());
     let r = steward_a
         .patch(a.url(&format!("/api/v1/datasets/{}", d.id)))
@@ -69,6 +75,14 @@ async fn two_instances_on_one_postgresql() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+
+    let changed = reading_b.expect("changed", Duration::from_secs(2)).await;
+    assert_eq!(changed["dataset_id"], d.id);
+    assert_eq!(changed["version"], d.version + 1);
+    assert!(
+        !changed["by"].as_str().unwrap_or_default().is_empty(),
+        "{changed}"
+    );
 
     // A conflicting edit between the instances is still 409: B writes on the version A replaced.
     let (steward_b, _) = b.login(&format!("{owner}-steward"), PASSWORD).await;

@@ -1,7 +1,7 @@
 //! Proposals across departments, notifications, activity feeds and live presence, through the
 //! real router on SQLite and PostgreSQL.
 
-use dongne_tests::{both_databases, dataset_version, public_dataset, Backend, TestApp};
+use dongne_tests::{both_databases, dataset_version, public_dataset, Backend, SseStream, TestApp};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
@@ -17,6 +17,8 @@ both_databases!(
 );
 
 const PASSWORD: &str = "dongne-demo";
+/// Presence and change notices reach open streams within this.
+const LIVE_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let resp = req.send().await.unwrap();
@@ -432,55 +434,6 @@ async fn notifications_and_activity(backend: Backend) {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
-/// Reads Server-Sent Events from a streaming response.
-struct Events {
-    resp: reqwest::Response,
-    buf: String,
-}
-
-impl Events {
-    async fn open(client: &reqwest::Client, url: String) -> Events {
-        let resp = client.get(url).send().await.unwrap();
-        assert_eq!(resp.status(), StatusCode::OK);
-        assert!(resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream"));
-        Events {
-            resp,
-            buf: String::new(),
-        }
-    }
-
-    /// The next event of this name (others are skipped), within two seconds.
-    async fn next(&mut self, name: &str) -> Value {
-        let deadline = std::time::Duration::from_secs(2);
-        tokio::time::timeout(deadline, async {
-            loop {
-                while let Some(end) = self.buf.find("\n\n") {
-                    let block: String = self.buf.drain(..end + 2).collect();
-                    let mut event = "";
-                    let mut data = String::new();
-                    for line in block.lines() {
-                        if let Some(e) = line.strip_prefix("event:") {
-                            event = e.trim();
-                        } else if let Some(d) = line.strip_prefix("data:") {
-                            data.push_str(d.trim());
-                        }
-                    }
-                    if event == name {
-                        return serde_json::from_str(&data).unwrap();
-                    }
-                }
-                let chunk = self.resp.chunk().await.unwrap().expect("stream open");
-                self.buf.push_str(&String::from_utf8_lossy(&chunk));
-            }
-        })
-        .await
-        .unwrap_or_else(|_| panic!("no {name} event within 2 s"))
-    }
-}
-
 fn names(presence: &Value) -> Vec<(String, bool)> {
     presence["people"]
         .as_array()
@@ -503,14 +456,14 @@ async fn live_presence_and_change_notices(backend: Backend) {
     let url = |mode: &str| app.url(&format!("/api/v1/datasets/{}/live?mode={mode}", d.slug));
     let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
     let (viewer, _) = app.login("viewer", PASSWORD).await;
-    let mut editing = Events::open(&steward, url("edit")).await;
-    let first = editing.next("presence").await;
+    let mut editing = SseStream::open(&steward, url("edit")).await;
+    let first = editing.expect("presence", LIVE_WITHIN).await;
     assert_eq!(names(&first).len(), 1);
     assert!(names(&first)[0].1, "the steward is editing");
-    let mut reading = Events::open(&viewer, url("view")).await;
-    let both = reading.next("presence").await;
+    let mut reading = SseStream::open(&viewer, url("view")).await;
+    let both = reading.expect("presence", LIVE_WITHIN).await;
     assert_eq!(names(&both).len(), 2, "{both}");
-    let seen = editing.next("presence").await;
+    let seen = editing.expect("presence", LIVE_WITHIN).await;
     assert_eq!(names(&seen).len(), 2, "the editor sees the reader arrive");
     // A saved change reaches everyone with the dataset open, naming who made it.
     let v = dataset_version(&app, d.id).await;
@@ -522,14 +475,17 @@ async fn live_presence_and_change_notices(backend: Backend) {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
-    let changed = reading.next("changed").await;
+    let changed = reading.expect("changed", LIVE_WITHIN).await;
     assert_eq!(changed["version"], v + 1);
     assert_eq!(changed["dataset_id"], d.id);
     assert!(changed["by"].as_str().is_some());
-    assert_eq!(editing.next("changed").await["version"], v + 1);
+    assert_eq!(
+        editing.expect("changed", LIVE_WITHIN).await["version"],
+        v + 1
+    );
     // The reader leaves: the editor sees it.
     drop(reading);
-    let left = editing.next("presence").await;
+    let left = editing.expect("presence", LIVE_WITHIN).await;
     assert_eq!(names(&left).len(), 1, "{left}");
     // Anonymous readers get no stream; bad parameters are named.
     let resp = dongne_tests::plain_client()

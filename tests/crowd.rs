@@ -9,7 +9,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{TimeZone, Utc};
-use dongne_tests::{both_databases, Backend, TestApp};
+use dongne_tests::{both_databases, Backend, SseStream, TestApp};
 use sea_orm::*;
 use server::entities::{crowd_hourly, crowd_reading, hot_spot};
 use server::services::crowd::citydata::CityReading;
@@ -296,68 +296,6 @@ async fn insert(
     .insert(&app.db)
     .await
     .unwrap();
-}
-
-/// An open Server-Sent Events stream and what arrived of it not yet read.
-pub(crate) struct SseStream {
-    resp: reqwest::Response,
-    buf: String,
-}
-
-impl SseStream {
-    pub(crate) async fn open(client: &reqwest::Client, url: String) -> SseStream {
-        let resp = client.get(url).send().await.unwrap();
-        assert_eq!(resp.status(), StatusCode::OK);
-        assert!(resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream"));
-        SseStream {
-            resp,
-            buf: String::new(),
-        }
-    }
-
-    /// The next whole event: (name, id, data), within 10 s.
-    async fn next(&mut self) -> (String, u64, serde_json::Value) {
-        loop {
-            if let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
-                let (mut name, mut id, mut data) = (String::new(), 0, String::new());
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("event:") {
-                        name = v.trim().to_string();
-                    } else if let Some(v) = line.strip_prefix("id:") {
-                        id = v.trim().parse().unwrap();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.trim_start());
-                    }
-                }
-                if name.is_empty() {
-                    continue; // a keep-alive comment
-                }
-                return (name, id, serde_json::from_str(&data).unwrap());
-            }
-            let chunk = tokio::time::timeout(Duration::from_secs(10), self.resp.chunk())
-                .await
-                .expect("an event within 10 s")
-                .unwrap()
-                .expect("the stream stays open");
-            self.buf.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    }
-
-    /// Read until `n` events named `name` arrived: (id, data) of each.
-    pub(crate) async fn events(&mut self, name: &str, n: usize) -> Vec<(u64, serde_json::Value)> {
-        let mut out = Vec::new();
-        while out.len() < n {
-            let (event, id, data) = self.next().await;
-            if event == name {
-                out.push((id, data));
-            }
-        }
-        out
-    }
 }
 
 async fn crowd_events(s: &mut SseStream, n: usize) -> Vec<(u64, serde_json::Value)> {

@@ -4,7 +4,8 @@
 //! - Fan-out: an instance that changed something announces it with `NOTIFY` on a channel,
 //!   carrying ids only; every other instance (`LISTEN`) reads the new state from the database:
 //!   crowd levels and alerts are published to its own live streams, changed datasets are
-//!   re-indexed in its own search index. After a lost listening connection an instance catches
+//!   re-indexed in its own search index, and whoever has one of them open here gets the "saved
+//!   by X" notice, as from a save on this instance. After a lost listening connection an instance catches
 //!   up in full (notifications sent meanwhile are gone).
 //! - The crowd feed is polled by one leader: whoever holds a session-level advisory lock on a
 //!   connection of its own. When the leader dies its connection closes, the lock is free, and
@@ -16,12 +17,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::error::AppError;
 use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::sqlx::{self, PgConnection};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
 use serde::{Deserialize, Serialize};
 
-use crate::services::Services;
+use crate::services::{OrInternal, Services};
 
 pub const CROWD: &str = "dongne_crowd";
 pub const ALERTS: &str = "dongne_alerts";
@@ -122,12 +124,43 @@ async fn apply(services: &Services, channel: &str, payload: &str) {
         CROWD => services.crowd_live.publish(db).await.map(|_| ()),
         ALERTS => services.crowd_live.publish_alerts(db).await.map(|_| ()),
         CATALOG if m.labels => services.search.rebuild(db).await.map(|_| ()),
-        CATALOG => services.search.refresh_local(db, &m.ids).await,
+        CATALOG => match services.search.refresh_local(db, &m.ids).await {
+            Ok(()) => announce_saved(services, &m.ids).await,
+            Err(e) => Err(e),
+        },
         _ => Ok(()),
     };
     if let Err(e) = result {
         tracing::warn!(channel, error = %e, "applying another instance's change failed");
     }
+}
+
+/// Another instance saved these datasets: tell those who have one open here, with the version
+/// and author of its latest revision.
+async fn announce_saved(services: &Services, ids: &[i32]) -> Result<(), AppError> {
+    use crate::entities::{revision, user};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    for id in services.live.watched(ids) {
+        let Some(latest) = revision::Entity::find()
+            .filter(revision::Column::DatasetId.eq(id))
+            .order_by_desc(revision::Column::Version)
+            .one(&services.db)
+            .await
+            .or_internal()?
+        else {
+            continue;
+        };
+        let author = match latest.author_id {
+            Some(a) => user::Entity::find_by_id(a)
+                .one(&services.db)
+                .await
+                .or_internal()?,
+            None => None,
+        };
+        let (by_id, by) = author.map_or((0, String::new()), |u| (u.id, u.display_name));
+        services.live.changed_by(id, latest.version, by_id, by);
+    }
+    Ok(())
 }
 
 /// After (re)connecting: what was announced meanwhile is lost, so read everything again.

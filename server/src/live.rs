@@ -1,8 +1,9 @@
 //! Live presence and change notices per dataset, for Server-Sent Events.
 //!
-//! In memory, per server process: people connected to this instance see each other and the
-//! changes saved through it. (Several instances behind a load balancer would relay these
-//! messages through PostgreSQL LISTEN/NOTIFY; see the scale-out issue.)
+//! In memory, per server process: people connected to this instance see each other. Changes
+//! saved through this instance are announced here directly; changes saved through another
+//! instance arrive by PostgreSQL NOTIFY (`crate::cluster`) and are announced for the datasets
+//! someone here has open ([`Live::watched`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -118,12 +119,29 @@ impl Live {
 
     /// A change to the dataset was saved.
     pub fn changed(&self, dataset_id: i32, version: i32, by: &SessionUser) {
+        self.changed_by(dataset_id, version, by.id, by.display_name.clone());
+    }
+
+    /// A change saved by user `by_id` (named `by`), e.g. through another instance.
+    pub fn changed_by(&self, dataset_id: i32, version: i32, by_id: i32, by: String) {
         let _ = self.tx.send(LiveMessage::Changed {
             dataset_id,
             version,
-            by_id: by.id,
-            by: by.display_name.clone(),
+            by_id,
+            by,
         });
+    }
+
+    /// Those of `ids` that someone connected to this instance has open.
+    pub fn watched(&self, ids: &[i32]) -> Vec<i32> {
+        match self.open.lock() {
+            Ok(open) => ids
+                .iter()
+                .copied()
+                .filter(|id| open.contains_key(id))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// Turns true when the server is stopping (background work ends then too).
@@ -172,8 +190,10 @@ mod tests {
                 editing: false
             }]
         );
+        assert_eq!(live.watched(&[6, 7, 8]), [7, 8]);
         drop(a);
         assert!(live.present(7).is_empty());
         assert_eq!(live.present(8).len(), 1);
+        assert_eq!(live.watched(&[7, 8]), [8]);
     }
 }

@@ -380,3 +380,83 @@ pub async fn get_json(client: &reqwest::Client, app: &TestApp, path: &str) -> se
         .await
         .unwrap()
 }
+
+/// An open Server-Sent Events stream and what arrived of it not yet read.
+pub struct SseStream {
+    resp: reqwest::Response,
+    buf: String,
+}
+
+impl SseStream {
+    pub async fn open(client: &reqwest::Client, url: String) -> SseStream {
+        let resp = client.get(url).send().await.unwrap();
+        assert_eq!(resp.status(), reqwest::StatusCode::OK);
+        assert!(resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream"));
+        SseStream {
+            resp,
+            buf: String::new(),
+        }
+    }
+
+    /// The next whole event: (name, id, data), keep-alive comments skipped.
+    async fn next(&mut self) -> (String, u64, serde_json::Value) {
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let (mut name, mut id, mut data) = (String::new(), 0, String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        name = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().unwrap();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if name.is_empty() {
+                    continue;
+                }
+                return (name, id, serde_json::from_str(&data).unwrap());
+            }
+            let chunk = self
+                .resp
+                .chunk()
+                .await
+                .unwrap()
+                .expect("the stream stays open");
+            self.buf.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Read until `n` events named `name` arrived, each within 10 s: (id, data) of each.
+    pub async fn events(&mut self, name: &str, n: usize) -> Vec<(u64, serde_json::Value)> {
+        let mut out = Vec::new();
+        while out.len() < n {
+            let (event, id, data) =
+                tokio::time::timeout(std::time::Duration::from_secs(10), self.next())
+                    .await
+                    .unwrap_or_else(|_| panic!("no event within 10 s (waiting for {name})"));
+            if event == name {
+                out.push((id, data));
+            }
+        }
+        out
+    }
+
+    /// The next event named `name` (others are skipped), which must arrive `within`.
+    pub async fn expect(&mut self, name: &str, within: std::time::Duration) -> serde_json::Value {
+        tokio::time::timeout(within, async {
+            loop {
+                let (event, _, data) = self.next().await;
+                if event == name {
+                    return data;
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("no {name} event within {within:?}"))
+    }
+}
