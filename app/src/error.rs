@@ -50,6 +50,9 @@ pub enum AppError {
     /// Too many requests from this client: try again after `retry_after` seconds.
     #[error("too many requests: retry after {retry_after} s")]
     RateLimited { retry_after: u64 },
+    /// The database's storage is full: the change was not saved (nothing half-written).
+    #[error("the server's storage is full: nothing was saved")]
+    StorageFull,
     /// Something failed on the server; the details are in the server log under this reference.
     #[error("internal error (ref {reference})")]
     Internal { reference: String },
@@ -93,6 +96,7 @@ impl AppError {
             | AppError::ProposalClosed { .. } => S::CONFLICT,
             AppError::VersionRequired => S::PRECONDITION_REQUIRED,
             AppError::RateLimited { .. } => S::TOO_MANY_REQUESTS,
+            AppError::StorageFull => S::INSUFFICIENT_STORAGE,
             AppError::Internal { .. } => S::INTERNAL_SERVER_ERROR,
             // On the server this means the request itself could not be decoded or routed.
             AppError::Transport(_) => S::BAD_REQUEST,
@@ -159,6 +163,12 @@ impl AppError {
             }
             (AppError::RateLimited { retry_after }, Lang::En) => {
                 format!("Too many requests. Try again in {retry_after} s.")
+            }
+            (AppError::StorageFull, Lang::Ko) => {
+                "서버 저장 공간이 가득 차서 저장하지 못했습니다. 아무것도 바뀌지 않았습니다. 잠시 뒤 다시 시도하세요.".into()
+            }
+            (AppError::StorageFull, Lang::En) => {
+                "The server's storage is full, so this was not saved; nothing was changed. Try again later.".into()
             }
             (AppError::Internal { reference }, Lang::Ko) => {
                 format!("서버 오류가 발생했습니다 (참조 {reference}).")

@@ -5,25 +5,16 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+
+from dongne import Client
 
 base, token, cluster = sys.argv[1], sys.argv[2], sys.argv[3]
-cookie = {"Cookie": f"dongne_session={token}"}
+client = Client(base, token)
 
 
 def call(method, path, body=None, headers=None):
-    req = urllib.request.Request(base + path, method=method, headers={**cookie, **(headers or {})})
-    if body is not None:
-        req.data = json.dumps(body).encode()
-        req.add_header("content-type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-    except Exception as e:  # connection refused, reset, timeout
-        return 0, str(e).encode()
+    status, answer, _ = client.call(method, path, json_body=body, headers=headers, timeout=10)
+    return status, answer
 
 
 status, body = call("GET", "/api/v1/datasets?per_page=1")

@@ -35,11 +35,25 @@ use app::search::{SearchQuery, SearchResult, Suggestion};
 use async_trait::async_trait;
 use sea_orm::DatabaseConnection;
 
-/// Log the real cause and return an opaque error with a reference to it.
+/// Log the real cause and return an opaque error with a reference to it; a full disk under the
+/// database is told as such ([`AppError::StorageFull`]: the transaction was rolled back).
 pub fn internal(err: impl Display) -> AppError {
+    let err = err.to_string();
+    if storage_full(&err) {
+        tracing::error!(error = %err, "the database's storage is full: a write was refused");
+        return AppError::StorageFull;
+    }
     let reference = format!("{:08x}", rand::random::<u32>());
     tracing::error!(%reference, error = %err, "internal error");
     AppError::Internal { reference }
+}
+
+/// SQLite's SQLITE_FULL (code 13), PostgreSQL's disk_full (53100) or ENOSPC from either.
+fn storage_full(err: &str) -> bool {
+    err.contains("database or disk is full")
+        || err.contains("(code: 13)")
+        || err.contains("53100")
+        || err.contains("No space left on device")
 }
 
 pub trait OrInternal<T> {
