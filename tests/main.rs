@@ -15,3 +15,4 @@ mod properties;
 mod rbac;
 mod search;
 mod transfer;
+mod xss;

@@ -130,8 +130,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/dongne.css"/>
         <Title formatter=move |t: String| {
-            if t.is_empty() { lang.t("동네 데이터", "Dongne data").to_string() }
-            else { format!("{t} · {}", lang.t("동네 데이터", "Dongne data")) }
+            let title = if t.is_empty() { lang.t("동네 데이터", "Dongne data").to_string() }
+                else { format!("{t} · {}", lang.t("동네 데이터", "Dongne data")) };
+            markdown::raw_text(title)
         }/>
         <Router>
             <a class="skip-link" href="#main">{lang.t("본문 바로가기", "Skip to content")}</a>

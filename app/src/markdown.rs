@@ -19,6 +19,32 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     }
 }
 
+/// Text inside an element whose contents the server writes unescaped (`<title>`, written by
+/// leptos_meta, and `<textarea>`): escaped there, so a value like `</textarea><script>` stays
+/// text; in the browser it goes into the DOM as plain text.
+pub fn raw_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    return escape_html(&text);
+    #[cfg(not(feature = "ssr"))]
+    text
+}
+
+/// Text made safe to put in HTML (text or a quoted attribute).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn to_safe_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events = Parser::new_ext(markdown, options).map(|event| match event {

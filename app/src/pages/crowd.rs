@@ -574,7 +574,9 @@ fn leaflet_update(
             .unwrap_or(lang.t("자료 없음", "no data"));
         let text = format!("{} — {level} · {pop} · {ago}", h.name(lang));
         // Leaflet's `bindTooltip(content)`, called directly (the crate's binding of the
-        // two-argument form names a method Leaflet does not have).
+        // two-argument form names a method Leaflet does not have). A string is set as HTML,
+        // so the place name (written by an administrator) is escaped.
+        let text = crate::markdown::escape_html(&text);
         js_call(&marker, "bindTooltip", &[JsValue::from_str(&text)]);
         // A click opens the place's panel (trend and forecast).
         let code = h.code.clone();

@@ -241,7 +241,7 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
                     let preview = move || crate::markdown::to_safe_html(&value());
                     view! {
                         <textarea id=id.clone() name=field rows="6" aria-describedby=err_id.clone() aria-invalid=invalid
-                            prop:value=value on:input=move |e| set(event_target_value(&e))>{value}</textarea>
+                            prop:value=value on:input=move |e| set(event_target_value(&e))>{move || crate::markdown::raw_text(value())}</textarea>
                         <details class="md-preview">
                             <summary>{lang.t("미리 보기", "Preview")}</summary>
                             <div class="markdown" data-testid=format!("preview-{field}") inner_html=preview></div>

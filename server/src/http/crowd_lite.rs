@@ -12,20 +12,7 @@ use chrono::Utc;
 
 use crate::http::{ApiError, AppState};
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use app::markdown::escape_html as escape;
 
 fn thousands(n: i32) -> String {
     let s = n.abs().to_string();
