@@ -368,9 +368,8 @@ fn matrix(f: &Fixtures) -> Vec<Check> {
         .json(json!({ "body": "RBAC matrix note" }));
     m.add(M::POST, "/api/v1/keys", Staff)
         .json(json!({ "name": "RBAC matrix" }));
-    // TODO: a viewer gets 400 from the empty body before any permission check; with a valid
-    // sheet they should be refused (not verified here).
-    m.add(M::POST, "/api/v1/import", Staff);
+    // Viewers only read: refused before the sheet is looked at.
+    m.add(M::POST, "/api/v1/import", Editor);
     m.add(M::GET, "/api/v1/feedback", Editor);
     // The other department's proposal on the owning department's published dataset: staff who
     // see the dataset read it; its owners decide it (accepted here, so rejecting is too late).
@@ -411,10 +410,7 @@ fn matrix(f: &Fixtures) -> Vec<Check> {
     m.page("/datasets/{slug}/history", Owner);
     m.page("/datasets/{slug}/edit", Owner);
     m.page("/jobs/{id}", Owner);
-    // TODO: `/import` renders (200) for anonymous readers; not verified that it shows nothing
-    // private.
-    m.page("/import", Public);
-    for route in ["/review", "/notifications", "/account/keys"] {
+    for route in ["/import", "/review", "/notifications", "/account/keys"] {
         m.page(route, Staff);
     }
     // One's own jobs, and the crowd desk (alerts to acknowledge) are for all staff.

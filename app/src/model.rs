@@ -198,6 +198,14 @@ impl SessionUser {
         }
     }
 
+    /// Writing at all (importing, say): editors, stewards and admins; viewers only read.
+    pub fn require_writer(&self) -> Result<(), AppError> {
+        match self.role {
+            Role::Viewer => Err(AppError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+
     /// Changing a dataset's status (publishing, archiving): admins, and stewards of its department.
     pub fn can_publish(&self, owner_department_id: i32) -> bool {
         match self.role {

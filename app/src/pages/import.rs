@@ -165,30 +165,45 @@ pub fn ImportPage() -> impl IntoView {
             .into_any()
         }
     };
+    // Staff only: the page is not even shown to anonymous readers (401).
+    let me = Resource::new(|| (), |_| crate::api::current_user());
+    let page = move || {
+        view! {
+            <section aria-labelledby="export-h">
+                <h2 id="export-h">{lang.t("내보내기", "Export")}</h2>
+                <p>{lang.t("지금 볼 수 있는 목록 전체를 내려받아 고친 뒤 다시 가져올 수 있습니다.", "Download the catalog you can see, edit it in a spreadsheet and import it back.")}</p>
+                <p class="actions">
+                    <a class="button secondary" href="/api/v1/export?format=xlsx" download>"XLSX"</a>
+                    <a class="button secondary" href="/api/v1/export?format=csv" download>"CSV"</a>
+                    <a class="button secondary" href="/api/v1/export?format=json" download>"JSON"</a>
+                </p>
+            </section>
+            <section aria-labelledby="import-h">
+                <h2 id="import-h">{lang.t("가져오기", "Import")}</h2>
+                <p class="hint">{lang.t(
+                    "CSV(UTF-8) 또는 XLSX. 머리글은 필드 이름이나 한국어·영어 이름(식별자, 제목, …). 모든 행을 먼저 검사하고, 문제가 하나라도 있으면 아무것도 쓰지 않습니다.",
+                    "CSV (UTF-8) or XLSX. Headers are field names or their Korean/English labels (Identifier, Title, …). Every row is checked first; if any has a problem, nothing is written.",
+                )}</p>
+                <label for="import-file">{lang.t("파일", "File")}</label>
+                <input id="import-file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    on:change=move |_| state.set(State::Idle)/>
+                <p><button type="button" class="button" data-testid="import-preview-button" disabled=move || busy.get()
+                    on:click=move |_| send(true)>{lang.t("미리 보기", "Preview")}</button></p>
+                {body}
+            </section>
+        }
+    };
     view! {
         <Title text=lang.t("일괄 가져오기", "Bulk import")/>
         <h1>{lang.t("일괄 가져오기·내보내기", "Bulk import and export")}</h1>
-        <section aria-labelledby="export-h">
-            <h2 id="export-h">{lang.t("내보내기", "Export")}</h2>
-            <p>{lang.t("지금 볼 수 있는 목록 전체를 내려받아 고친 뒤 다시 가져올 수 있습니다.", "Download the catalog you can see, edit it in a spreadsheet and import it back.")}</p>
-            <p class="actions">
-                <a class="button secondary" href="/api/v1/export?format=xlsx" download>"XLSX"</a>
-                <a class="button secondary" href="/api/v1/export?format=csv" download>"CSV"</a>
-                <a class="button secondary" href="/api/v1/export?format=json" download>"JSON"</a>
-            </p>
-        </section>
-        <section aria-labelledby="import-h">
-            <h2 id="import-h">{lang.t("가져오기", "Import")}</h2>
-            <p class="hint">{lang.t(
-                "CSV(UTF-8) 또는 XLSX. 머리글은 필드 이름이나 한국어·영어 이름(식별자, 제목, …). 모든 행을 먼저 검사하고, 문제가 하나라도 있으면 아무것도 쓰지 않습니다.",
-                "CSV (UTF-8) or XLSX. Headers are field names or their Korean/English labels (Identifier, Title, …). Every row is checked first; if any has a problem, nothing is written.",
-            )}</p>
-            <label for="import-file">{lang.t("파일", "File")}</label>
-            <input id="import-file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                on:change=move |_| state.set(State::Idle)/>
-            <p><button type="button" class="button" data-testid="import-preview-button" disabled=move || busy.get()
-                on:click=move |_| send(true)>{lang.t("미리 보기", "Preview")}</button></p>
-            {body}
-        </section>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(_)) => page().into_any(),
+                    Ok(None) => view! { <ErrorBox err=AppError::Unauthenticated/> }.into_any(),
+                    Err(err) => view! { <ErrorBox err/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

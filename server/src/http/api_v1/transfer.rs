@@ -21,6 +21,8 @@ pub async fn import_sheet(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    let user = staff(&state, &headers).await?;
+    user.require_writer()?;
     let mut dry_run = false;
     let mut name = None;
     for (k, v) in parse_query_string(raw.as_deref().unwrap_or("")) {
@@ -43,7 +45,6 @@ pub async fn import_sheet(
             other => return Err(unknown_param(other).into()),
         }
     }
-    let user = staff(&state, &headers).await?;
     let xlsx_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
