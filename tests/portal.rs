@@ -217,19 +217,31 @@ async fn anonymous_api_use_is_rate_limited_and_keys_are_not(backend: Backend) {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 
+/// Post the report form as a browser without JavaScript does (`json: false`: the answer is a
+/// redirect back to the page) or as the page's script does (`json: true`).
+async fn post_report(
+    app: &TestApp,
+    client: &reqwest::Client,
+    slug: &str,
+    form: &[(&str, &str)],
+    json: bool,
+) -> reqwest::Response {
+    let mut req = client
+        .post(app.url(&format!("/datasets/{slug}/feedback")))
+        .form(form);
+    if json {
+        req = req.header("accept", "application/json");
+    }
+    req.send().await.unwrap()
+}
+
 async fn report(
     app: &TestApp,
     client: &reqwest::Client,
     slug: &str,
     form: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let r = client
-        .post(app.url(&format!("/datasets/{slug}/feedback")))
-        .header("accept", "application/json")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
+    let r = post_report(app, client, slug, form, true).await;
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))
 }
@@ -243,9 +255,11 @@ async fn residents_reports_reach_the_owning_department(backend: Backend) {
     let count = || async { feedback::Entity::find().count(&app.db).await.unwrap() };
 
     // The plain form (no JavaScript): stored, then back to the page, which says so.
-    let r = resident
-        .post(app.url(&format!("/datasets/{}/feedback", d.slug)))
-        .form(&[
+    let r = post_report(
+        &app,
+        &resident,
+        &d.slug,
+        &[
             ("kind", "outdated"),
             (
                 "body",
@@ -253,10 +267,10 @@ async fn residents_reports_reach_the_owning_department(backend: Backend) {
             ),
             ("contact", "resident@example.com"),
             ("website", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+        false,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let back = r.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(back, format!("/datasets/{}?feedback=sent#report", d.slug));
@@ -326,12 +340,14 @@ async fn residents_reports_reach_the_owning_department(backend: Backend) {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["kind", "body"]);
-    let r = resident
-        .post(app.url(&format!("/datasets/{}/feedback", d.slug)))
-        .form(&[("kind", "other"), ("body", "short")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_report(
+        &app,
+        &resident,
+        &d.slug,
+        &[("kind", "other"), ("body", "short")],
+        false,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(r.headers()["location"]
         .to_str()
@@ -400,21 +416,24 @@ async fn residents_reports_reach_the_owning_department(backend: Backend) {
     // Five reports an hour per address (whatever became of them: the one about the internal
     // dataset, the robot's and the duplicate count too): the sixth is 429, and the form says
     // so; other addresses go on.
-    let r = resident
-        .post(app.url(&format!("/datasets/{}/feedback", d.slug)))
-        .header("accept", "application/json")
-        .form(&[("kind", "other"), ("body", "여섯 번째 신고입니다.")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_report(
+        &app,
+        &resident,
+        &d.slug,
+        &[("kind", "other"), ("body", "여섯 번째 신고입니다.")],
+        true,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers().contains_key("retry-after"));
-    let r = resident
-        .post(app.url(&format!("/datasets/{}/feedback", d.slug)))
-        .form(&[("kind", "other"), ("body", "여섯 번째 신고입니다.")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_report(
+        &app,
+        &resident,
+        &d.slug,
+        &[("kind", "other"), ("body", "여섯 번째 신고입니다.")],
+        false,
+    )
+    .await;
     assert!(r.headers()["location"]
         .to_str()
         .unwrap()

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Forget buckets once this many clients are tracked and they have refilled.
@@ -30,6 +30,11 @@ impl RateLimiter {
             per_second: capacity as f64 / period.as_secs_f64(),
             buckets: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// [`RateLimiter::new`], shared by the handlers that check it.
+    pub fn shared(capacity: u32, period: Duration) -> Option<Arc<RateLimiter>> {
+        Self::new(capacity, period).map(Arc::new)
     }
 
     pub fn capacity(&self) -> u32 {

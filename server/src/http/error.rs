@@ -35,10 +35,14 @@ impl IntoResponse for ApiError {
             }
         });
         let mut resp = (self.0.status(), Json(body)).into_response();
-        if let AppError::RateLimited { retry_after } = self.0 {
-            resp.headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
-        }
+        error_headers(&self.0, resp.headers_mut());
         resp
+    }
+}
+
+/// The headers an error's answer carries besides its status (server functions too).
+pub fn error_headers(err: &AppError, headers: &mut axum::http::HeaderMap) {
+    if let AppError::RateLimited { retry_after } = err {
+        headers.insert(axum::http::header::RETRY_AFTER, (*retry_after).into());
     }
 }

@@ -61,7 +61,9 @@ pub fn bearer(headers: &HeaderMap) -> Option<Result<&str, AppError>> {
     )
 }
 
-/// Record the client address, then apply the anonymous limit where it applies.
+/// Record the client address, then apply the anonymous limit where it applies. Credentials
+/// are only looked at once the address is over its allowance (the handler authenticates the
+/// request anyway): staff requests spend the address's allowance but are never refused.
 pub async fn anonymous_limit(
     State(state): State<AppState>,
     mut req: Request,
@@ -75,21 +77,6 @@ pub async fn anonymous_limit(
     if !limited(req.uri().path()) {
         return next.run(req).await;
     }
-    match bearer(req.headers()) {
-        Some(Ok(key)) => {
-            return match api_keys::authenticate(&state.services.db, key).await {
-                Ok(_) => next.run(req).await,
-                Err(e) => ApiError(e).into_response(),
-            };
-        }
-        Some(Err(e)) => return ApiError(e).into_response(),
-        None => {}
-    }
-    if let Some(token) = app::ssr::cookie(req.headers(), app::ssr::SESSION_COOKIE) {
-        if let Ok(Some(_)) = auth::session_user(&state.services.db, &token).await {
-            return next.run(req).await;
-        }
-    }
     match limiter.check(ip) {
         Ok(remaining) => {
             let mut resp = next.run(req).await;
@@ -98,9 +85,28 @@ pub async fn anonymous_limit(
             h.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
             resp
         }
-        Err(retry_after) => {
-            tracing::info!(%ip, path = req.uri().path(), "anonymous API rate limit reached");
-            ApiError(AppError::RateLimited { retry_after }).into_response()
-        }
+        Err(retry_after) => match is_staff(&state, req.headers()).await {
+            Ok(true) => next.run(req).await,
+            Ok(false) => {
+                tracing::info!(%ip, path = req.uri().path(), "anonymous API rate limit reached");
+                ApiError(AppError::RateLimited { retry_after }).into_response()
+            }
+            Err(e) => ApiError(e).into_response(),
+        },
     }
+}
+
+/// A working API key or staff session; a key that does not work is an error, not anonymous.
+async fn is_staff(state: &AppState, headers: &HeaderMap) -> Result<bool, AppError> {
+    if let Some(key) = bearer(headers) {
+        api_keys::authenticate(&state.services.db, key?).await?;
+        return Ok(true);
+    }
+    Ok(match app::ssr::cookie(headers, app::ssr::SESSION_COOKIE) {
+        Some(token) => matches!(
+            auth::session_user(&state.services.db, &token).await,
+            Ok(Some(_))
+        ),
+        None => false,
+    })
 }

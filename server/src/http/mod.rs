@@ -244,11 +244,10 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         leptos_options: leptos_options(&config),
         services: services.clone(),
         config: config.clone(),
-        api_limit: crate::rate_limit::RateLimiter::new(
+        api_limit: crate::rate_limit::RateLimiter::shared(
             config.api_rate_limit,
             std::time::Duration::from_secs(60),
-        )
-        .map(Arc::new),
+        ),
         metrics: Arc::default(),
     };
     let server_ctx = ServerContext {

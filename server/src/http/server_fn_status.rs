@@ -24,11 +24,7 @@ pub async fn map_status(req: Request, next: Next) -> Response {
     };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = err.status();
-        if let AppError::RateLimited { retry_after } = &err {
-            parts
-                .headers
-                .insert(axum::http::header::RETRY_AFTER, (*retry_after).into());
-        }
+        super::error::error_headers(&err, &mut parts.headers);
         if let AppError::Transport(detail) = &err {
             tracing::warn!(%detail, "server function failed in transport");
         }

@@ -119,13 +119,11 @@ impl Services {
     }
 
     fn feedback_limiter(per_hour: u32) -> Option<Arc<crate::rate_limit::RateLimiter>> {
-        crate::rate_limit::RateLimiter::new(per_hour, std::time::Duration::from_secs(3600))
-            .map(Arc::new)
+        crate::rate_limit::RateLimiter::shared(per_hour, std::time::Duration::from_secs(3600))
     }
 
     fn login_limiter(per_10_min: u32) -> Option<Arc<crate::rate_limit::RateLimiter>> {
-        crate::rate_limit::RateLimiter::new(per_10_min, std::time::Duration::from_secs(600))
-            .map(Arc::new)
+        crate::rate_limit::RateLimiter::shared(per_10_min, std::time::Duration::from_secs(600))
     }
 
     /// Accept at most `per_10_min` login attempts per client address (0: no limit).
@@ -149,13 +147,13 @@ impl Services {
         id_or_slug: &str,
         input: &app::feedback::FeedbackInput,
     ) -> Result<feedback::create::Outcome, AppError> {
-        input.validate()?;
+        let new = input.validate()?;
         if let Some(limit) = &self.feedback_limit {
             limit
                 .check(client)
                 .map_err(|retry_after| AppError::RateLimited { retry_after })?;
         }
-        feedback::create::create(&self.db, viewer, id_or_slug, input).await
+        feedback::create::create(&self.db, viewer, id_or_slug, new, input.is_bot()).await
     }
 
     /// Start the background job worker (until the server stops).

@@ -9,15 +9,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 
-use super::{bad_body, staff};
+use super::{admin_user, bad_body};
 use crate::http::{ApiError, AppState};
 use crate::services::admin;
-
-async fn admin_user(state: &AppState, headers: &HeaderMap) -> Result<SessionUser, AppError> {
-    let user = staff(state, headers).await?;
-    user.require_admin()?;
-    Ok(user)
-}
 
 fn body<T>(b: Result<Json<T>, JsonRejection>, what: &str) -> Result<T, AppError> {
     b.map(|Json(x)| x).map_err(|e| bad_body(e, what))

@@ -2,7 +2,7 @@
 
 use app::collab::NotificationKind;
 use app::error::AppError;
-use app::feedback::{FeedbackInput, FeedbackStatus};
+use app::feedback::{FeedbackStatus, NewFeedback};
 use app::model::{Role, Viewer};
 use chrono::{Duration, Utc};
 use sea_orm::*;
@@ -24,17 +24,17 @@ pub enum Outcome {
     Dropped,
 }
 
-/// Store a report about `id_or_slug` (a dataset `viewer` can see) and notify its department.
-/// Validation errors name each field; nothing is stored unless everything is valid.
+/// Store a validated report (see [`app::feedback::FeedbackInput::validate`]) about `id_or_slug` (a dataset
+/// `viewer` can see) and notify its department; `bot`: the hidden field was filled.
 pub async fn create(
     db: &DatabaseConnection,
     viewer: &Viewer,
     id_or_slug: &str,
-    input: &FeedbackInput,
+    new: NewFeedback,
+    bot: bool,
 ) -> Result<Outcome, AppError> {
-    let new = input.validate()?;
     let d = find_visible(db, viewer, id_or_slug).await?;
-    if input.is_bot() {
+    if bot {
         tracing::info!(dataset = d.id, "report dropped: honeypot filled");
         return Ok(Outcome::Dropped);
     }

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::super::{bad_body, staff};
-use super::admin_user;
+use crate::http::api_v1::admin_user;
 use crate::http::{ApiError, AppState};
 use crate::services::crowd::alerts;
 

@@ -209,16 +209,6 @@ pub mod alerts;
 pub mod history;
 pub mod push;
 
-/// The signed-in administrator, or 401/403.
-pub(super) async fn admin_user(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-) -> Result<app::model::SessionUser, app::error::AppError> {
-    let user = super::staff(state, headers).await?;
-    user.require_admin()?;
-    Ok(user)
-}
-
 /// `GET /api/v1/crowd/alerts`: open alerts and emergency mode (public, as every map shows them).
 pub async fn public_alerts(
     State(state): State<AppState>,

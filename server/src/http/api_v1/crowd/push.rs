@@ -14,7 +14,7 @@ use axum::Json;
 use chrono::Utc;
 
 use super::super::bad_body;
-use super::admin_user;
+use crate::http::api_v1::admin_user;
 use crate::http::{ApiError, AppState};
 use crate::services::crowd::local;
 
