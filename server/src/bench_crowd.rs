@@ -11,6 +11,10 @@
 //!    subscriber reading the event), requests/s and errors, and the ratios to the baseline.
 //!
 //! Client and server share the machine's cores, as they would on one 2-core box.
+//!
+//! `server bench-subscribers` ([`hold`]) is the subscriber half alone, against a server that is
+//! already running: `scripts/load-surge` holds the subscribers with it while `wrk` loads the
+//! public pages.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -30,6 +34,20 @@ pub struct Options {
     pub updates: usize,
     /// Concurrent `/crowd/lite` clients.
     pub lite_clients: usize,
+}
+
+/// `server bench-subscribers`: subscribers held on a running server.
+pub struct HoldOptions {
+    /// The running server, `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Live subscribers to open and hold.
+    pub subscribers: usize,
+    /// Seconds over which the readings are pushed.
+    pub seconds: u64,
+    /// Readings pushed.
+    pub updates: usize,
+    /// Wait for SIGUSR1 after the subscribers are open, before pushing.
+    pub wait_signal: bool,
 }
 
 /// The server child, killed when dropped.
@@ -275,6 +293,9 @@ async fn lite_load(base: &str, clients: usize, seconds: u64) -> anyhow::Result<L
     })
 }
 
+/// Subscribers whose connection failed or ended with an error.
+static SUBSCRIBER_FAILURES: AtomicUsize = AtomicUsize::new(0);
+
 /// Open `n` subscribers and wait until each has its snapshot.
 async fn open_subscribers(
     addr: &str,
@@ -300,8 +321,16 @@ async fn open_subscribers(
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             drop(permit);
-            if let Ok(Err(e)) = task.await {
-                eprintln!("subscriber failed: {e}");
+            match task.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    SUBSCRIBER_FAILURES.fetch_add(1, Ordering::SeqCst);
+                    eprintln!("subscriber failed: {e}");
+                }
+                Err(e) => {
+                    SUBSCRIBER_FAILURES.fetch_add(1, Ordering::SeqCst);
+                    eprintln!("subscriber task failed: {e}");
+                }
             }
         });
     }
@@ -467,5 +496,61 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         surge_lite.errors + base_lite.errors
     );
     drop(child);
+    Ok(())
+}
+
+/// `server bench-subscribers`: on the running server at `o.url`, add a local point, open
+/// `o.subscribers` SSE subscribers, print `ready N`, (with `wait_signal`) wait for SIGUSR1, push
+/// `o.updates` readings spread over `o.seconds` and print one line the load script reads:
+/// `updates deliveries=… expected=… p50_ms=… p99_ms=… max_ms=… failed_subscribers=…`.
+/// Then the subscribers are dropped. An error when a delivery is missing or a subscriber failed.
+pub async fn hold(o: HoldOptions) -> anyhow::Result<()> {
+    use std::io::Write;
+    let base = o.url.trim_end_matches('/').to_string();
+    let addr = base
+        .strip_prefix("http://")
+        .context("--url: http://HOST:PORT")?
+        .to_string();
+    let token = local_point(&base).await?;
+    let mut usr1 = if o.wait_signal {
+        Some(tokio::signal::unix::signal(
+            tokio::signal::unix::SignalKind::user_defined1(),
+        )?)
+    } else {
+        None
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let ready = Arc::new(AtomicUsize::new(0));
+    let opened = Instant::now();
+    open_subscribers(&addr, o.subscribers, &ready, &tx).await?;
+    println!(
+        "ready {} in {:.1} s",
+        ready.load(Ordering::SeqCst),
+        opened.elapsed().as_secs_f64()
+    );
+    std::io::stdout().flush()?;
+    if let Some(s) = usr1.as_mut() {
+        s.recv().await;
+    }
+    let gap = Duration::from_secs_f64(o.seconds as f64 / o.updates.max(1) as f64);
+    let lat = measure_updates(&base, &token, o.updates, gap, o.subscribers, &mut rx, 0).await?;
+    let expected = o.subscribers * o.updates;
+    let failed = SUBSCRIBER_FAILURES.load(Ordering::SeqCst);
+    let f = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "updates deliveries={} expected={} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} failed_subscribers={}",
+        lat.len(),
+        expected,
+        f(percentile(&lat, 0.5)),
+        f(percentile(&lat, 0.99)),
+        f(*lat.last().unwrap_or(&Duration::ZERO)),
+        failed
+    );
+    if lat.len() < expected || failed > 0 {
+        bail!(
+            "{} of {expected} deliveries arrived, {failed} subscribers failed",
+            lat.len()
+        );
+    }
     Ok(())
 }

@@ -70,6 +70,26 @@ enum Command {
         #[arg(long, default_value_t = 32)]
         lite_clients: usize,
     },
+    /// The subscriber half of the crowd benchmark against a server that is already running: open
+    /// live SSE subscribers, print `ready N`, push readings to a local point and print the update
+    /// latency (see scripts/load-surge, which loads the public pages meanwhile).
+    BenchSubscribers {
+        /// The running server, `http://127.0.0.1:PORT` (signs in as the demo administrator).
+        #[arg(long)]
+        url: String,
+        /// Live Server-Sent Events subscribers to hold.
+        #[arg(long, default_value_t = 10_000)]
+        subscribers: usize,
+        /// Seconds over which the readings are pushed.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Readings pushed.
+        #[arg(long, default_value_t = 10)]
+        updates: usize,
+        /// After `ready`, wait for SIGUSR1 before pushing.
+        #[arg(long)]
+        wait_signal: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -159,6 +179,22 @@ async fn main() -> anyhow::Result<()> {
                 seconds,
                 updates,
                 lite_clients,
+            })
+            .await
+        }
+        Command::BenchSubscribers {
+            url,
+            subscribers,
+            seconds,
+            updates,
+            wait_signal,
+        } => {
+            server::bench_crowd::hold(server::bench_crowd::HoldOptions {
+                url,
+                subscribers,
+                seconds,
+                updates,
+                wait_signal,
             })
             .await
         }

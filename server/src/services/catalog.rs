@@ -251,7 +251,13 @@ pub(crate) async fn summaries(
         .collect()
 }
 
-pub async fn home(db: &DatabaseConnection, viewer: &Viewer) -> Result<HomeData, AppError> {
+/// The home page's data; `crowd` is the current status of every place (the shared snapshot,
+/// so a page view does not query the readings), of which the district's own are shown.
+pub async fn home(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    crowd: &[app::model::HotSpotStatus],
+) -> Result<HomeData, AppError> {
     let theme_id = scheme_id(db, THEME_SCHEME).await?;
     let dataset_count = dataset::Entity::find()
         .filter(visible(viewer))
@@ -274,11 +280,7 @@ pub async fn home(db: &DatabaseConnection, viewer: &Viewer) -> Result<HomeData, 
         popular: super::popular::popular(db, viewer, 6).await?,
         themes: theme_counts(db, theme_id, visible(viewer)).await?,
         // The district's own places; the crowd page has the whole city.
-        crowd: super::crowd::status(db)
-            .await?
-            .into_iter()
-            .filter(|h| h.is_local)
-            .collect(),
+        crowd: crowd.iter().filter(|h| h.is_local).cloned().collect(),
     })
 }
 

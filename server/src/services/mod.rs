@@ -315,7 +315,9 @@ impl app::ssr::Backend for Services {
         api_keys::revoke::revoke(&self.db, user, id).await
     }
     async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError> {
-        catalog::home(&self.db, viewer).await
+        // The shared crowd snapshot, as on the crowd pages: no readings query per page view.
+        let crowd = self.crowd_live.snapshot(&self.db).await?;
+        catalog::home(&self.db, viewer, &crowd.value).await
     }
     async fn search(
         &self,
