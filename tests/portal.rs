@@ -13,7 +13,8 @@ use server::entities::{dataset, feedback, notification, user};
 both_databases!(
     anonymous_api_use_is_rate_limited_and_keys_are_not,
     residents_reports_reach_the_owning_department,
-    most_viewed_follows_page_views
+    most_viewed_follows_page_views,
+    anonymous_pages_are_shared_for_a_moment
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -552,7 +553,8 @@ async fn residents_reports_reach_the_owning_department(backend: Backend) {
 }
 
 async fn most_viewed_follows_page_views(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
+    // With the page cache on: views served from it count too.
+    let Some(app) = TestApp::start_with(backend, &[("DONGNE_PAGE_CACHE_MS", "60000")]).await else {
         return;
     };
     use app::model::{Role, SessionUser, Viewer};
@@ -639,4 +641,69 @@ async fn most_viewed_follows_page_views(backend: Backend) {
     let staff_top = popular(&app.db, &admin, 6).await.unwrap();
     assert_eq!(staff_top[0].0.id, internal.id);
     assert_eq!(staff_top[0].1, 100_000);
+}
+
+/// An anonymous page: its CSP nonce, its body, and whether the internal header leaked.
+async fn anonymous_page(client: &reqwest::Client, url: String) -> (String, String) {
+    let r = client
+        .get(url)
+        .header("user-agent", BROWSER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(!r.headers().contains_key("x-dongne-viewed"));
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|n| n.split('\'').next())
+        .expect("a nonce in the CSP")
+        .to_string();
+    (nonce, r.text().await.unwrap())
+}
+
+async fn anonymous_pages_are_shared_for_a_moment(backend: Backend) {
+    let Some(app) = TestApp::start_with(backend, &[("DONGNE_PAGE_CACHE_MS", "60000")]).await else {
+        return;
+    };
+    let (d, owner, _) = public_dataset(&app).await;
+    let url = app.url(&format!("/datasets/{}", d.slug));
+    let anon = app.client();
+    // The same page for everyone asking meanwhile, each answer with a nonce of its own.
+    let (n1, first) = anonymous_page(&anon, url.clone()).await;
+    let (n2, second) = anonymous_page(&client_from(5), url.clone()).await;
+    assert_ne!(n1, n2, "every answer gets its own nonce");
+    assert!(first.contains(&format!("nonce=\"{n1}\"")));
+    assert!(second.contains(&format!("nonce=\"{n2}\"")) && !second.contains(&n1));
+    assert_eq!(first.replace(&n1, "N"), second.replace(&n2, "N"));
+    assert!(first.contains(&d.title_ko));
+
+    // A change: staff see it at once; the public once the moment has passed (60 s here).
+    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let r = steward
+        .patch(app.url(&format!("/api/v1/datasets/{}", d.id)))
+        .header("if-match", format!("\"{}\"", d.version))
+        .json(&json!({ "title_ko": "잠깐 공유되는 제목" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let staff_page = steward.get(url.clone()).send().await.unwrap();
+    assert!(!staff_page.headers().contains_key("x-dongne-viewed"));
+    assert!(staff_page
+        .text()
+        .await
+        .unwrap()
+        .contains("잠깐 공유되는 제목"));
+    let (_, still) = anonymous_page(&anon, url.clone()).await;
+    assert!(still.contains(&d.title_ko) && !still.contains("잠깐 공유되는 제목"));
+    // Each language is its own page.
+    let english = app.client();
+    english.get(app.url("/lang/en")).send().await.unwrap();
+    let (_, en) = anonymous_page(&english, url.clone()).await;
+    assert!(en.contains("lang=\"en\""), "the English page");
 }

@@ -319,21 +319,35 @@ pub fn request_origin() -> String {
 
 /// Whether the current request comes from a crawler (its page views are not counted).
 pub fn request_from_robot() -> bool {
-    request_parts()
-        .and_then(|p| {
-            p.headers
-                .get(http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(|ua| {
-                    let ua = ua.to_ascii_lowercase();
-                    [
-                        "bot", "crawl", "spider", "slurp", "curl", "wget", "python", "headless",
-                    ]
-                    .iter()
-                    .any(|w| ua.contains(w))
-                })
+    request_parts().is_none_or(|p| is_robot(&p.headers))
+}
+
+/// Whether a request with these headers comes from a crawler or a script (or says nothing of
+/// itself).
+pub fn is_robot(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| {
+            let ua = ua.to_ascii_lowercase();
+            [
+                "bot", "crawl", "spider", "slurp", "curl", "wget", "python", "headless",
+            ]
+            .iter()
+            .any(|w| ua.contains(w))
         })
         .unwrap_or(true)
+}
+
+/// The dataset this page shows, for the page cache to count views it serves
+/// (`x-dongne-viewed`, removed before the answer leaves the server).
+pub fn mark_viewed(dataset_id: i32) {
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.insert_header(
+            http::HeaderName::from_static("x-dongne-viewed"),
+            http::HeaderValue::from(dataset_id),
+        );
+    }
 }
 
 /// The UI language for the current request (from the `lang` cookie).

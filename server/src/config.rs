@@ -45,6 +45,9 @@ pub struct Config {
     pub api_rate_limit: u32,
     /// `DONGNE_FEEDBACK_PER_HOUR`: problem reports per hour per client address (default 5).
     pub feedback_per_hour: u32,
+    /// `DONGNE_PAGE_CACHE_MS`: how long a page rendered for anonymous readers is shared by
+    /// everyone asking for it (default 1000 ms; `0` turns the cache off). See `http::page_cache`.
+    pub page_cache_ms: u32,
     /// `DONGNE_LOGIN_ATTEMPTS`: login attempts per ten minutes per client address (default 20,
     /// `0` for no limit); accounts also lock for 15 minutes after 5 wrong passwords in a row.
     pub login_attempts: u32,
@@ -172,6 +175,7 @@ impl Config {
         Ok(Config {
             api_rate_limit: count_var("DONGNE_API_RATE_LIMIT", 300)?,
             feedback_per_hour: count_var("DONGNE_FEEDBACK_PER_HOUR", 5)?,
+            page_cache_ms: count_var("DONGNE_PAGE_CACHE_MS", 1000)?,
             login_attempts: count_var("DONGNE_LOGIN_ATTEMPTS", 20)?,
             trust_forwarded: bool_var("DONGNE_TRUST_FORWARDED", false)?,
             map_tiles,

@@ -89,6 +89,7 @@ pub async fn dataset(slug: String) -> Result<DatasetDetail, AppError> {
     if !crate::ssr::request_from_robot() {
         ctx.backend.record_view(detail.summary.id);
     }
+    crate::ssr::mark_viewed(detail.summary.id);
     Ok(detail)
 }
 

@@ -12,6 +12,7 @@ mod health;
 mod lang;
 pub mod limits;
 mod observe;
+mod page_cache;
 mod security;
 mod server_fn_status;
 
@@ -41,6 +42,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The anonymous limit on the catalog APIs (`None`: no limit).
     pub api_limit: Option<Arc<crate::rate_limit::RateLimiter>>,
+    /// Pages rendered for anonymous readers, shared for a moment (`None`: off).
+    pub page_cache: Option<Arc<page_cache::PageCache>>,
     /// Request latency histograms for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
 }
@@ -248,6 +251,9 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
             config.api_rate_limit,
             std::time::Duration::from_secs(60),
         ),
+        page_cache: page_cache::PageCache::new(std::time::Duration::from_millis(
+            config.page_cache_ms.into(),
+        )),
         metrics: Arc::default(),
     };
     let server_ctx = ServerContext {
@@ -285,6 +291,10 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         state.clone(),
         crowd_lite::light_in_emergency,
     ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        page_cache::serve,
+    ))
     .layer(axum::middleware::from_fn(server_fn_status::map_status))
     .layer(axum::middleware::from_fn_with_state(
         state.clone(),
@@ -297,7 +307,8 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         state.clone(),
         observe::track,
     ))
-    .layer(CompressionLayer::new())
+    // The fastest gzip: under a surge the CPU is the limit (pages grow by a sixth).
+    .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
     .layer(TraceLayer::new_for_http().make_span_with(observe::span))
     .layer(axum::middleware::from_fn(observe::request_id))
     .with_state(state)

@@ -1,0 +1,227 @@
+//! A short-lived cache of the pages anonymous readers get (a "microcache"), for surges: in a
+//! crowd emergency thousands of phones ask for the same few pages each second, and rendering
+//! each one again would take the server's whole CPU. A page rendered for the public is kept for
+//! `DONGNE_PAGE_CACHE_MS` (1 s by default; 0 turns it off) and shared by everyone who asks for
+//! the same address in the same language meanwhile; only one of them renders it (the others
+//! wait for that rendering). Each answer still gets its own Content-Security-Policy nonce.
+//!
+//! Never cached: anything with a session cookie or an `Authorization` header, other methods than
+//! GET, answers that set cookies or are private, and anything that is not a 200 HTML page.
+//! Dataset page views served from the cache are still counted (not for crawlers).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tokio::sync::OnceCell;
+
+use super::AppState;
+
+/// The dataset a page showed (set by the page, removed here): counted again on cache hits.
+pub const VIEWED_HEADER: &str = "x-dongne-viewed";
+/// Larger pages are not kept.
+const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+/// Addresses kept at once (expired ones are dropped first).
+const MAX_ENTRIES: usize = 2_000;
+
+/// One rendered page.
+struct Page {
+    headers: HeaderMap,
+    body: Bytes,
+    /// The CSP nonce it was rendered with (replaced by a fresh one in each answer).
+    nonce: Option<String>,
+    viewed: Option<i32>,
+}
+
+type Slot = Arc<OnceCell<Option<Arc<Page>>>>;
+
+pub struct PageCache {
+    ttl: Duration,
+    slots: Mutex<HashMap<String, (Instant, Slot)>>,
+}
+
+impl PageCache {
+    /// `None` when `ttl` is zero (no cache).
+    pub fn new(ttl: Duration) -> Option<Arc<PageCache>> {
+        (!ttl.is_zero()).then(|| {
+            Arc::new(PageCache {
+                ttl,
+                slots: Mutex::new(HashMap::new()),
+            })
+        })
+    }
+
+    /// The slot for `key`: the current one, or a new one when it expired.
+    fn slot(&self, key: String) -> Option<Slot> {
+        let now = Instant::now();
+        let mut slots = self.slots.lock().ok()?;
+        if let Some((at, slot)) = slots.get(&key) {
+            if now.duration_since(*at) < self.ttl {
+                return Some(slot.clone());
+            }
+        }
+        if slots.len() >= MAX_ENTRIES {
+            slots.retain(|_, (at, _)| now.duration_since(*at) < self.ttl);
+            if slots.len() >= MAX_ENTRIES {
+                return None;
+            }
+        }
+        let slot = Slot::default();
+        slots.insert(key, (now, slot.clone()));
+        Some(slot)
+    }
+}
+
+/// The cache key of an anonymous page request, or `None` when it must not be cached.
+fn key(req: &Request) -> Option<String> {
+    if req.method() != Method::GET
+        || req.headers().contains_key(header::AUTHORIZATION)
+        || app::ssr::cookie(req.headers(), app::ssr::SESSION_COOKIE).is_some()
+    {
+        return None;
+    }
+    let path = req.uri().path();
+    if path.starts_with("/api/") || path.starts_with("/pkg/") || path.starts_with("/lang/") {
+        return None;
+    }
+    let lang = app::ssr::cookie(req.headers(), "lang").unwrap_or_default();
+    let uri = req.uri().path_and_query().map_or(path, |p| p.as_str());
+    Some(format!("{lang}\u{0}{uri}"))
+}
+
+/// Keep `resp` if it is a public 200 HTML page: the page, with the response to send now.
+async fn keep(resp: Response) -> (Option<Arc<Page>>, Option<Response>) {
+    let h = resp.headers();
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let private = h
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.contains("private") || c.contains("no-store"));
+    if resp.status() != StatusCode::OK || !html || private || h.contains_key(header::SET_COOKIE) {
+        return (None, Some(resp));
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(body) = to_bytes(body, MAX_PAGE_BYTES).await else {
+        // Far larger than any page (or broken off): nothing to keep or send.
+        return (None, None);
+    };
+    let viewed = parts
+        .headers
+        .remove(VIEWED_HEADER)
+        .and_then(|v| v.to_str().ok()?.parse().ok());
+    let nonce = parts
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|csp| csp.split("'nonce-").nth(1)?.split('\'').next())
+        .filter(|n| n.len() >= 16)
+        .map(str::to_string);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let page = Arc::new(Page {
+        headers: parts.headers,
+        body,
+        nonce,
+        viewed,
+    });
+    (Some(page), None)
+}
+
+/// An answer from a kept page, with a nonce of its own.
+fn answer(page: &Page) -> Response {
+    let mut headers = page.headers.clone();
+    let body = match &page.nonce {
+        Some(old) => {
+            let new = leptos::nonce::Nonce::new().to_string();
+            if let Some(csp) = headers
+                .get(header::CONTENT_SECURITY_POLICY)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|csp| HeaderValue::from_str(&csp.replace(old.as_str(), &new)).ok())
+            {
+                headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+            }
+            match std::str::from_utf8(&page.body) {
+                Ok(text) => Body::from(text.replace(old.as_str(), &new)),
+                Err(_) => Body::from(page.body.clone()),
+            }
+        }
+        None => Body::from(page.body.clone()),
+    };
+    let mut resp = (StatusCode::OK, body).into_response();
+    *resp.headers_mut() = headers;
+    resp
+}
+
+pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (Some(cache), Some(key)) = (state.page_cache.as_deref(), key(&req)) else {
+        return strip(next.run(req).await);
+    };
+    let Some(slot) = cache.slot(key) else {
+        return strip(next.run(req).await);
+    };
+    let robot = app::ssr::is_robot(req.headers());
+    // Whoever finds the slot empty renders the page; the others wait for it.
+    let mut pending = Some((req, next));
+    let mut own = None;
+    let page = slot
+        .get_or_init(|| {
+            let pending = pending.take();
+            let own = &mut own;
+            async move {
+                let (req, next) = pending?;
+                let (page, resp) = keep(next.run(req).await).await;
+                *own = resp;
+                page
+            }
+        })
+        .await
+        .clone();
+    match (page, pending) {
+        // Kept from another reader's request: count this reader's view.
+        (Some(page), Some(_)) => {
+            if let (Some(id), false) = (page.viewed, robot) {
+                state.services.views.record(id);
+            }
+            answer(&page)
+        }
+        // Rendered for this request (the view was counted then).
+        (Some(page), None) => answer(&page),
+        // Not a page to keep: this request's own answer, or a rendering of its own.
+        (None, None) => own
+            .map(strip)
+            .unwrap_or_else(|| StatusCode::SERVICE_UNAVAILABLE.into_response()),
+        (None, Some((req, next))) => strip(next.run(req).await),
+    }
+}
+
+/// Answers that are not kept never carry the internal header out.
+fn strip(mut resp: Response) -> Response {
+    resp.headers_mut().remove(VIEWED_HEADER);
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_is_shared_until_it_expires() {
+        let cache = PageCache::new(Duration::from_millis(50)).unwrap();
+        let a = cache.slot("ko\u{0}/".into()).unwrap();
+        let b = cache.slot("ko\u{0}/".into()).unwrap();
+        assert!(Arc::ptr_eq(&a, &b), "shared while fresh");
+        let en = cache.slot("en\u{0}/".into()).unwrap();
+        assert!(!Arc::ptr_eq(&a, &en), "one per language");
+        std::thread::sleep(Duration::from_millis(60));
+        let c = cache.slot("ko\u{0}/".into()).unwrap();
+        assert!(!Arc::ptr_eq(&a, &c), "a new one once expired");
+        assert!(PageCache::new(Duration::ZERO).is_none());
+    }
+}
