@@ -182,15 +182,15 @@ pub async fn session_user(
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let Some(s) = session::Entity::find_by_id(token_id(token))
-        .filter(session::Column::ExpiresAt.gt(Utc::now()))
-        .one(db)
-        .await
-        .or_internal()?
-    else {
-        return Ok(None);
-    };
-    match user::Entity::find_by_id(s.user_id)
+    // The session and its user in one query (every signed-in request makes it).
+    let session_owner = sea_orm::sea_query::Query::select()
+        .column(session::Column::UserId)
+        .from(session::Entity)
+        .and_where(session::Column::Id.eq(token_id(token)))
+        .and_where(session::Column::ExpiresAt.gt(Utc::now()))
+        .to_owned();
+    match user::Entity::find()
+        .filter(user::Column::Id.in_subquery(session_owner))
         .filter(user::Column::Active.eq(true))
         .one(db)
         .await

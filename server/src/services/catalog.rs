@@ -357,10 +357,28 @@ pub async fn detail(
         .count(db)
         .await
         .or_internal()?;
+    // Not the snapshots (a whole copy of the dataset each): only what the summary shows.
+    #[derive(FromQueryResult)]
+    struct RecentRevision {
+        version: i32,
+        author_id: Option<i32>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        message: String,
+        diff: serde_json::Value,
+    }
     let recent_revisions = revision::Entity::find()
+        .select_only()
+        .columns([
+            revision::Column::Version,
+            revision::Column::AuthorId,
+            revision::Column::CreatedAt,
+            revision::Column::Message,
+            revision::Column::Diff,
+        ])
         .filter(revision::Column::DatasetId.eq(d.id))
         .order_by_desc(revision::Column::Version)
         .limit(5)
+        .into_model::<RecentRevision>()
         .all(db)
         .await
         .or_internal()?;
