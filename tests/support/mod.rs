@@ -136,6 +136,8 @@ impl TestDb {
                 "DONGNE_DB_MAX_CONNECTIONS" => Some("5".into()),
                 "DONGNE_API_RATE_LIMIT" => Some("0".into()),
                 "DONGNE_LOGIN_ATTEMPTS" => Some("0".into()),
+                // Tests read pages right after changing what they show.
+                "DONGNE_PAGE_CACHE_MS" => Some("0".into()),
                 _ => None,
             }
         })
@@ -180,8 +182,10 @@ impl Drop for TestDb {
 fn server_runtime() -> &'static tokio::runtime::Runtime {
     static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
     RT.get_or_init(|| {
+        // More threads than cores: one server's CPU-bound moment (building a search index)
+        // must not stall the other tests' servers.
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(4)
             .enable_all()
             .thread_name("test-server")
             .build()
