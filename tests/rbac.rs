@@ -826,12 +826,22 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         .unwrap()
         .expect("an alert rule")
         .id;
-    // Alerts come from the feed; without one, the id of none (allowed roles get 404).
+    // A busy reading on the point raises an alert under that rule.
+    let resp = app
+        .client()
+        .post(app.url("/api/v1/crowd/spots/rbac-point/readings"))
+        .bearer_auth(point["token"].as_str().expect("the point's token"))
+        .json(&json!({ "level": 4, "population_min": 9000, "population_max": 9500 }))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "reading: {}", resp.status());
     let alert = crowd_alert::Entity::find()
         .one(&app.db)
         .await
         .unwrap()
-        .map_or(1, |a| a.id);
+        .expect("an alert raised by the busy reading")
+        .id;
     let harvest_source = harvest_source::Entity::find()
         .one(&app.db)
         .await
