@@ -1,7 +1,9 @@
 //! Proposals across departments, notifications, activity feeds and live presence, through the
 //! real router on SQLite and PostgreSQL.
 
-use dongne_tests::{both_databases, dataset_version, public_dataset, Backend, SseStream, TestApp};
+use dongne_tests::{
+    both_databases, dataset_version, public_dataset, send, Backend, SseStream, TestApp,
+};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
@@ -19,12 +21,6 @@ both_databases!(
 const PASSWORD: &str = "dongne-demo";
 /// Presence and change notices reach open streams within this.
 const LIVE_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
-
-async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let resp = req.send().await.unwrap();
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
 
 async fn proposal_accepted_after_a_conflicting_edit(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {

@@ -11,7 +11,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::{json, Value};
-use server::entities::{dataset, department, distribution, job, user};
+use server::entities::{dataset, distribution, job, user};
 use server::services::jobs::{runner, NewJob};
 
 both_databases!(
@@ -386,32 +386,10 @@ async fn data_files_are_profiled_in_a_job(backend: Backend) {
         return;
     };
     // A draft with a distribution: its department's editors may edit it.
-    let mut target = None;
-    for d in dataset::Entity::find()
-        .filter(dataset::Column::Status.eq("draft"))
-        .order_by_asc(dataset::Column::Id)
-        .all(&app.db)
+    let (d, dist) = dongne_tests::draft_with_distribution(&app).await;
+    let owner = dongne_tests::department_codes(&app, d.department_id)
         .await
-        .unwrap()
-    {
-        let dist = distribution::Entity::find()
-            .filter(distribution::Column::DatasetId.eq(d.id))
-            .order_by_asc(distribution::Column::Position)
-            .one(&app.db)
-            .await
-            .unwrap();
-        if let Some(dist) = dist {
-            target = Some((d, dist));
-            break;
-        }
-    }
-    let (d, dist) = target.expect("the demo catalog has a draft with a distribution");
-    let owner = department::Entity::find_by_id(d.department_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .code;
+        .0;
     let other = if owner == "parks" { "culture" } else { "parks" };
     let id = d.id.to_string();
     let url = dist.url.as_str();

@@ -22,13 +22,13 @@
 
 use std::collections::BTreeSet;
 
-use dongne_tests::{both_databases, dataset_version, Backend, TestApp};
+use dongne_tests::{
+    both_databases, dataset_version, department_codes, draft_with_distribution, Backend, TestApp,
+};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
-use server::entities::{
-    crowd_alert, crowd_alert_rule, dataset, department, distribution, harvest_source,
-};
+use server::entities::{crowd_alert, crowd_alert_rule, dataset, harvest_source};
 
 both_databases!(every_route_has_a_rule_and_the_rule_holds);
 
@@ -713,39 +713,9 @@ async fn expect(resp: reqwest::Response, status: StatusCode, what: &str) -> Valu
 
 async fn fixtures(app: &TestApp) -> Fixtures {
     // The first draft with a distribution, and its department.
-    let mut target = None;
-    for d in dataset::Entity::find()
-        .filter(dataset::Column::Status.eq("draft"))
-        .order_by_asc(dataset::Column::Id)
-        .all(&app.db)
-        .await
-        .unwrap()
-    {
-        if let Some(dist) = distribution::Entity::find()
-            .filter(distribution::Column::DatasetId.eq(d.id))
-            .one(&app.db)
-            .await
-            .unwrap()
-        {
-            target = Some((d, dist.url));
-            break;
-        }
-    }
-    let (draft, draft_file_url) = target.expect("the demo catalog has a draft with a file");
-    let owner = department::Entity::find_by_id(draft.department_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .code;
-    let other = department::Entity::find()
-        .filter(department::Column::Code.ne(owner.as_str()))
-        .order_by_asc(department::Column::Id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .code;
+    let (draft, dist) = draft_with_distribution(app).await;
+    let draft_file_url = dist.url;
+    let (owner, other) = department_codes(app, draft.department_id).await;
     let published = dataset::Entity::find()
         .filter(dataset::Column::DepartmentId.eq(draft.department_id))
         .filter(dataset::Column::Status.eq("published"))

@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use dongne_tests::{dataset_version, public_dataset, Backend, TestApp};
+use dongne_tests::{dataset_version, get_json, public_dataset, send, Backend, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const PASSWORD: &str = "dongne-demo";
 
@@ -57,12 +57,6 @@ impl Probes {
     fn refused(&mut self, n: usize) {
         self.0.remove(&n);
     }
-}
-
-async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let r = req.send().await.unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -200,14 +194,7 @@ async fn every_written_field_is_escaped_on_every_page() {
     )
     .await;
     assert!(s.is_success(), "{s} {e}");
-    let log: Value = admin
-        .get(app.url("/api/v1/crowd/alerts/log"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = get_json(&admin, &app, "/api/v1/crowd/alerts/log").await;
     let alert = log
         .as_array()
         .and_then(|a| a.iter().find(|a| a["alert"]["spot_code"] == "xss-point"))

@@ -337,7 +337,7 @@ impl TestApp {
 /// The first public, published demo dataset, its department's code, and another department's.
 pub async fn public_dataset(app: &TestApp) -> (server::entities::dataset::Model, String, String) {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    use server::entities::{dataset, department};
+    use server::entities::dataset;
     let d = dataset::Entity::find()
         .filter(dataset::Column::Status.eq("published"))
         .filter(dataset::Column::Visibility.eq("public"))
@@ -346,20 +346,65 @@ pub async fn public_dataset(app: &TestApp) -> (server::entities::dataset::Model,
         .await
         .unwrap()
         .expect("the demo catalog has a public published dataset");
-    let owner = department::Entity::find_by_id(d.department_id)
+    let (owner, other) = department_codes(app, d.department_id).await;
+    (d, owner, other)
+}
+
+/// The code of department `id`, and of the first other department.
+pub async fn department_codes(app: &TestApp, id: i32) -> (String, String) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use server::entities::department;
+    let owner = department::Entity::find_by_id(id)
         .one(&app.db)
         .await
         .unwrap()
-        .unwrap()
+        .expect("the department exists")
         .code;
     let other = department::Entity::find()
         .filter(department::Column::Code.ne(owner.as_str()))
+        .order_by_asc(department::Column::Id)
         .one(&app.db)
         .await
         .unwrap()
-        .unwrap()
+        .expect("another department")
         .code;
-    (d, owner, other)
+    (owner, other)
+}
+
+/// The first draft dataset that has a distribution, and that distribution (its first).
+pub async fn draft_with_distribution(
+    app: &TestApp,
+) -> (
+    server::entities::dataset::Model,
+    server::entities::distribution::Model,
+) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use server::entities::{dataset, distribution};
+    for d in dataset::Entity::find()
+        .filter(dataset::Column::Status.eq("draft"))
+        .order_by_asc(dataset::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+    {
+        if let Some(dist) = distribution::Entity::find()
+            .filter(distribution::Column::DatasetId.eq(d.id))
+            .order_by_asc(distribution::Column::Position)
+            .one(&app.db)
+            .await
+            .unwrap()
+        {
+            return (d, dist);
+        }
+    }
+    panic!("the demo catalog has a draft with a distribution")
+}
+
+/// Send a request: its status and JSON body (`null` when it has none).
+pub async fn send(req: reqwest::RequestBuilder) -> (reqwest::StatusCode, serde_json::Value) {
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(serde_json::Value::Null))
 }
 
 /// A dataset's version, read from the database.
