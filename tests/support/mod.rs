@@ -200,8 +200,9 @@ pub struct TestApp {
     pub services: server::services::Services,
     /// Shared by the instances of one database (see [`TestApp::join`]); dropped with the last.
     test_db: Arc<TestDb>,
-    /// Background tasks started for this instance: stopped when the test ends, so they do not
-    /// load the shared server runtime for the rest of the suite.
+    /// Tasks started for this instance (its HTTP server, job worker and any background work):
+    /// stopped when the test ends, so they do not load the shared server runtime (a worker
+    /// polls its database every 2 s) for the rest of the suite.
     background: std::sync::Mutex<Vec<tokio::task::AbortHandle>>,
 }
 
@@ -234,7 +235,7 @@ impl TestApp {
 
     async fn boot(test_db: Arc<TestDb>, overrides: &[(&str, &str)]) -> TestApp {
         let config = test_db.config_with(overrides);
-        let (db, services, addr) = server_runtime()
+        let (db, services, addr, tasks) = server_runtime()
             .spawn(async move {
                 let db = server::prepare_database(&config)
                     .await
@@ -244,11 +245,11 @@ impl TestApp {
                     .expect("search index built")
                     .with_feedback_limit(config.feedback_per_hour)
                     .with_login_limit(config.login_attempts);
-                services.start_jobs();
+                let jobs = services.start_jobs();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr: SocketAddr = listener.local_addr().unwrap();
                 let router = server::http::router(services.clone(), Arc::new(config));
-                tokio::spawn(async move {
+                let serve = tokio::spawn(async move {
                     axum::serve(
                         listener,
                         router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -256,7 +257,8 @@ impl TestApp {
                     .await
                     .expect("server runs");
                 });
-                (db, services, addr)
+                let tasks = vec![jobs.abort_handle(), serve.abort_handle()];
+                (db, services, addr, tasks)
             })
             .await
             .expect("test server started");
@@ -265,7 +267,7 @@ impl TestApp {
             db,
             services,
             test_db,
-            background: Default::default(),
+            background: std::sync::Mutex::new(tasks),
         }
     }
 
