@@ -212,6 +212,9 @@ pub struct ServerContext {
     pub secure_cookies: Option<bool>,
     /// The map tile URL template, or `none` (`DONGNE_MAP_TILES`).
     pub map_tiles: String,
+    /// The signed-in user of this request, looked up once however many server functions a
+    /// page calls (see [`ServerContext::for_request`]).
+    pub request_user: Arc<tokio::sync::OnceCell<Option<SessionUser>>>,
 }
 
 pub fn ctx() -> Result<ServerContext, AppError> {
@@ -358,11 +361,25 @@ pub fn request_lang() -> crate::i18n::Lang {
 }
 
 impl ServerContext {
-    pub async fn user(&self) -> Result<Option<SessionUser>, AppError> {
-        match request_cookie(SESSION_COOKIE) {
-            Some(token) if !token.is_empty() => self.backend.session_user(&token).await,
-            _ => Ok(None),
+    /// This context for one request: the same services, its own signed-in user.
+    pub fn for_request(&self) -> ServerContext {
+        ServerContext {
+            request_user: Arc::default(),
+            ..self.clone()
         }
+    }
+
+    /// The signed-in user (from the session cookie), once per request.
+    pub async fn user(&self) -> Result<Option<SessionUser>, AppError> {
+        self.request_user
+            .get_or_try_init(|| async {
+                match request_cookie(SESSION_COOKIE) {
+                    Some(token) if !token.is_empty() => self.backend.session_user(&token).await,
+                    _ => Ok(None),
+                }
+            })
+            .await
+            .cloned()
     }
 
     pub async fn viewer(&self) -> Result<Viewer, AppError> {

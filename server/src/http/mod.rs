@@ -260,6 +260,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         backend: Arc::new(services),
         secure_cookies: config.secure_cookies,
         map_tiles: config.map_tiles.clone(),
+        request_user: Default::default(),
     };
     let routes = generate_route_list(app::App);
     let mut api = Router::new();
@@ -273,7 +274,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
     api.leptos_routes_with_context(
         &state,
         routes,
-        move || provide_context(server_ctx.clone()),
+        move || provide_context(server_ctx.for_request()),
         {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())

@@ -232,23 +232,29 @@ pub(crate) async fn summaries(
             let department = depts.get(&d.department_id).cloned().ok_or_else(|| {
                 super::internal(format!("dataset {} has unknown department", d.id))
             })?;
-            Ok(DatasetSummary {
-                id: d.id,
-                summary_ko: summary_of(&d.description_ko),
-                summary_en: summary_of(&d.description_en),
-                themes: themes.remove(&d.id).unwrap_or_default(),
-                slug: d.slug,
-                title_ko: d.title_ko,
-                title_en: d.title_en,
-                department,
-                source_institution: d.source_institution,
-                visibility: Visibility::parse(&d.visibility).unwrap_or(Visibility::Internal),
-                status: Status::parse(&d.status).unwrap_or(Status::Draft),
-                update_cycle: UpdateCycle::parse(&d.update_cycle).unwrap_or(UpdateCycle::Irregular),
-                updated_at: d.updated_at,
-            })
+            let themes = themes.remove(&d.id).unwrap_or_default();
+            Ok(summary(&d, department, themes))
         })
         .collect()
+}
+
+/// A dataset row as a summary, with its department and themes.
+fn summary(d: &dataset::Model, department: DepartmentRef, themes: Vec<TermRef>) -> DatasetSummary {
+    DatasetSummary {
+        id: d.id,
+        summary_ko: summary_of(&d.description_ko),
+        summary_en: summary_of(&d.description_en),
+        themes,
+        slug: d.slug.clone(),
+        title_ko: d.title_ko.clone(),
+        title_en: d.title_en.clone(),
+        department,
+        source_institution: d.source_institution.clone(),
+        visibility: Visibility::parse(&d.visibility).unwrap_or(Visibility::Internal),
+        status: Status::parse(&d.status).unwrap_or(Status::Draft),
+        update_cycle: UpdateCycle::parse(&d.update_cycle).unwrap_or(UpdateCycle::Irregular),
+        updated_at: d.updated_at,
+    }
 }
 
 /// The home page's data; `crowd` is the current status of every place (the shared snapshot,
@@ -284,6 +290,108 @@ pub async fn home(
     })
 }
 
+/// A dataset's classification terms, in scheme and term order (one query).
+async fn terms_of(db: &DatabaseConnection, dataset_id: i32) -> Result<Vec<TermRef>, AppError> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        scheme: String,
+        code: String,
+        label_ko: String,
+        label_en: String,
+    }
+    Ok(term::Entity::find()
+        .select_only()
+        .column_as(scheme::Column::Code, "scheme")
+        .columns([
+            term::Column::Code,
+            term::Column::LabelKo,
+            term::Column::LabelEn,
+        ])
+        .join(
+            JoinType::InnerJoin,
+            term::Entity::belongs_to(scheme::Entity)
+                .from(term::Column::SchemeId)
+                .to(scheme::Column::Id)
+                .into(),
+        )
+        .join_rev(
+            JoinType::InnerJoin,
+            dataset_term::Entity::belongs_to(term::Entity)
+                .from(dataset_term::Column::TermId)
+                .to(term::Column::Id)
+                .into(),
+        )
+        .filter(dataset_term::Column::DatasetId.eq(dataset_id))
+        .order_by_asc(scheme::Column::Position)
+        .order_by_asc(term::Column::Position)
+        .order_by_asc(term::Column::Id)
+        .into_model::<Row>()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|r| TermRef {
+            scheme: r.scheme,
+            code: r.code,
+            label_ko: r.label_ko,
+            label_en: r.label_en,
+        })
+        .collect())
+}
+
+/// A dataset's latest revisions with their authors' names, without the snapshots (a whole copy
+/// of the dataset each): only what the summary shows (one query).
+async fn recent_revisions(
+    db: &DatabaseConnection,
+    dataset_id: i32,
+    limit: u64,
+) -> Result<Vec<RevisionSummary>, AppError> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        version: i32,
+        author: Option<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        message: String,
+        diff: serde_json::Value,
+    }
+    Ok(revision::Entity::find()
+        .select_only()
+        .columns([
+            revision::Column::Version,
+            revision::Column::CreatedAt,
+            revision::Column::Message,
+            revision::Column::Diff,
+        ])
+        .column_as(user::Column::DisplayName, "author")
+        .join(
+            JoinType::LeftJoin,
+            revision::Entity::belongs_to(user::Entity)
+                .from(revision::Column::AuthorId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .filter(revision::Column::DatasetId.eq(dataset_id))
+        .order_by_desc(revision::Column::Version)
+        .limit(limit)
+        .into_model::<Row>()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|r| RevisionSummary {
+            version: r.version,
+            author: r.author,
+            created_at: r.created_at,
+            message: r.message,
+            changed_fields: r
+                .diff
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
 /// A dataset the viewer may see, by numeric id or slug. An invisible dataset is "not found", so
 /// its existence is not revealed.
 pub async fn find_visible<C: ConnectionTrait>(
@@ -317,39 +425,13 @@ pub async fn detail(
         ),
         Viewer::Public => false,
     };
-    let links = dataset_term::Entity::find()
-        .filter(dataset_term::Column::DatasetId.eq(d.id))
-        .all(db)
-        .await
-        .or_internal()?;
-    let schemes: HashMap<i32, (String, i32)> = scheme::Entity::find()
-        .all(db)
+    let department = department::Entity::find_by_id(d.department_id)
+        .one(db)
         .await
         .or_internal()?
-        .into_iter()
-        .map(|s| (s.id, (s.code, s.position)))
-        .collect();
-    let mut terms: Vec<(i32, i32, TermRef)> = term::Entity::find()
-        .filter(term::Column::Id.is_in(links.iter().map(|l| l.term_id)))
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .filter_map(|t| {
-            let (code, pos) = schemes.get(&t.scheme_id)?.clone();
-            Some((
-                pos,
-                t.position,
-                TermRef {
-                    scheme: code,
-                    code: t.code,
-                    label_ko: t.label_ko,
-                    label_en: t.label_en,
-                },
-            ))
-        })
-        .collect();
-    terms.sort_by_key(|(a, b, _)| (*a, *b));
+        .map(department_ref)
+        .ok_or_else(|| super::internal(format!("dataset {} has unknown department", d.id)))?;
+    let terms = terms_of(db, d.id).await?;
     let distributions = crate::services::datasets::children::distributions(db, d.id).await?;
     let columns = crate::services::datasets::children::columns(db, d.id).await?;
     let revision_count = revision::Entity::find()
@@ -357,53 +439,7 @@ pub async fn detail(
         .count(db)
         .await
         .or_internal()?;
-    // Not the snapshots (a whole copy of the dataset each): only what the summary shows.
-    #[derive(FromQueryResult)]
-    struct RecentRevision {
-        version: i32,
-        author_id: Option<i32>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        message: String,
-        diff: serde_json::Value,
-    }
-    let recent_revisions = revision::Entity::find()
-        .select_only()
-        .columns([
-            revision::Column::Version,
-            revision::Column::AuthorId,
-            revision::Column::CreatedAt,
-            revision::Column::Message,
-            revision::Column::Diff,
-        ])
-        .filter(revision::Column::DatasetId.eq(d.id))
-        .order_by_desc(revision::Column::Version)
-        .limit(5)
-        .into_model::<RecentRevision>()
-        .all(db)
-        .await
-        .or_internal()?;
-    let authors: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(recent_revisions.iter().filter_map(|r| r.author_id)))
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    let revisions = recent_revisions
-        .into_iter()
-        .map(|r| RevisionSummary {
-            version: r.version,
-            author: r.author_id.and_then(|id| authors.get(&id).cloned()),
-            created_at: r.created_at,
-            message: r.message,
-            changed_fields: r
-                .diff
-                .as_object()
-                .map(|o| o.keys().cloned().collect())
-                .unwrap_or_default(),
-        })
-        .collect();
+    let revisions = recent_revisions(db, d.id, 5).await?;
     let keywords = d
         .keywords
         .as_array()
@@ -413,10 +449,12 @@ pub async fn detail(
                 .collect()
         })
         .unwrap_or_default();
-    let summary = summaries(db, vec![d.clone()])
-        .await?
-        .pop()
-        .ok_or_else(|| super::internal("summary missing"))?;
+    let themes = terms
+        .iter()
+        .filter(|t| t.scheme == THEME_SCHEME)
+        .cloned()
+        .collect();
+    let summary = summary(&d, department, themes);
     let profiles = crate::services::profiling::latest(db, d.id).await?;
     Ok(DatasetDetail {
         summary,
@@ -434,7 +472,7 @@ pub async fn detail(
         contact_email: d.contact_email,
         version: d.version,
         created_at: d.created_at,
-        terms: terms.into_iter().map(|(_, _, t)| t).collect(),
+        terms,
         distributions,
         columns,
         revisions,
