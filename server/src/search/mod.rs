@@ -186,16 +186,24 @@ fn to_segments(fragment: &str, highlighted: &[std::ops::Range<usize>]) -> Vec<Se
     out
 }
 
+/// Run index writing (CPU-bound, and waiting for the writer's lock and its indexing threads) on
+/// this thread while the runtime moves its other tasks elsewhere, so pages and searches are not
+/// held up behind it. On a single-threaded runtime (unit tests) it simply runs.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 impl SearchIndex {
     /// An empty index (in memory: it is always derived from the database).
     pub fn empty() -> Result<SearchIndex, AppError> {
         let (schema, f) = schema();
-        let mut index = Index::create_in_ram(schema);
-        // Segments are searched in parallel (one thread per core, at most 4).
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get().min(4))
-            .unwrap_or(1);
-        index.set_multithread_executor(threads).or_internal()?;
+        // Searched on the calling thread: a catalog's segments are few and small, and a search
+        // thread pool would add a hand-off per search and compete with the request threads.
+        let index = Index::create_in_ram(schema);
         index
             .tokenizers()
             .register("koen", FnTokenizer(koen_tokens));
@@ -247,17 +255,22 @@ impl SearchIndex {
         // A chunk at a time, so a large catalog never sits in memory whole.
         for chunk in ids.chunks(2000) {
             let docs = source::load(db, Some(chunk)).await?;
-            let writer = self.writer.lock().map_err(internal)?;
-            for d in &docs {
-                writer.add_document(self.document(d)?).or_internal()?;
-            }
+            blocking(|| {
+                let writer = self.writer.lock().map_err(internal)?;
+                for d in &docs {
+                    writer.add_document(self.document(d)?).or_internal()?;
+                }
+                Ok::<_, AppError>(())
+            })?;
         }
-        self.writer
-            .lock()
-            .map_err(internal)?
-            .commit()
-            .or_internal()?;
-        self.reload()?;
+        blocking(|| {
+            self.writer
+                .lock()
+                .map_err(internal)?
+                .commit()
+                .or_internal()?;
+            self.reload()
+        })?;
         Ok(ids.len())
     }
 
@@ -319,16 +332,18 @@ impl SearchIndex {
         ids: &[i32],
     ) -> Result<(), AppError> {
         let docs = source::load(db, Some(ids)).await?;
-        let mut writer = self.writer.lock().map_err(internal)?;
-        for id in ids {
-            writer.delete_term(Term::from_field_u64(self.f.id, *id as u64));
-        }
-        for d in &docs {
-            writer.add_document(self.document(d)?).or_internal()?;
-        }
-        writer.commit().or_internal()?;
-        drop(writer);
-        self.reload()
+        blocking(|| {
+            let mut writer = self.writer.lock().map_err(internal)?;
+            for id in ids {
+                writer.delete_term(Term::from_field_u64(self.f.id, *id as u64));
+            }
+            for d in &docs {
+                writer.add_document(self.document(d)?).or_internal()?;
+            }
+            writer.commit().or_internal()?;
+            drop(writer);
+            self.reload()
+        })
     }
 
     /// Make committed changes visible, and build the flat arrays of new segments.
