@@ -212,9 +212,9 @@ pub struct ServerContext {
     pub secure_cookies: Option<bool>,
     /// The map tile URL template, or `none` (`DONGNE_MAP_TILES`).
     pub map_tiles: String,
-    /// The signed-in user of this request, looked up once however many server functions a
-    /// page calls (see [`ServerContext::for_request`]).
-    pub request_user: Arc<tokio::sync::OnceCell<Option<SessionUser>>>,
+    /// The signed-in user of this request, kept once looked up, so the server functions a page
+    /// calls do not each look it up again (see [`ServerContext::for_request`]).
+    pub request_user: Arc<std::sync::Mutex<Option<Option<SessionUser>>>>,
 }
 
 pub fn ctx() -> Result<ServerContext, AppError> {
@@ -369,17 +369,21 @@ impl ServerContext {
         }
     }
 
-    /// The signed-in user (from the session cookie), once per request.
+    /// The signed-in user (from the session cookie), looked up once per request. Not
+    /// single-flight on purpose: a page's resources are futures that Leptos may poll late or
+    /// drop, and one must never wait for another's lookup (two at the same moment both look).
     pub async fn user(&self) -> Result<Option<SessionUser>, AppError> {
-        self.request_user
-            .get_or_try_init(|| async {
-                match request_cookie(SESSION_COOKIE) {
-                    Some(token) if !token.is_empty() => self.backend.session_user(&token).await,
-                    _ => Ok(None),
-                }
-            })
-            .await
-            .cloned()
+        if let Some(known) = self.request_user.lock().ok().and_then(|k| k.clone()) {
+            return Ok(known);
+        }
+        let user = match request_cookie(SESSION_COOKIE) {
+            Some(token) if !token.is_empty() => self.backend.session_user(&token).await?,
+            _ => None,
+        };
+        if let Ok(mut known) = self.request_user.lock() {
+            *known = Some(user.clone());
+        }
+        Ok(user)
     }
 
     pub async fn viewer(&self) -> Result<Viewer, AppError> {
