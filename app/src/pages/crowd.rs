@@ -16,12 +16,25 @@ use crate::i18n::Lang;
 use crate::model::{select_spots as select, CrowdLevel, HotSpotStatus};
 
 /// The live state of the page, shared by the map, the list, the banner and the side panel.
+/// Read with `try_` everywhere: on the server a Suspense block can run again after the page
+/// was rendered and its owner disposed, and a plain read would panic there (seen under load as
+/// a page request cut short or never answered).
 #[derive(Clone, Copy)]
 struct CrowdState {
     spots: RwSignal<Vec<HotSpotStatus>>,
     alerts: RwSignal<PublicAlerts>,
     /// Bumped by every live update (the side panel reloads its trend).
     updates: RwSignal<u64>,
+}
+
+impl CrowdState {
+    /// Start from what the page loaded, without notifying anyone: the parts that read it are
+    /// rendered after this, and a notification would make the other Suspense blocks run again,
+    /// on the server after the page's owner may be gone (a panic that cut the response short).
+    /// Live updates (in the browser) set the signals as usual.
+    fn load_alerts(&self, a: PublicAlerts) {
+        self.alerts.try_update_untracked(|cur| *cur = a);
+    }
 }
 
 /// `/crowd` with these parameters (the filter kept, the place chosen or closed).
@@ -59,7 +72,7 @@ pub fn CrowdPage() -> impl IntoView {
     let spots = Resource::new(|| (), |_| crowd_status());
     let alerts = Resource::new(|| (), |_| crowd_alerts());
     let detail = Resource::new(
-        move || (spot(), state.updates.get()),
+        move || (spot(), state.updates.try_get().unwrap_or_default()),
         |(code, _)| async move {
             match code {
                 Some(c) => crowd_spot(c).await.map(Some),
@@ -74,7 +87,7 @@ pub fn CrowdPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match alerts.await {
                     Ok(a) => {
-                        state.alerts.set(a);
+                        state.load_alerts(a);
                         view! { <AlertBanner all=all() q=q()/> }.into_any()
                     }
                     Err(err) => view! { <ErrorBox err/> }.into_any(),
@@ -110,12 +123,14 @@ pub fn CrowdPage() -> impl IntoView {
         </Suspense>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match spots.await {
-                    Ok(list) => {
-                        state.spots.set(list);
+                // The map marks the place emergency mode pins: it needs the alerts too.
+                match (spots.await, alerts.await) {
+                    (Ok(list), Ok(a)) => {
+                        state.load_alerts(a);
+                        state.spots.try_update_untracked(|s| *s = list);
                         view! { <CrowdLive all=all() q=q()/> }.into_any()
                     }
-                    Err(err) => view! { <ErrorBox err/> }.into_any(),
+                    (Err(err), _) | (_, Err(err)) => view! { <ErrorBox err/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -131,11 +146,15 @@ fn AlertBanner(all: bool, q: String) -> impl IntoView {
     let emergency = move || {
         state
             .alerts
-            .with(|a| a.emergency.clone())
+            .try_with(|a| a.emergency.clone())
+            .flatten()
             .map(|e| view! { <EmergencyBox e/> })
     };
     let alerts = move || {
-        let list = state.alerts.with(|a| a.alerts.clone());
+        let list = state
+            .alerts
+            .try_with(|a| a.alerts.clone())
+            .unwrap_or_default();
         (!list.is_empty()).then(|| {
             let items = list
                 .into_iter()
@@ -170,7 +189,14 @@ fn CrowdLive(all: bool, q: String) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let state = expect_context::<CrowdState>();
     let q2 = q.clone();
-    let shown = Memo::new(move |_| select(state.spots.get(), all, &q, Utc::now()));
+    let shown = Memo::new(move |_| {
+        select(
+            state.spots.try_get().unwrap_or_default(),
+            all,
+            &q,
+            Utc::now(),
+        )
+    });
     #[cfg(feature = "hydrate")]
     crate::client::follow_crowd(
         move |list| {
@@ -356,11 +382,14 @@ fn CrowdMap(shown: Memo<Vec<HotSpotStatus>>, all: bool, q: String) -> impl IntoV
     let lang = expect_context::<Lang>();
     let state = expect_context::<CrowdState>();
     let pinned = Memo::new(move |_| {
-        state.alerts.with(|a| {
-            a.emergency
-                .as_ref()
-                .and_then(|e| Some((e.spot_code.clone()?, e.lat?, e.lon?)))
-        })
+        state
+            .alerts
+            .try_with(|a| {
+                a.emergency
+                    .as_ref()
+                    .and_then(|e| Some((e.spot_code.clone()?, e.lat?, e.lon?)))
+            })
+            .flatten()
     });
     #[cfg(feature = "hydrate")]
     {
