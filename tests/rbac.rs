@@ -685,7 +685,7 @@ async fn send_with(
     extra(r)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{} {}: {e}", check.method, check.url))
+        .unwrap_or_else(|e| panic!("{} {}: {e:?}", check.method, check.url))
         .status()
 }
 
