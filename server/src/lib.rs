@@ -89,8 +89,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let peers = cluster::spawn_listener(services.clone());
     let live = services.live.clone();
     let router = http::router(services, Arc::new(config));
-    // A make-service that clones the router (an `Arc`) per connection: serving the `Router` itself
-    // would rebuild every route for each connection (about 260 KiB each).
     // Responses are written in pieces (headers, then the streamed page): without TCP_NODELAY
     // a piece can wait for the client's delayed acknowledgement (40 ms on Linux).
     use axum::serve::ListenerExt;
@@ -99,6 +97,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             tracing::debug!(error = %e, "TCP_NODELAY not set");
         }
     });
+    // A make-service that clones the router (an `Arc`) per connection: serving the `Router` itself
+    // would rebuild every route for each connection (about 260 KiB each).
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -116,9 +116,10 @@ pub async fn load(
         }
         for d in chunk {
             let (terms, formats, columns) = by_id.remove(&d.id).unwrap_or_default();
-            let department = departments.get(&d.department_id).cloned().ok_or_else(|| {
-                crate::services::internal(format!("dataset {} has unknown department", d.id))
-            })?;
+            let department = departments
+                .get(&d.department_id)
+                .cloned()
+                .ok_or_else(|| crate::services::catalog::unknown_department(d.id))?;
             out.push(DocSource {
                 dataset: d.clone(),
                 department,

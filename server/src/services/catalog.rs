@@ -229,13 +229,19 @@ pub(crate) async fn summaries(
     }
     rows.into_iter()
         .map(|d| {
-            let department = depts.get(&d.department_id).cloned().ok_or_else(|| {
-                super::internal(format!("dataset {} has unknown department", d.id))
-            })?;
+            let department = depts
+                .get(&d.department_id)
+                .cloned()
+                .ok_or_else(|| unknown_department(d.id))?;
             let themes = themes.remove(&d.id).unwrap_or_default();
             Ok(summary(&d, department, themes))
         })
         .collect()
+}
+
+/// A dataset whose department row is missing (the foreign key forbids it): an internal error.
+pub(crate) fn unknown_department(dataset_id: i32) -> AppError {
+    super::internal(format!("dataset {dataset_id} has unknown department"))
 }
 
 /// A dataset row as a summary, with its department and themes.
@@ -430,7 +436,7 @@ pub async fn detail(
         .await
         .or_internal()?
         .map(department_ref)
-        .ok_or_else(|| super::internal(format!("dataset {} has unknown department", d.id)))?;
+        .ok_or_else(|| unknown_department(d.id))?;
     let terms = terms_of(db, d.id).await?;
     let distributions = crate::services::datasets::children::distributions(db, d.id).await?;
     let columns = crate::services::datasets::children::columns(db, d.id).await?;
