@@ -1146,3 +1146,103 @@ async fn history_is_served_raw_then_hourly_with_the_forecast(backend: Backend) {
     let forecast = d["forecast"].as_array().unwrap();
     assert!(!forecast.is_empty(), "{d}");
 }
+
+/// Many staff renders of the map page at once, in emergency mode with an open alert, all
+/// complete. The page's parts render concurrently on the server's threads; when two of them
+/// shared state written while rendering, about one render in a few thousand panicked and its
+/// response was cut short or never finished (this test caught it every time).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_renders_of_the_map_are_complete() {
+    let Some(app) = TestApp::start(Backend::Sqlite).await else {
+        return;
+    };
+    let (admin, _) = app.login("admin", PASSWORD).await;
+    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let post = |path: &str, body: serde_json::Value| admin.post(app.url(path)).json(&body);
+    let r = post(
+        "/api/v1/crowd/spots",
+        serde_json::json!({"code": "busy-point", "name_ko": "혼잡 지점", "name_en": "Busy point",
+            "lat": 37.544, "lon": 127.05}),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let token = r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = post(
+        "/api/v1/crowd/rules",
+        serde_json::json!({"spot_code": "busy-point", "min_level": 3, "for_minutes": 0}),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app
+        .client()
+        .post(app.url("/api/v1/crowd/spots/busy-point/readings"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"level": 4, "population_min": 9000, "population_max": 9500}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let r = post(
+        "/api/v1/crowd/emergency",
+        serde_json::json!({"spot_code": "busy-point", "message_ko": "우회하세요.",
+            "message_en": "Take another way."}),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let paths = ["/crowd", "/crowd?spot=busy-point", "/crowd?district=all"];
+    let mut running = tokio::task::JoinSet::new();
+    let mut failures = Vec::new();
+    // Two at a time: with the server's two threads mostly free, one page's parts do run at
+    // the same moment (32 at a time hid the race).
+    for i in 0..3000 {
+        if failures.len() >= 3 {
+            break;
+        }
+        let client = if i % 2 == 0 { &admin } else { &viewer }.clone();
+        let path = paths[i % paths.len()];
+        let url = app.url(path);
+        running.spawn(async move {
+            let complete = match client
+                .get(url)
+                .timeout(Duration::from_secs(10))
+                .send()
+                .await
+            {
+                Ok(r) if r.status() == StatusCode::OK => match r.text().await {
+                    // (Leptos appends its resource scripts after the document.)
+                    Ok(html) if html.contains("</html>") => Ok(()),
+                    Ok(html) => Err(format!("cut short after {} bytes", html.len())),
+                    Err(e) => Err(format!("body: {e:?}")),
+                },
+                Ok(r) => Err(format!("status {}", r.status())),
+                Err(e) => Err(format!("{e:?}")),
+            };
+            complete.map_err(|e| format!("{path}: {e}"))
+        });
+        while running.len() >= 2 {
+            if let Some(Ok(Err(e))) = running.join_next().await {
+                failures.push(e);
+            }
+        }
+    }
+    while let Some(done) = running.join_next().await {
+        if let Ok(Err(e)) = done {
+            failures.push(e);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failed: {failures:#?}",
+        failures.len()
+    );
+}

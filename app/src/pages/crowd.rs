@@ -16,9 +16,9 @@ use crate::i18n::Lang;
 use crate::model::{select_spots as select, CrowdLevel, HotSpotStatus};
 
 /// The live state of the page, shared by the map, the list, the banner and the side panel.
-/// Read with `try_` everywhere: on the server a Suspense block can run again after the page
-/// was rendered and its owner disposed, and a plain read would panic there (seen under load as
-/// a page request cut short or never answered).
+/// Written and read by one Suspense block only (see [`CrowdPage`]): a read while another
+/// thread holds the write lock panics, even through `try_with` (reactive_graph reports it as
+/// "already disposed"), and cut the server's response short.
 #[derive(Clone, Copy)]
 struct CrowdState {
     spots: RwSignal<Vec<HotSpotStatus>>,
@@ -29,9 +29,8 @@ struct CrowdState {
 
 impl CrowdState {
     /// Start from what the page loaded, without notifying anyone: the parts that read it are
-    /// rendered after this, and a notification would make the other Suspense blocks run again,
-    /// on the server after the page's owner may be gone (a panic that cut the response short).
-    /// Live updates (in the browser) set the signals as usual.
+    /// rendered after this, by the same block. Live updates (in the browser) set the signals
+    /// as usual.
     fn load_alerts(&self, a: PublicAlerts) {
         self.alerts.try_update_untracked(|cur| *cur = a);
     }
@@ -80,57 +79,64 @@ pub fn CrowdPage() -> impl IntoView {
             }
         },
     );
+    let panel = move || {
+        view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(Some(d)) => view! { <SpotPanel d close=crowd_href(all(), &q(), None)/> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(err) => view! { <ErrorBox err/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+    };
     view! {
         <Title text=lang.t("실시간 혼잡도", "Live crowd levels")/>
         <h1>{lang.t("실시간 혼잡도", "Live crowd levels")}</h1>
+        // One block loads the shared state and renders everything that reads it. On the server
+        // Suspense blocks render concurrently, on several threads: a block storing the state
+        // while another reads it made the read fail, a panic that cut the page short.
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match alerts.await {
+                let (list, a) = (spots.await, alerts.await);
+                let banner = match a {
                     Ok(a) => {
                         state.load_alerts(a);
                         view! { <AlertBanner all=all() q=q()/> }.into_any()
                     }
                     Err(err) => view! { <ErrorBox err/> }.into_any(),
-                }
-            })}
-        </Suspense>
-        <p class="legend">
-            <span class="lvl lvl-4">{lang.t("붐빔", "Busy")}</span>
-            <span class="lvl lvl-3">{lang.t("약간 붐빔", "Slightly busy")}</span>
-            <span class="lvl lvl-2">{lang.t("보통", "Normal")}</span>
-            <span class="lvl lvl-1">{lang.t("여유", "Relaxed")}</span>
-        </p>
-        <form method="get" action="/crowd" class="crowd-filter" role="search">
-            <label for="crowd-q">{lang.t("장소 찾기", "Find a place")}</label>
-            <input id="crowd-q" name="q" type="search" value=q/>
-            <label class="check">
-                <input type="checkbox" name="district" value="all" checked=all/>
-                {lang.t("서울 전체", "All of Seoul")}
-            </label>
-            <button type="submit" class="button">{lang.t("보기", "Show")}</button>
-        </form>
-        <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
-        <script src="/vendor/leaflet/leaflet.js"></script>
-        <p class="hint"><a href="/crowd/lite">{lang.t("느린 연결용 간단한 목록", "Light list for slow connections")}</a></p>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(Some(d)) => view! { <SpotPanel d close=crowd_href(all(), &q(), None)/> }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(err) => view! { <ErrorBox err/> }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                // The map marks the place emergency mode pins: it needs the alerts too.
-                match (spots.await, alerts.await) {
-                    (Ok(list), Ok(a)) => {
-                        state.load_alerts(a);
+                };
+                let live = match list {
+                    Ok(list) => {
                         state.spots.try_update_untracked(|s| *s = list);
                         view! { <CrowdLive all=all() q=q()/> }.into_any()
                     }
-                    (Err(err), _) | (_, Err(err)) => view! { <ErrorBox err/> }.into_any(),
+                    Err(err) => view! { <ErrorBox err/> }.into_any(),
+                };
+                view! {
+                    {banner}
+                    <p class="legend">
+                        <span class="lvl lvl-4">{lang.t("붐빔", "Busy")}</span>
+                        <span class="lvl lvl-3">{lang.t("약간 붐빔", "Slightly busy")}</span>
+                        <span class="lvl lvl-2">{lang.t("보통", "Normal")}</span>
+                        <span class="lvl lvl-1">{lang.t("여유", "Relaxed")}</span>
+                    </p>
+                    <form method="get" action="/crowd" class="crowd-filter" role="search">
+                        <label for="crowd-q">{lang.t("장소 찾기", "Find a place")}</label>
+                        <input id="crowd-q" name="q" type="search" value=q/>
+                        <label class="check">
+                            <input type="checkbox" name="district" value="all" checked=all/>
+                            {lang.t("서울 전체", "All of Seoul")}
+                        </label>
+                        <button type="submit" class="button">{lang.t("보기", "Show")}</button>
+                    </form>
+                    <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
+                    <script src="/vendor/leaflet/leaflet.js"></script>
+                    <p class="hint"><a href="/crowd/lite">{lang.t("느린 연결용 간단한 목록", "Light list for slow connections")}</a></p>
+                    {panel}
+                    {live}
                 }
             })}
         </Suspense>
