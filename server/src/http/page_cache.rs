@@ -8,6 +8,9 @@
 //! Never cached: anything with a session cookie or an `Authorization` header, other methods than
 //! GET, answers that set cookies or are private, and anything that is not a 200 HTML page.
 //! Dataset page views served from the cache are still counted (not for crawlers).
+//!
+//! Bounded: at most [`MAX_ENTRIES`] addresses and [`MAX_BYTES`] of pages at once (beyond that a
+//! page is rendered for its request alone), and expired pages are dropped once per lifetime.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -26,8 +29,11 @@ use super::AppState;
 pub const VIEWED_HEADER: &str = "x-dongne-viewed";
 /// Larger pages are not kept.
 const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
-/// Addresses kept at once (expired ones are dropped first).
+/// Addresses kept at once.
 const MAX_ENTRIES: usize = 2_000;
+/// Bytes of pages kept at once (a public page is 20–100 KB; addresses made up to fill the
+/// cache stop being kept here, not at some gigabytes).
+const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// One rendered page.
 struct Page {
@@ -42,39 +48,81 @@ type Slot = Arc<OnceCell<Option<Arc<Page>>>>;
 
 pub struct PageCache {
     ttl: Duration,
-    slots: Mutex<HashMap<String, (Instant, Slot)>>,
+    max_entries: usize,
+    max_bytes: usize,
+    slots: Mutex<Slots>,
+}
+
+struct Slots {
+    by_key: HashMap<String, (Instant, Slot)>,
+    /// Bytes of the pages in `by_key` (counted when a page is stored, recounted at each sweep).
+    bytes: usize,
+    /// When expired slots were last dropped.
+    swept: Instant,
 }
 
 impl PageCache {
     /// `None` when `ttl` is zero (no cache).
     pub fn new(ttl: Duration) -> Option<Arc<PageCache>> {
+        Self::with_limits(ttl, MAX_ENTRIES, MAX_BYTES)
+    }
+
+    fn with_limits(ttl: Duration, max_entries: usize, max_bytes: usize) -> Option<Arc<PageCache>> {
         (!ttl.is_zero()).then(|| {
             Arc::new(PageCache {
                 ttl,
-                slots: Mutex::new(HashMap::new()),
+                max_entries,
+                max_bytes,
+                slots: Mutex::new(Slots {
+                    by_key: HashMap::new(),
+                    bytes: 0,
+                    swept: Instant::now(),
+                }),
             })
         })
     }
 
-    /// The slot for `key`: the current one, or a new one when it expired.
+    /// The slot for `key`: the current one, or a new one when it expired. `None` when the
+    /// cache is full (the page is then rendered for this request alone).
     fn slot(&self, key: String) -> Option<Slot> {
         let now = Instant::now();
         let mut slots = self.slots.lock().ok()?;
-        if let Some((at, slot)) = slots.get(&key) {
+        if let Some((at, slot)) = slots.by_key.get(&key) {
             if now.duration_since(*at) < self.ttl {
                 return Some(slot.clone());
             }
         }
-        if slots.len() >= MAX_ENTRIES {
-            slots.retain(|_, (at, _)| now.duration_since(*at) < self.ttl);
-            if slots.len() >= MAX_ENTRIES {
+        // Expired pages are dropped once per lifetime, so they are not held past it.
+        if now.duration_since(slots.swept) >= self.ttl
+            || slots.by_key.len() >= self.max_entries
+            || slots.bytes >= self.max_bytes
+        {
+            slots
+                .by_key
+                .retain(|_, (at, _)| now.duration_since(*at) < self.ttl);
+            slots.bytes = slots.by_key.values().map(|(_, s)| size(s)).sum();
+            slots.swept = now;
+            if slots.by_key.len() >= self.max_entries || slots.bytes >= self.max_bytes {
                 return None;
             }
         }
         let slot = Slot::default();
-        slots.insert(key, (now, slot.clone()));
+        slots.by_key.insert(key, (now, slot.clone()));
         Some(slot)
     }
+
+    /// A page was stored in a slot.
+    fn stored(&self, page: &Page) {
+        if let Ok(mut slots) = self.slots.lock() {
+            slots.bytes += page.body.len();
+        }
+    }
+}
+
+fn size(slot: &Slot) -> usize {
+    slot.get()
+        .and_then(|p| p.as_ref())
+        .map_or(0, |p| p.body.len())
 }
 
 /// The cache key of an anonymous page request, or `None` when it must not be cached.
@@ -178,6 +226,9 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
                 let (req, next) = pending?;
                 let (page, resp) = keep(next.run(req).await).await;
                 *own = resp;
+                if let Some(page) = &page {
+                    cache.stored(page);
+                }
                 page
             }
         })
@@ -223,5 +274,57 @@ mod tests {
         let c = cache.slot("ko\u{0}/".into()).unwrap();
         assert!(!Arc::ptr_eq(&a, &c), "a new one once expired");
         assert!(PageCache::new(Duration::ZERO).is_none());
+    }
+
+    fn page(bytes: usize) -> Option<Arc<Page>> {
+        Some(Arc::new(Page {
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![b'x'; bytes]),
+            nonce: None,
+            viewed: None,
+        }))
+    }
+
+    /// Fill `key`'s slot with a page of `bytes`, as `serve` does.
+    fn fill(cache: &PageCache, key: &str, bytes: usize) -> bool {
+        let Some(slot) = cache.slot(key.into()) else {
+            return false;
+        };
+        let stored = slot.set(page(bytes)).is_ok();
+        if let Some(Some(p)) = slot.get() {
+            cache.stored(p);
+        }
+        stored
+    }
+
+    #[test]
+    fn pages_are_kept_within_a_byte_budget_and_not_past_their_lifetime() {
+        let cache = PageCache::with_limits(Duration::from_millis(50), 100, 1_000).unwrap();
+        assert!(fill(&cache, "/a", 600));
+        assert!(fill(&cache, "/b", 600), "under the budget when asked");
+        // Over the budget: new addresses are rendered without being kept…
+        assert!(!fill(&cache, "/c", 10));
+        // …while the kept ones are still served.
+        assert!(cache.slot("/a".into()).is_some_and(|s| s.get().is_some()));
+        std::thread::sleep(Duration::from_millis(60));
+        // Once they expire the budget is free again, and the expired pages are dropped even
+        // when the cache is far from full.
+        assert!(fill(&cache, "/c", 10));
+        let slots = cache.slots.lock().unwrap();
+        assert_eq!(slots.by_key.len(), 1);
+        assert_eq!(slots.bytes, 10);
+    }
+
+    #[test]
+    fn addresses_are_capped_too() {
+        let cache = PageCache::with_limits(Duration::from_secs(60), 3, 1_000_000).unwrap();
+        for k in ["/1", "/2", "/3"] {
+            assert!(fill(&cache, k, 1));
+        }
+        assert!(cache.slot("/4".into()).is_none());
+        assert!(
+            cache.slot("/1".into()).is_some(),
+            "a kept address is still served"
+        );
     }
 }
