@@ -20,7 +20,8 @@ fn staff_only(viewer: &Viewer) -> Result<(), AppError> {
     }
 }
 
-/// Every revision, newest first.
+/// Every revision, newest first (without the snapshots, which only reverts and diffs between
+/// two revisions read).
 pub async fn list(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -28,9 +29,28 @@ pub async fn list(
 ) -> Result<Vec<RevisionInfo>, AppError> {
     staff_only(viewer)?;
     let d = find_visible(db, viewer, id_or_slug).await?;
+    #[derive(FromQueryResult)]
+    struct Row {
+        version: i32,
+        author_id: Option<i32>,
+        proposal_id: Option<i32>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        message: String,
+        diff: serde_json::Value,
+    }
     let revisions = revision::Entity::find()
+        .select_only()
+        .columns([
+            revision::Column::Version,
+            revision::Column::AuthorId,
+            revision::Column::ProposalId,
+            revision::Column::CreatedAt,
+            revision::Column::Message,
+            revision::Column::Diff,
+        ])
         .filter(revision::Column::DatasetId.eq(d.id))
         .order_by_desc(revision::Column::Version)
+        .into_model::<Row>()
         .all(db)
         .await
         .or_internal()?;
