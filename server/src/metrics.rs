@@ -43,6 +43,8 @@ type Key = (String, String, &'static str);
 #[derive(Default)]
 pub struct Metrics {
     requests: Mutex<BTreeMap<Key, Arc<Histogram>>>,
+    /// Page renders dropped as stalled and started again (`http::render_watchdog`).
+    renders_restarted: AtomicU64,
 }
 
 fn status_class(status: u16) -> &'static str {
@@ -72,8 +74,22 @@ impl Metrics {
         h.observe(took);
     }
 
-    /// The request histograms in Prometheus' text format.
+    pub fn render_restarted(&self) {
+        self.renders_restarted.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The request histograms and counters in Prometheus' text format.
     pub fn render_requests(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "# HELP dongne_page_renders_restarted_total Page renders that stalled and were started again."
+        );
+        let _ = writeln!(out, "# TYPE dongne_page_renders_restarted_total counter");
+        let _ = writeln!(
+            out,
+            "dongne_page_renders_restarted_total {}",
+            self.renders_restarted.load(Ordering::Relaxed)
+        );
         let _ = writeln!(
             out,
             "# HELP dongne_http_request_duration_seconds Time to the response head, by route template."
