@@ -8,6 +8,7 @@ mod crowd;
 mod editing;
 mod freshness;
 mod harvest;
+mod hostile;
 mod http;
 mod jobs;
 mod portal;

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod ckan;
 pub mod comments;
 pub mod crowd;
+pub mod csv_safe;
 pub mod datasets;
 pub mod feedback;
 pub mod freshness;
@@ -21,6 +22,7 @@ pub mod popular;
 pub mod profiling;
 pub mod proposals;
 pub mod transfer;
+pub mod xlsx;
 
 use std::fmt::Display;
 use std::sync::Arc;

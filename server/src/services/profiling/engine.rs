@@ -4,7 +4,7 @@
 //!
 //! Synchronous code, meant to run inside `tokio::task::spawn_blocking`. CSV and GeoJSON are
 //! streamed with bounded memory (HyperLogLog registers, reservoirs and fixed-size samples);
-//! XLSX is read whole by calamine.
+//! XLSX is streamed sparsely, with caps, by `services::xlsx`.
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -1750,52 +1750,40 @@ fn xlsx_cell_text(cell: &calamine::Data) -> Option<String> {
 }
 
 fn profile_xlsx(path: &Path) -> Result<Profile, ProfileError> {
-    use calamine::{Data, Reader, Xlsx};
+    use crate::services::xlsx::{read_first_sheet, Limits};
+    use calamine::Data;
     let file = File::open(path).map_err(|e| ProfileError::io(&e))?;
-    let mut workbook: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|e| {
-        ProfileError::new(
-            format!("XLSX: 통합 문서를 열 수 없습니다: {e}"),
-            format!("XLSX: could not open the workbook: {e}"),
-        )
-    })?;
-    let names = workbook.sheet_names();
-    let Some(sheet) = names.first() else {
-        return Err(ProfileError::new(
-            "XLSX: 통합 문서에 시트가 없습니다",
-            "XLSX: the workbook has no sheets",
-        ));
+    let limits = Limits {
+        max_columns: MAX_COLUMNS as u32,
+        ..Limits::default()
     };
-    let range = workbook.worksheet_range(sheet).map_err(|e| {
-        ProfileError::new(
-            format!("XLSX: 시트 \"{sheet}\"을(를) 읽을 수 없습니다: {e}"),
-            format!("XLSX: could not read sheet \"{sheet}\": {e}"),
-        )
-    })?;
-    let first_row = range.start().map(|(r, _)| u64::from(r)).unwrap_or(0);
     let mut collector: Option<Collector> = None;
     let mut error_cells = 0u64;
-    for (i, row) in range.rows().enumerate() {
-        let excel_row = first_row + i as u64 + 1;
-        let Some(width) = row.iter().rposition(|c| !matches!(c, Data::Empty)) else {
-            continue; // blank row
-        };
-        let width = width + 1;
+    // The table starts at the header's first column (a sheet often leaves column A empty);
+    // values left of it are counted and reported, not read.
+    let mut first_col = 0usize;
+    let mut left_of_table = 0u64;
+    let sheet = read_first_sheet(BufReader::new(file), &limits, |index, row| {
+        let excel_row = u64::from(index) + 1;
         let Some(col) = collector.as_mut() else {
-            if width > MAX_COLUMNS {
-                return Err(ProfileError::too_many_columns(
-                    &format!("{excel_row}행"),
-                    &format!("row {excel_row}"),
-                    width,
-                ));
-            }
-            let header: Vec<String> = row
+            first_col = row
                 .iter()
-                .take(width)
+                .position(|c| !matches!(c, Data::Empty))
+                .unwrap_or(0);
+            let header: Vec<String> = row[first_col..]
+                .iter()
                 .map(|c| xlsx_cell_text(c).unwrap_or_default())
                 .collect();
             collector = Some(Collector::with_header(&header));
-            continue;
+            return Ok(());
         };
+        let split = first_col.min(row.len());
+        left_of_table += row[..split]
+            .iter()
+            .filter(|c| !matches!(c, Data::Empty))
+            .count() as u64;
+        let row = &row[split..];
+        let width = row.len();
         let ncols = col.cols.len();
         if width > ncols {
             col.ragged_row(&format!("row {excel_row}"), width);
@@ -1810,16 +1798,23 @@ fn profile_xlsx(path: &Path) -> Result<Profile, ProfileError> {
             col.cell(j, text.as_deref().and_then(normalize_cell));
         }
         col.end_row();
-    }
+        Ok(())
+    })
+    .map_err(|e| ProfileError::new(e.ko, e.en))?;
     let Some(mut col) = collector else {
         return Err(ProfileError::new(
-            format!("XLSX: 첫 번째 시트 \"{sheet}\"이(가) 비어 있습니다"),
-            format!("XLSX: the first sheet \"{sheet}\" is empty"),
+            format!("XLSX: 첫 번째 시트 \"{}\"이(가) 비어 있습니다", sheet.name),
+            format!("XLSX: the first sheet \"{}\" is empty", sheet.name),
         ));
     };
     if error_cells > 0 {
         col.warnings.push(format!(
             "{error_cells} cells contain Excel errors (#DIV/0!, #N/A, …) and were treated as null"
+        ));
+    }
+    if left_of_table > 0 {
+        col.warnings.push(format!(
+            "{left_of_table} cells left of the header's first column were not read"
         ));
     }
     Ok(col.finish("xlsx", None))

@@ -5,7 +5,10 @@ use std::io::Cursor;
 
 use app::error::AppError;
 use app::transfer::field_for_header;
-use calamine::{Data, Reader, Xlsx};
+use calamine::Data;
+
+/// The longest catalog row accepted (all its cells together).
+const MAX_RECORD_BYTES: usize = 1024 * 1024;
 
 /// A data row: its spreadsheet row number (the header is row 1) and field -> cell text.
 pub struct Row {
@@ -97,39 +100,62 @@ fn csv_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
                 format!("row {}: unreadable CSV ({e})", i + 1),
             )
         })?;
-        out.push(rec.iter().map(str::to_string).collect());
+        if rec.as_slice().len() > MAX_RECORD_BYTES {
+            return Err(AppError::invalid_field(
+                &format!("row {}", i + 1),
+                format!(
+                    "{}행이 1 MiB보다 깁니다. CSV 파일이 맞는지 확인해 주세요",
+                    i + 1
+                ),
+                format!(
+                    "row {} is longer than 1 MiB; is this really a CSV file?",
+                    i + 1
+                ),
+            ));
+        }
+        out.push(
+            rec.iter()
+                .map(|c| crate::services::csv_safe::restore(c).to_string())
+                .collect(),
+        );
     }
     Ok(out)
 }
 
+/// Import sheets are catalog rows: the body is at most a few MiB, so the caps are small.
 fn xlsx_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
-    let unreadable = |e: String| {
-        AppError::invalid_field(
-            "file",
-            format!("파일: XLSX를 읽을 수 없습니다 ({e})"),
-            format!("file: unreadable XLSX ({e})"),
-        )
+    use crate::services::xlsx::{read_first_sheet, Limits};
+    let limits = Limits {
+        max_inflated_bytes: 64 * 1024 * 1024,
+        max_metadata_bytes: 32 * 1024 * 1024,
+        max_columns: 200,
+        max_rows: 100_000,
+        max_cells: 2_000_000,
+        ..Limits::default()
     };
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
-    let first = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| unreadable("no sheet".into()))?;
-    let range = book
-        .worksheet_range(&first)
-        .map_err(|e| unreadable(e.to_string()))?;
-    Ok(range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect())
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut header_row: Option<u32> = None;
+    read_first_sheet(Cursor::new(bytes), &limits, |index, row| {
+        // The header is the first row with values; blank rows after it stay (as blank rows),
+        // so row numbers in messages count from the header as before.
+        let position = (index - *header_row.get_or_insert(index)) as usize;
+        if position > out.len() {
+            out.resize(position, Vec::new());
+        }
+        out.push(row.iter().map(cell_text).collect());
+        Ok(())
+    })
+    .map_err(|e| {
+        AppError::invalid_field("file", format!("파일: {}", e.ko), format!("file: {}", e.en))
+    })?;
+    Ok(out)
+}
+
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+        other => other.to_string(),
+    }
 }
