@@ -173,14 +173,7 @@ pub async fn rows(
 pub fn encode(format: Format, rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     let header: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
     match format {
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(&header).or_internal()?;
-            for r in rows {
-                w.write_record(r).or_internal()?;
-            }
-            w.into_inner().or_internal()
-        }
+        Format::Csv => crate::services::csv_safe::write(&header, rows).or_internal(),
         Format::Json => {
             let list: Vec<BTreeMap<&str, &String>> = rows
                 .iter()

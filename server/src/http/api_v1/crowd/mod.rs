@@ -21,12 +21,7 @@ fn csv_file(
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<Response, app::error::AppError> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(crate::services::internal)?;
-    for r in rows {
-        w.write_record(&r).map_err(crate::services::internal)?;
-    }
-    let body = w.into_inner().map_err(crate::services::internal)?;
+    let body = crate::services::csv_safe::write(header, rows).map_err(crate::services::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
