@@ -76,6 +76,7 @@ impl Metrics {
 
     pub fn render_restarted(&self) {
         self.renders_restarted.fetch_add(1, Ordering::Relaxed);
+        RENDERS_RESTARTED_IN_PROCESS.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The request histograms and counters in Prometheus' text format.
@@ -186,4 +187,13 @@ mod tests {
         assert!(out.contains("status=\"4xx\""));
         assert_eq!(label("a\"b\\c"), "a\\\"b\\\\c");
     }
+}
+
+/// Page renders restarted by any router of this process (the test suite starts many; it
+/// reports this total so a stall anywhere in a run is seen).
+static RENDERS_RESTARTED_IN_PROCESS: AtomicU64 = AtomicU64::new(0);
+
+/// See [`RENDERS_RESTARTED_IN_PROCESS`].
+pub fn renders_restarted_in_process() -> u64 {
+    RENDERS_RESTARTED_IN_PROCESS.load(Ordering::Relaxed)
 }

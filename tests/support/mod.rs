@@ -134,6 +134,8 @@ impl TestDb {
                 "DATABASE_URL" => Some(url.clone()),
                 "DONGNE_ADDR" => Some("127.0.0.1:0".into()),
                 "DONGNE_DB_MAX_CONNECTIONS" => Some("5".into()),
+                // Tests work on the demo catalog and sign in as the demo users.
+                "DONGNE_DEMO_DATA" => Some("true".into()),
                 "DONGNE_API_RATE_LIMIT" => Some("0".into()),
                 "DONGNE_LOGIN_ATTEMPTS" => Some("0".into()),
                 // Tests read pages right after changing what they show.
@@ -208,6 +210,16 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // Written past the test harness' output capture, so a run shows any stalled page
+        // render (see server/src/http/render_watchdog.rs) however its tests ended.
+        let restarted = server::metrics::renders_restarted_in_process();
+        if restarted > 0 {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "[render-watchdog] page renders restarted in this run so far: {restarted}"
+            );
+        }
         if let Ok(tasks) = self.background.lock() {
             for t in tasks.iter() {
                 t.abort();

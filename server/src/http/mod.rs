@@ -223,12 +223,20 @@ pub fn route_paths() -> Vec<&'static str> {
         .collect()
 }
 
+/// The app's page routes, generated once per process. Generating them renders the app with a
+/// process-global "suppress resource loading" flag set (leptos_server's
+/// `SuppressResourceLoad`): a resource that another server in the same process first polls
+/// while the flag is up waits forever (leptos #4773). Done once, before any router exists,
+/// no page can be rendering at that moment.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// The path of every Leptos page route, as the router serves them.
 pub fn page_paths() -> Vec<String> {
-    generate_route_list(app::App)
-        .iter()
-        .map(|r| r.path().to_string())
-        .collect()
+    route_list().iter().map(|r| r.path().to_string()).collect()
 }
 
 /// The path of every server function (`/api/…`, all `POST`).
@@ -261,9 +269,10 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         backend: Arc::new(services),
         secure_cookies: config.secure_cookies,
         map_tiles: config.map_tiles.clone(),
+        demo: config.demo_data,
         request_user: Default::default(),
     };
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let pages = render_watchdog::Pages::new(routes.iter().map(|r| r.path()));
     let mut api = Router::new();
     for (path, handlers) in api_routes() {
