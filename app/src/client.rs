@@ -243,6 +243,15 @@ pub fn follow_crowd(
     });
 }
 
+/// The `dongne-demo` meta tag the server wrote (see [`crate::demo_mode`]).
+pub fn demo_mode() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=dongne-demo]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .is_some_and(|c| c == "true")
+}
+
 /// The tile URL template for Leaflet maps, from the page's `dongne-map-tiles` meta tag (the
 /// server's `DONGNE_MAP_TILES`); `None` when tiles are off. Without tiles the outline and the
 /// places still show.

@@ -55,6 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <meta name="dongne-map-tiles" content=map_tiles()/>
+                <meta name="dongne-demo" content=if demo_mode() { "true" } else { "false" }/>
                 <script nonce=leptos::nonce::use_nonce() inner_html=register_sw></script>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -78,6 +79,24 @@ fn map_tiles() -> String {
     #[cfg(not(feature = "ssr"))]
     {
         crowd::DEFAULT_MAP_TILES.to_string()
+    }
+}
+
+/// Whether the server runs in demo mode (sample data, demo accounts with a published password):
+/// from the server's configuration while rendering, from the `dongne-demo` meta tag in the
+/// browser (so hydration matches the HTML).
+pub fn demo_mode() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<ssr::ServerContext>().is_some_and(|c| c.demo)
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        client::demo_mode()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        false
     }
 }
 

@@ -32,6 +32,7 @@ export async function startServer() {
       DATABASE_URL: `sqlite://${join(dir, 'e2e.db')}?mode=rwc`,
       DONGNE_ADDR: `127.0.0.1:${port}`,
       DONGNE_DATA_DIR: dir,
+      DONGNE_DEMO_DATA: 'true',
       LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
       RUST_LOG: 'warn',
     },

@@ -50,7 +50,7 @@ class Server(Client):
     def __init__(self, binary, port, env):
         super().__init__(f"http://127.0.0.1:{port}")
         self.binary = binary
-        self.env = {**os.environ, "DONGNE_ADDR": f"127.0.0.1:{port}", "DONGNE_API_RATE_LIMIT": "0",
+        self.env = {**os.environ, "DONGNE_ADDR": f"127.0.0.1:{port}", "DONGNE_API_RATE_LIMIT": "0", "DONGNE_DEMO_DATA": "true",
                     "DONGNE_LOGIN_ATTEMPTS": "0", "RUST_LOG": "warn", **env}
         self.process = None
 

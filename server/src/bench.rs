@@ -147,6 +147,7 @@ async fn run_in(url: &str, options: &Options) -> anyhow::Result<()> {
     let config = Config::from_lookup(|k| match k {
         "DATABASE_URL" => Some(url.to_string()),
         "DONGNE_ADDR" => Some("127.0.0.1:0".into()),
+        "DONGNE_DEMO_DATA" => Some("true".into()),
         _ => None,
     })?;
     let started = Instant::now();

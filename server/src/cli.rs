@@ -132,3 +132,35 @@ pub async fn harvest_run(config: &Config, id: i32, username: &str) -> anyhow::Re
         _ => anyhow::bail!("job #{job} is still {}", info.status.code()),
     }
 }
+
+/// `server admin create`: the first administrator of a database without demo data.
+pub async fn admin_create(
+    config: &Config,
+    username: &str,
+    display_name: Option<String>,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    use rand::distributions::{Alphanumeric, DistString};
+    let db = crate::prepare_database(config).await?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        (Alphanumeric.sample_string(&mut rand::rngs::OsRng, 20), true)
+    };
+    let display_name = display_name.unwrap_or_else(|| username.to_string());
+    services::admin::create_first_admin::create_first_admin(
+        &db,
+        username,
+        &display_name,
+        &password,
+    )
+    .await
+    .map_err(app_err)?;
+    println!("administrator '{username}' created");
+    if generated {
+        println!("password (shown once; change it after signing in): {password}");
+    }
+    Ok(())
+}

@@ -20,7 +20,9 @@ pub struct Config {
     /// `LEPTOS_SITE_PKG_DIR`, `LEPTOS_OUTPUT_NAME`: set by cargo-leptos; defaults match the build.
     pub site_pkg_dir: String,
     pub output_name: String,
-    /// `DONGNE_DEMO_DATA`: load the demo catalog into an empty database (default true).
+    /// `DONGNE_DEMO_DATA`: load the demo catalog and demo accounts into an empty database, and
+    /// show a demo banner on every page (default false: a production start never creates
+    /// accounts with a known password).
     pub demo_data: bool,
     /// `DONGNE_SECURE_COOKIES`: `auto` (Secure when the request came over TLS), `true`, `false`.
     pub secure_cookies: Option<bool>,
@@ -186,7 +188,7 @@ impl Config {
                 .into(),
             site_pkg_dir: get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()),
             output_name: get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "dongne".into()),
-            demo_data: bool_var("DONGNE_DEMO_DATA", true)?,
+            demo_data: bool_var("DONGNE_DEMO_DATA", false)?,
             secure_cookies,
             db_max_connections,
             log_format,
@@ -221,7 +223,7 @@ mod tests {
         let c = cfg(&[]).unwrap();
         assert!(c.is_sqlite());
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
-        assert!(c.demo_data);
+        assert!(!c.demo_data);
         assert_eq!(c.secure_cookies, None);
         assert_eq!((c.api_rate_limit, c.feedback_per_hour), (300, 5));
         assert!(!c.trust_forwarded);

@@ -50,6 +50,16 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
     {
         tracing::info!(datasets = seed::DATASET_COUNT, "demo data loaded");
     }
+    if !config.demo_data
+        && !services::admin::create_first_admin::has_admin(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("looking for an administrator: {e:?}"))?
+    {
+        tracing::warn!(
+            "no administrator yet: create the first one with `server admin create USERNAME` \
+             (nobody can sign in until then; DONGNE_DEMO_DATA=true loads the demo accounts instead)"
+        );
+    }
     Ok(db)
 }
 

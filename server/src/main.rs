@@ -33,6 +33,11 @@ enum Command {
         #[arg(long, default_value = "admin")]
         user: String,
     },
+    /// Administrators: create the first one of a database without demo data.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
     /// Harvest sources: other catalogs (CKAN, DCAT) and sheets at a URL.
     Harvest {
         #[command(subcommand)]
@@ -89,6 +94,21 @@ enum Command {
         /// After `ready`, wait for SIGUSR1 before pushing.
         #[arg(long)]
         wait_signal: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Create the first administrator (refused once an active one exists). The password is
+    /// read from standard input with --password-stdin, else generated and printed once.
+    Create {
+        username: String,
+        /// The name shown in the app (default: the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password (one line) from standard input.
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -217,6 +237,14 @@ async fn main() -> anyhow::Result<()> {
             dry_run,
             user,
         } => server::import_file(&config, &file, &user, dry_run).await,
+        Command::Admin {
+            action:
+                AdminAction::Create {
+                    username,
+                    display_name,
+                    password_stdin,
+                },
+        } => server::cli::admin_create(&config, &username, display_name, password_stdin).await,
         Command::Harvest { action } => match action {
             HarvestAction::List => server::cli::harvest_list(&config).await,
             HarvestAction::Add {

@@ -29,7 +29,19 @@ pub fn Header() -> impl IntoView {
             crate::search::encode(&here)
         )
     };
+    let demo = crate::demo_mode().then(|| {
+        view! {
+            <p class="demo-banner" role="note" data-testid="demo-banner">
+                <strong>{lang.t("데모 모드", "Demo mode")}</strong>
+                {lang.t(
+                    " — 예시 데이터와, 비밀번호가 공개된 데모 계정으로 운영 중입니다. 실제 업무에 쓰지 마세요.",
+                    " — sample data, and demo accounts whose password is published. Not for real use.",
+                )}
+            </p>
+        }
+    });
     view! {
+        {demo}
         <header class="site-header">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"동"</span>

@@ -1,6 +1,7 @@
 //! Administration (admins only): the overview, and managing departments, users and
 //! classification terms, one file per action.
 
+pub mod create_first_admin;
 pub mod save_department;
 pub mod save_term;
 pub mod save_user;
