@@ -350,6 +350,7 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
                     </table></div>
                 </section>
             }
+            .into_any()
         })
     };
 
@@ -388,9 +389,38 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
             )}</p>
         }
     });
+    // Its own erased view: nested in the article, the view type grows past the compiler's
+    // query depth limit in the wasm release build.
+    let form_view = view! {
+        <form class="edit-form" on:submit=submit novalidate>
+            {inputs}
+            <div class="field">
+                <label for="f-message">{lang.t("변경 설명 (이력에 남습니다)", "What changed (kept in the history)")}</label>
+                <input id="f-message" type="text" maxlength="500" aria-describedby="e-message"
+                    prop:value=move || message.get() on:input=move |e| message.set(event_target_value(&e))/>
+                <p class="field-error" id="e-message">{error_of("message")}</p>
+            </div>
+            {move || failure.get().map(|err| view! { <ErrorBox err/> })}
+            {done}
+            <p class="actions">
+                <button type="submit" class="button" data-testid="save" disabled=move || busy.get()>
+                    {move || match (direct, merging.with(Option::is_some)) {
+                        (true, false) => lang.t("저장", "Save"),
+                        (true, true) => lang.t("병합한 결과 저장", "Save the merged result"),
+                        (false, _) => lang.t("제안 보내기", "Send the proposal"),
+                    }}
+                </button>
+                " "
+                <a href=back.clone()>{lang.t("데이터로 돌아가기", "Back to the dataset")}</a>
+                " · "
+                <a href=history>{lang.t("변경 이력", "History")}</a>
+            </p>
+        </form>
+    }
+    .into_any();
     view! {
         <article class="edit">
-            <p class="breadcrumb"><a href=back.clone()>{title.clone()}</a></p>
+            <p class="breadcrumb"><a href=back>{title.clone()}</a></p>
             <h1>{if direct { lang.t("데이터 편집", "Edit dataset") } else { lang.t("변경 제안", "Propose a change") }}</h1>
             <p class="subtitle">{move || format!("{title} · v{}", version.get())}</p>
             <LiveBar dataset_id me editing=true version on_merge/>
@@ -402,30 +432,8 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
                 )}</p>
             })}
             {merge_view}
-            <form class="edit-form" on:submit=submit novalidate>
-                {inputs}
-                <div class="field">
-                    <label for="f-message">{lang.t("변경 설명 (이력에 남습니다)", "What changed (kept in the history)")}</label>
-                    <input id="f-message" type="text" maxlength="500" aria-describedby="e-message"
-                        prop:value=move || message.get() on:input=move |e| message.set(event_target_value(&e))/>
-                    <p class="field-error" id="e-message">{error_of("message")}</p>
-                </div>
-                {move || failure.get().map(|err| view! { <ErrorBox err/> })}
-                {done}
-                <p class="actions">
-                    <button type="submit" class="button" data-testid="save" disabled=move || busy.get()>
-                        {move || match (direct, merging.with(Option::is_some)) {
-                            (true, false) => lang.t("저장", "Save"),
-                            (true, true) => lang.t("병합한 결과 저장", "Save the merged result"),
-                            (false, _) => lang.t("제안 보내기", "Send the proposal"),
-                        }}
-                    </button>
-                    " "
-                    <a href=back>{lang.t("데이터로 돌아가기", "Back to the dataset")}</a>
-                    " · "
-                    <a href=history>{lang.t("변경 이력", "History")}</a>
-                </p>
-            </form>
+            {form_view}
         </article>
     }
+    .into_any()
 }
