@@ -7,6 +7,7 @@ mod collaboration;
 mod crowd;
 mod editing;
 mod freshness;
+mod hardening;
 mod harvest;
 mod hostile;
 mod http;

@@ -176,7 +176,7 @@ pub trait Backend: Send + Sync + 'static {
         profile_id: i32,
     ) -> Result<Vec<DataColumn>, AppError>;
     /// Count one page view of a dataset (for "popular"; written in batches).
-    fn record_view(&self, dataset_id: i32);
+    fn record_view(&self, client: Option<std::net::IpAddr>, dataset_id: i32);
     /// Residents' reports about a dataset, for those who may read them (`None` for others).
     async fn dataset_feedback(
         &self,
@@ -212,6 +212,8 @@ pub struct ServerContext {
     pub secure_cookies: Option<bool>,
     /// The map tile URL template, or `none` (`DONGNE_MAP_TILES`).
     pub map_tiles: String,
+    /// Demo mode (`DONGNE_DEMO_DATA`): every page says so.
+    pub demo: bool,
     /// The signed-in user of this request, kept once looked up, so the server functions a page
     /// calls do not each look it up again (see [`ServerContext::for_request`]).
     pub request_user: Arc<std::sync::Mutex<Option<Option<SessionUser>>>>,
@@ -427,16 +429,76 @@ impl ServerContext {
     }
 }
 
-/// Only same-site relative paths are followed after login (no open redirects).
+/// Only a plain same-site path is followed after login or a language switch (no open
+/// redirects): it starts with one `/`, and has no control characters, whitespace, backslashes
+/// or percent-encoded slashes, backslashes, control characters or spaces — browsers drop a tab
+/// or newline and read `/\t/evil.example` as `//evil.example`. Anything else goes to `/`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if is_plain_local_path(n) => n.to_string(),
         _ => "/".to_string(),
     }
 }
 
+fn is_plain_local_path(n: &str) -> bool {
+    let bytes = n.as_bytes();
+    if bytes.first() != Some(&b'/') || matches!(bytes.get(1), Some(b'/' | b'\\')) {
+        return false;
+    }
+    if n.chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return false;
+    }
+    // A percent escape of something a plain path never encodes here.
+    !bytes.windows(3).any(|w| {
+        w[0] == b'%'
+            && std::str::from_utf8(&w[1..])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .is_some_and(|b| b < 0x20 || b == b'/' || b == b'\\' || b == 0x7f)
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_plain_local_paths_are_followed() {
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/%2F%2Fevil.example",
+            "/%2f/evil.example",
+            "/%5Cevil.example",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "//evil.example",
+            "///evil.example",
+            "https:evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/\u{3000}/evil.example",
+            "/\u{0085}/evil.example",
+        ] {
+            assert_eq!(super::safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+        for fine in [
+            "/",
+            "/datasets?q=%EA%B3%B5%EC%9B%90+a%20b&page=2",
+            "/datasets/parks#map",
+            "/crowd",
+        ] {
+            assert_eq!(super::safe_next(Some(fine)), fine);
+        }
+        assert_eq!(super::safe_next(None), "/");
+    }
+
     #[test]
     fn csp_allows_the_tile_host_and_the_nonce_only() {
         let csp = super::content_security_policy(

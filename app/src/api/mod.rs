@@ -87,7 +87,8 @@ pub async fn dataset(slug: String) -> Result<DatasetDetail, AppError> {
     let viewer = ctx.viewer().await?;
     let detail = ctx.backend.dataset(&viewer, &slug).await?;
     if !crate::ssr::request_from_robot() {
-        ctx.backend.record_view(detail.summary.id);
+        ctx.backend
+            .record_view(crate::ssr::request_client(), detail.summary.id);
     }
     crate::ssr::mark_viewed(detail.summary.id);
     Ok(detail)

@@ -1,7 +1,8 @@
 //! Who the client is, for rate limits, and the anonymous limit on the catalog APIs.
 //!
-//! Limited: `/api/v1/…` (except crowd data), the CKAN API `/api/3/…` and the DCAT catalog. Not
-//! limited: pages, server functions, and the crowd endpoints, which are served from shared,
+//! Limited: `/api/v1/…` (except crowd data), the CKAN API `/api/3/…`, the DCAT catalog and the
+//! server functions that read the catalog (`/api/search`, `/api/suggest`, `/api/dataset`, …).
+//! Not limited: pages, the other server functions, and the crowd endpoints, which are served from shared,
 //! pre-encoded state and must stay reachable when thousands of phones share one carrier
 //! address in an emergency. A valid staff session or API key is never limited; an API key that
 //! does not work is refused with 401 rather than treated as anonymous.
@@ -40,10 +41,20 @@ pub fn client_ip(req: &Request, trust_forwarded: bool) -> IpAddr {
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
+/// The server functions that read the catalog: the same data as `/api/v1`, so the same limit.
+const CATALOG_SERVER_FNS: [&str; 5] = [
+    "/api/home",
+    "/api/search",
+    "/api/suggest",
+    "/api/dataset",
+    "/api/freshness",
+];
+
 fn limited(path: &str) -> bool {
     (path.starts_with("/api/v1/") && !path.starts_with("/api/v1/crowd"))
         || path.starts_with("/api/3/")
         || path.starts_with("/catalog.")
+        || CATALOG_SERVER_FNS.contains(&path)
 }
 
 /// The key in `Authorization: Bearer …`, when the header is there.

@@ -215,6 +215,7 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         return strip(next.run(req).await);
     };
     let robot = app::ssr::is_robot(req.headers());
+    let client = req.extensions().get::<app::ssr::ClientIp>().map(|c| c.0);
     // Whoever finds the slot empty renders the page; the others wait for it.
     let mut pending = Some((req, next));
     let mut own = None;
@@ -238,7 +239,7 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         // Kept from another reader's request: count this reader's view.
         (Some(page), Some(_)) => {
             if let (Some(id), false) = (page.viewed, robot) {
-                state.services.views.record(id);
+                state.services.views.record(client, id);
             }
             answer(&page)
         }

@@ -275,8 +275,8 @@ impl app::ssr::Backend for Services {
     async fn logout(&self, token: &str) -> Result<(), AppError> {
         auth::logout(&self.db, token).await
     }
-    fn record_view(&self, dataset_id: i32) {
-        self.views.record(dataset_id);
+    fn record_view(&self, client: Option<std::net::IpAddr>, dataset_id: i32) {
+        self.views.record(client, dataset_id);
     }
     async fn dataset_feedback(
         &self,

@@ -18,14 +18,48 @@ use crate::entities::{dataset, dataset_view};
 /// Views counted over this many days.
 pub const WINDOW_DAYS: i64 = 30;
 
-/// Views not yet written, per dataset.
+/// Readers (an IPv4 address or an IPv6 /64) remembered per hour for counting views once; past
+/// this many in one hour, further new readers are not counted until the hour turns.
+const MAX_READERS_PER_HOUR: usize = 500_000;
+
+/// Views not yet written, per dataset. A reader's views of one dataset count once per hour, so
+/// reloading a page or calling the API in a loop does not move "most viewed".
 #[derive(Default)]
 pub struct ViewCounter {
     pending: Mutex<HashMap<i32, i64>>,
+    /// The current hour and the (reader, dataset) pairs counted in it.
+    seen: Mutex<(i64, std::collections::HashSet<(u128, i32)>)>,
+}
+
+/// The reader a view is counted for: an IPv4 address, or the /64 of an IPv6 address (one
+/// household or phone gets a whole /64).
+fn reader_key(ip: std::net::IpAddr) -> u128 {
+    match ip {
+        std::net::IpAddr::V4(v4) => u128::from(u32::from(v4)),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => u128::from(u32::from(v4)),
+            None => (u128::from(v6) >> 64 << 64) | (1 << 32),
+        },
+    }
 }
 
 impl ViewCounter {
-    pub fn record(&self, dataset_id: i32) {
+    /// Count a view of the dataset by the reader at `client` (once per hour; a view without
+    /// a known address is counted).
+    pub fn record(&self, client: Option<std::net::IpAddr>, dataset_id: i32) {
+        if let Some(ip) = client {
+            let hour = Utc::now().timestamp().div_euclid(3600);
+            let Ok(mut seen) = self.seen.lock() else {
+                return;
+            };
+            if seen.0 != hour {
+                *seen = (hour, Default::default());
+            }
+            if seen.1.len() >= MAX_READERS_PER_HOUR || !seen.1.insert((reader_key(ip), dataset_id))
+            {
+                return;
+            }
+        }
         if let Ok(mut p) = self.pending.lock() {
             *p.entry(dataset_id).or_default() += 1;
         }
