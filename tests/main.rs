@@ -10,6 +10,7 @@ mod freshness;
 mod harvest;
 mod http;
 mod jobs;
+mod outbound;
 mod portal;
 mod properties;
 mod rbac;
