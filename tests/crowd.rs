@@ -55,7 +55,7 @@ async fn simulated_polls_store_one_reading_per_spot_and_ignore_older_ones(backen
     let all = spots(&app).await;
     assert!(all.len() >= 3, "the demo hot spots");
     let config = FeedConfig::new(FeedSource::Simulated);
-    let client = server::services::harvest::fetch::client();
+    let client = app.services.outbound.clone();
     let now = Utc::now() + chrono::Duration::minutes(10);
     let r = feed::poll_once(&app.db, &config, &client, now)
         .await
@@ -167,7 +167,7 @@ async fn the_city_connector_isolates_failing_places(backend: Backend) {
         backoff: Duration::from_millis(10),
         max_bytes: 1 << 20,
     };
-    let client = server::services::harvest::fetch::client();
+    let client = app.services.outbound.clone();
     let before: HashMap<i32, usize> = {
         let mut m = HashMap::new();
         for s in &all {

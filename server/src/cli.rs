@@ -90,7 +90,8 @@ pub async fn harvest_run(config: &Config, id: i32, username: &str) -> anyhow::Re
     let services = Services::new(db.clone())
         .await
         .map_err(|e| anyhow::anyhow!("building the search index: {e}"))?
-        .with_uploads(config.data_dir.join("uploads"));
+        .with_uploads(config.data_dir.join("uploads"))
+        .with_fetch_allow(config.fetch_allow.clone());
     let job = harvest::queue_run(&db, &source, Some(user.id))
         .await
         .map_err(app_err)?;

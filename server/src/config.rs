@@ -56,6 +56,10 @@ pub struct Config {
     /// `DONGNE_TRUST_FORWARDED`: behind a reverse proxy, take the client address from the
     /// last `X-Forwarded-For` entry (default false: the connection's address).
     pub trust_forwarded: bool,
+    /// `DONGNE_FETCH_ALLOW`: internal networks (CIDRs) and host names that outbound requests
+    /// (harvests, the city API) may reach; by default none (loopback, private, link-local and
+    /// metadata addresses are refused).
+    pub fetch_allow: crate::net::FetchAllow,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -174,7 +178,15 @@ impl Config {
                     }),
             }
         };
+        let fetch_allow = crate::net::FetchAllow::parse(
+            &get("DONGNE_FETCH_ALLOW").unwrap_or_default(),
+        )
+        .map_err(|message| ConfigError {
+            var: "DONGNE_FETCH_ALLOW",
+            message,
+        })?;
         Ok(Config {
+            fetch_allow,
             api_rate_limit: count_var("DONGNE_API_RATE_LIMIT", 300)?,
             feedback_per_hour: count_var("DONGNE_FEEDBACK_PER_HOUR", 5)?,
             page_cache_ms: count_var("DONGNE_PAGE_CACHE_MS", 1000)?,
@@ -257,6 +269,19 @@ mod tests {
                 .var,
             "DONGNE_MAP_TILES"
         );
+        assert_eq!(
+            cfg(&[("DONGNE_FETCH_ALLOW", "10.0.0.0/8,10.0.0.0/40")])
+                .unwrap_err()
+                .var,
+            "DONGNE_FETCH_ALLOW"
+        );
+    }
+
+    #[test]
+    fn fetch_allow_defaults_to_nothing_internal() {
+        assert!(cfg(&[]).unwrap().fetch_allow.is_empty());
+        let c = cfg(&[("DONGNE_FETCH_ALLOW", "10.1.0.0/16, intranet.example")]).unwrap();
+        assert_eq!(c.fetch_allow.to_string(), "10.1.0.0/16,intranet.example");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod entities;
 pub mod http;
 pub mod live;
 pub mod metrics;
+pub mod net;
 pub mod rate_limit;
 pub mod search;
 pub mod seed;
@@ -82,7 +83,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let services = services
         .with_uploads(config.data_dir.join("uploads"))
         .with_feedback_limit(config.feedback_per_hour)
-        .with_login_limit(config.login_attempts);
+        .with_login_limit(config.login_attempts)
+        .with_fetch_allow(config.fetch_allow.clone());
     let worker = services.start_jobs();
     let view_flusher = services::popular::spawn_flusher(services.clone());
     let last_views = services.clone();

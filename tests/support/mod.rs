@@ -140,6 +140,8 @@ impl TestDb {
                 "DONGNE_LOGIN_ATTEMPTS" => Some("0".into()),
                 // Tests read pages right after changing what they show.
                 "DONGNE_PAGE_CACHE_MS" => Some("0".into()),
+                // The remote catalogs and city APIs of the tests listen on 127.0.0.1.
+                "DONGNE_FETCH_ALLOW" => Some("127.0.0.1/32".into()),
                 _ => None,
             }
         })
@@ -256,7 +258,8 @@ impl TestApp {
                     .await
                     .expect("search index built")
                     .with_feedback_limit(config.feedback_per_hour)
-                    .with_login_limit(config.login_attempts);
+                    .with_login_limit(config.login_attempts)
+                    .with_fetch_allow(config.fetch_allow.clone());
                 let jobs = services.start_jobs();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr: SocketAddr = listener.local_addr().unwrap();

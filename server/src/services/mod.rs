@@ -91,6 +91,8 @@ pub struct Services {
     pub peers: Arc<crate::cluster::Peers>,
     /// Whether this instance polls the crowd feed now.
     pub feed_leader: Arc<std::sync::atomic::AtomicBool>,
+    /// The one HTTP client for requests to other machines (harvests, the city API).
+    pub outbound: crate::net::Outbound,
 }
 
 impl Services {
@@ -111,6 +113,7 @@ impl Services {
             login_limit: Self::login_limiter(auth::LOGINS_PER_ADDRESS),
             peers,
             feed_leader: Arc::default(),
+            outbound: crate::net::Outbound::default(),
         })
     }
 
@@ -126,6 +129,12 @@ impl Services {
 
     fn login_limiter(per_10_min: u32) -> Option<Arc<crate::rate_limit::RateLimiter>> {
         crate::rate_limit::RateLimiter::shared(per_10_min, std::time::Duration::from_secs(600))
+    }
+
+    /// Let outbound requests reach the internal networks and hosts in `allow`.
+    pub fn with_fetch_allow(mut self, allow: crate::net::FetchAllow) -> Services {
+        self.outbound = crate::net::Outbound::new(allow);
+        self
     }
 
     /// Accept at most `per_10_min` login attempts per client address (0: no limit).

@@ -527,6 +527,7 @@ fn forecast_point(path: &str, i: usize, item: &Value) -> Result<ForecastPoint, C
 fn redact(mut e: FetchError, key: &str) -> FetchError {
     let segment = format!("/{}/json/", app::search::encode(key.trim()));
     e.url = e.url.replacen(&segment, "/<key>/json/", 1);
+    e.reason = e.reason.replace(&segment, "/<key>/json/");
     e
 }
 
@@ -535,7 +536,7 @@ fn redact(mut e: FetchError, key: &str) -> FetchError {
 /// city marks as a passing server fault (ERROR-5xx/6xx) is asked once more after
 /// `policy.backoff` when the policy allows retries. The API key never appears in the errors.
 pub async fn fetch(
-    client: &reqwest::Client,
+    client: &crate::net::Outbound,
     base: &str,
     key: &str,
     area: &str,
@@ -598,6 +599,11 @@ mod tests {
     const XML_ERROR: &[u8] = include_bytes!("../../../../tests/fixtures/citydata/xml_error.xml");
     const HTML_ERROR: &[u8] = include_bytes!("../../../../tests/fixtures/citydata/html_error.html");
     const TRUNCATED: &[u8] = include_bytes!("../../../../tests/fixtures/citydata/truncated.json");
+
+    /// The guarded client, with the loopback address the fake city API serves on allowed.
+    fn test_client() -> crate::net::Outbound {
+        crate::net::Outbound::new(crate::net::FetchAllow::parse("127.0.0.1/32").unwrap())
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -1236,7 +1242,7 @@ mod tests {
     #[tokio::test]
     async fn fetch_success() {
         let s = serve(vec![ok(SEONGSU)]).await;
-        let r = fetch(&fetch::client(), &s.base, KEY, "성수카페거리", &policy())
+        let r = fetch(&test_client(), &s.base, KEY, "성수카페거리", &policy())
             .await
             .unwrap();
         assert_eq!(r, parse(SEONGSU).unwrap());
@@ -1250,7 +1256,7 @@ mod tests {
     #[tokio::test]
     async fn fetch_retries_http_500_then_succeeds() {
         let s = serve(vec![status(500, "Internal Server Error"), ok(WANGSIMNI)]).await;
-        let r = fetch(&fetch::client(), &s.base, KEY, "POI045", &policy())
+        let r = fetch(&test_client(), &s.base, KEY, "POI045", &policy())
             .await
             .unwrap();
         assert_eq!(r.area_code, "POI045");
@@ -1260,7 +1266,7 @@ mod tests {
     #[tokio::test]
     async fn fetch_asks_again_after_an_error_500_answer() {
         let s = serve(vec![ok(ERROR_500), ok(SEOUL_FOREST)]).await;
-        let r = fetch(&fetch::client(), &s.base, KEY, "POI101", &policy())
+        let r = fetch(&test_client(), &s.base, KEY, "POI101", &policy())
             .await
             .unwrap();
         assert_eq!(r.area_name, "서울숲공원");
@@ -1268,7 +1274,7 @@ mod tests {
 
         // Only once: a second server fault is the answer.
         let s = serve(vec![ok(ERROR_500)]).await;
-        let e = fetch(&fetch::client(), &s.base, KEY, "POI101", &policy())
+        let e = fetch(&test_client(), &s.base, KEY, "POI101", &policy())
             .await
             .unwrap_err();
         assert!(
@@ -1281,7 +1287,7 @@ mod tests {
     async fn fetch_does_not_retry_a_bad_key_or_no_data() {
         for (body, want) in [(INFO_100, CityError::BadKey), (INFO_200, CityError::NoData)] {
             let s = serve(vec![ok(body), ok(SEONGSU)]).await;
-            let e = fetch(&fetch::client(), &s.base, KEY, "POI999", &policy())
+            let e = fetch(&test_client(), &s.base, KEY, "POI999", &policy())
                 .await
                 .unwrap_err();
             assert_eq!(
@@ -1303,7 +1309,7 @@ mod tests {
             ..policy()
         };
         let started = Instant::now();
-        let e = fetch(&fetch::client(), &s.base, KEY, "POI068", &p)
+        let e = fetch(&test_client(), &s.base, KEY, "POI068", &p)
             .await
             .unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(3));
@@ -1323,7 +1329,7 @@ mod tests {
     #[tokio::test]
     async fn fetch_garbage_is_malformed_and_not_retried() {
         let s = serve(vec![ok(b"\x00\x01 not json at all \xff"), ok(SEONGSU)]).await;
-        let e = fetch(&fetch::client(), &s.base, KEY, "POI068", &policy())
+        let e = fetch(&test_client(), &s.base, KEY, "POI068", &policy())
             .await
             .unwrap_err();
         assert!(
@@ -1333,7 +1339,7 @@ mod tests {
         assert_eq!(s.hits.load(Ordering::SeqCst), 1);
 
         let s = serve(vec![ok(HTML_ERROR)]).await;
-        let e = fetch(&fetch::client(), &s.base, KEY, "POI068", &policy())
+        let e = fetch(&test_client(), &s.base, KEY, "POI068", &policy())
             .await
             .unwrap_err();
         assert!(e.to_string().contains("HTML page"), "{e}");

@@ -151,7 +151,7 @@ fn area_of(h: &hot_spot::Model) -> &str {
 pub async fn poll_once(
     db: &DatabaseConnection,
     config: &FeedConfig,
-    client: &reqwest::Client,
+    client: &crate::net::Outbound,
     now: DateTime<Utc>,
 ) -> Result<PollReport, AppError> {
     let spots = hot_spot::Entity::find()
@@ -362,7 +362,7 @@ pub async fn downsample(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
 /// follower checks every few seconds and takes over when the leader is gone).
 pub fn spawn(services: Services, config: FeedConfig) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let client = crate::services::harvest::fetch::client();
+        let client = services.outbound.clone();
         let mut closing = services.live.closing();
         let mut leadership =
             crate::cluster::Leadership::new(&services.db, services.feed_leader.clone());
@@ -414,7 +414,7 @@ pub fn spawn(services: Services, config: FeedConfig) -> tokio::task::JoinHandle<
     })
 }
 
-async fn poll_and_publish(services: &Services, config: &FeedConfig, client: &reqwest::Client) {
+async fn poll_and_publish(services: &Services, config: &FeedConfig, client: &crate::net::Outbound) {
     let now = Utc::now();
     match poll_once(&services.db, config, client, now).await {
         Ok(r) if r.stored > 0 || services.crowd_live.spots.current().is_none() => {

@@ -1,7 +1,10 @@
-//! HTTP fetching for the harvester: timeouts, retries with backoff and a body
-//! size limit, plus CKAN Action API URL builders.
+//! HTTP fetching for the harvester and the crowd feed, over the guarded client
+//! ([`crate::net::Outbound`]): timeouts, retries with backoff and a body size limit, plus CKAN
+//! Action API URL builders.
 
 use std::time::Duration;
+
+use crate::net::outbound::{self, Outbound};
 
 /// How one GET is carried out.
 #[derive(Debug, Clone)]
@@ -39,18 +42,6 @@ pub struct FetchError {
 /// Longest wait between two attempts.
 const MAX_DELAY: Duration = Duration::from_secs(30);
 
-/// The harvester's HTTP client: user agent "Dongne-harvester/0.1", connect
-/// timeout 10 s, at most 5 redirects, rustls.
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .user_agent("Dongne-harvester/0.1")
-        .connect_timeout(Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .use_rustls_tls()
-        .build()
-        .expect("building the harvester HTTP client (rustls) cannot fail")
-}
-
 /// Why one attempt failed, and whether another attempt may help.
 struct AttemptError {
     reason: String,
@@ -76,41 +67,27 @@ impl AttemptError {
     }
 }
 
-/// A reqwest error with its causes, without the URL (the caller has it).
-fn describe(e: reqwest::Error) -> String {
-    let e = e.without_url();
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(&e);
-    while let Some(s) = src {
-        let part = s.to_string();
-        if !msg.contains(&part) {
-            msg.push_str(": ");
-            msg.push_str(&part);
-        }
-        src = s.source();
-    }
-    msg
-}
-
 fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
     let v = resp.headers().get(reqwest::header::RETRY_AFTER)?;
     let secs: u64 = v.to_str().ok()?.trim().parse().ok()?;
     Some(Duration::from_secs(secs).min(MAX_DELAY))
 }
 
-async fn attempt(
-    client: &reqwest::Client,
-    url: &str,
-    max_bytes: usize,
-) -> Result<Vec<u8>, AttemptError> {
-    let mut resp = client.get(url).send().await.map_err(|e| {
-        let retry = e.is_connect() || e.is_timeout() || (e.is_request() && !e.is_builder());
-        AttemptError {
-            reason: describe(e),
-            retry,
-            retry_after: None,
-        }
-    })?;
+/// What failed, in words users may see (the network stack's own message is logged).
+fn failed(e: reqwest::Error) -> AttemptError {
+    let (reason, retry) = outbound::explain(&e);
+    AttemptError {
+        reason,
+        retry,
+        retry_after: None,
+    }
+}
+
+async fn attempt(client: &Outbound, url: &str, max_bytes: usize) -> Result<Vec<u8>, AttemptError> {
+    let request = client
+        .get(url)
+        .map_err(|r| AttemptError::fatal(r.to_string()))?;
+    let mut resp = request.send().await.map_err(failed)?;
     let status = resp.status();
     if !status.is_success() {
         let reason = format!(
@@ -156,10 +133,10 @@ async fn attempt(
             }
             Ok(None) => return Ok(body),
             Err(e) => {
-                return Err(AttemptError::transient(format!(
-                    "reading body: {}",
-                    describe(e)
-                )))
+                tracing::debug!(host = host_of(url), error = %outbound::detail(&e), "reading a body failed");
+                return Err(AttemptError::transient(
+                    "the answer broke off while it was being read".into(),
+                ));
             }
         }
     }
@@ -170,7 +147,7 @@ async fn attempt(
 /// statuses; fail if the body exceeds `max_bytes` (read chunk by chunk, stopping
 /// at the limit). Each attempt, body included, is bounded by `timeout`.
 pub async fn get(
-    client: &reqwest::Client,
+    client: &Outbound,
     url: &str,
     policy: &FetchPolicy,
 ) -> Result<Vec<u8>, FetchError> {
@@ -266,6 +243,11 @@ mod tests {
     use std::time::Instant;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
+
+    /// The guarded client, with the loopback address these tests serve on allowed.
+    fn client() -> Outbound {
+        Outbound::new(crate::net::FetchAllow::parse("127.0.0.1/32").unwrap())
+    }
 
     #[derive(Clone)]
     enum Reply {

@@ -26,6 +26,7 @@ use super::fetch::{self, FetchError, FetchPolicy};
 use super::remote::{self, RecordError, RemoteDataset};
 use crate::db::begin_write;
 use crate::entities::{dataset, harvest_source, job, user};
+use crate::net::outbound::{same_origin, Outbound};
 use crate::services::datasets::create::{self, NewDataset};
 use crate::services::datasets::update::apply;
 use crate::services::jobs::Progress;
@@ -61,7 +62,7 @@ pub async fn harvest(
     let kind = HarvestKind::parse(&s.kind).ok_or_else(|| {
         AppError::validation("kind", "알 수 없는 수집 종류", "unknown harvest kind")
     })?;
-    let client = fetch::client();
+    let client = services.outbound.clone();
     let records = match kind {
         HarvestKind::Ckan => fetch_ckan(&client, &s.url, policy, progress).await?,
         HarvestKind::Dcat => fetch_dcat(&client, &s.url, policy, progress).await?,
@@ -86,10 +87,22 @@ fn bad_page(url: &str, e: impl std::fmt::Display) -> AppError {
     )
 }
 
+fn off_site(page: &str, next: &str) -> AppError {
+    AppError::validation(
+        "source",
+        &format!(
+            "원본 페이지({page})의 다음 페이지 링크 {next}가 다른 사이트를 가리켜 따라가지 않았고, 아무것도 바꾸지 않았습니다."
+        ),
+        &format!(
+            "the page {page} links its next page to {next}, on another site than the source's; it was not followed and nothing was changed"
+        ),
+    )
+}
+
 type Records = Vec<Result<RemoteDataset, RecordError>>;
 
 async fn fetch_ckan(
-    client: &reqwest::Client,
+    client: &Outbound,
     base: &str,
     policy: &FetchPolicy,
     progress: &mut Progress,
@@ -138,7 +151,7 @@ async fn fetch_ckan(
 /// has nothing more. When the whole record cannot be read, the record fails (alone): applying
 /// the abbreviated one would take its files away from the dataset.
 async fn complete_ckan(
-    client: &reqwest::Client,
+    client: &Outbound,
     base: &str,
     r: RemoteDataset,
     index: usize,
@@ -164,7 +177,7 @@ async fn complete_ckan(
 }
 
 async fn fetch_dcat(
-    client: &reqwest::Client,
+    client: &Outbound,
     first: &str,
     policy: &FetchPolicy,
     progress: &mut Progress,
@@ -191,6 +204,8 @@ async fn fetch_dcat(
             .set(out.len() as i64, 0, &format!("page {page}"))
             .await;
         match p.next_page {
+            // A next page elsewhere would make the source a way to reach any site.
+            Some(next) if !same_origin(first, &next) => return Err(off_site(&url, &next)),
             Some(next) => url = next,
             None => return Ok(out),
         }
@@ -200,7 +215,7 @@ async fn fetch_dcat(
 
 /// A sheet in the import's columns; the identifier column (`slug`) is the record's key.
 async fn fetch_sheet(
-    client: &reqwest::Client,
+    client: &Outbound,
     url: &str,
     policy: &FetchPolicy,
 ) -> Result<Records, AppError> {
