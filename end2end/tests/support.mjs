@@ -33,6 +33,8 @@ export async function startServer() {
       DONGNE_ADDR: `127.0.0.1:${port}`,
       DONGNE_DATA_DIR: dir,
       DONGNE_DEMO_DATA: 'true',
+      // The harvest test's upstream is a local server.
+      DONGNE_FETCH_ALLOW: '127.0.0.1/32',
       LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
       RUST_LOG: 'warn',
     },
