@@ -144,6 +144,15 @@ pub fn resident_bytes() -> Option<u64> {
     Some(pages * 4096)
 }
 
+/// Page renders restarted by any router of this process (the test suite starts many; it
+/// reports this total so a stall anywhere in a run is seen).
+static RENDERS_RESTARTED_IN_PROCESS: AtomicU64 = AtomicU64::new(0);
+
+/// See [`RENDERS_RESTARTED_IN_PROCESS`].
+pub fn renders_restarted_in_process() -> u64 {
+    RENDERS_RESTARTED_IN_PROCESS.load(Ordering::Relaxed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,13 +196,4 @@ mod tests {
         assert!(out.contains("status=\"4xx\""));
         assert_eq!(label("a\"b\\c"), "a\\\"b\\\\c");
     }
-}
-
-/// Page renders restarted by any router of this process (the test suite starts many; it
-/// reports this total so a stall anywhere in a run is seen).
-static RENDERS_RESTARTED_IN_PROCESS: AtomicU64 = AtomicU64::new(0);
-
-/// See [`RENDERS_RESTARTED_IN_PROCESS`].
-pub fn renders_restarted_in_process() -> u64 {
-    RENDERS_RESTARTED_IN_PROCESS.load(Ordering::Relaxed)
 }
