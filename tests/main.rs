@@ -12,6 +12,7 @@ mod http;
 mod jobs;
 mod portal;
 mod properties;
+mod proxy;
 mod rbac;
 mod search;
 mod transfer;

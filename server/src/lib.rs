@@ -14,6 +14,7 @@ pub mod entities;
 pub mod http;
 pub mod live;
 pub mod metrics;
+pub mod proxy;
 pub mod rate_limit;
 pub mod search;
 pub mod seed;
