@@ -158,7 +158,10 @@ async fn public_never_sees_internal_datasets(backend: Backend) {
 }
 
 async fn login_sets_secure_session_cookie_and_logout_ends_it(backend: Backend) {
-    let Some(app) = app(backend).await else {
+    // Behind a reverse proxy on this machine (its `X-Forwarded-Proto` is believed).
+    let Some(app) =
+        TestApp::start_with(backend, &[("DONGNE_TRUSTED_PROXIES", "127.0.0.1/32")]).await
+    else {
         return;
     };
     let client = app.client();
@@ -221,7 +224,7 @@ async fn login_sets_secure_session_cookie_and_logout_ends_it(backend: Backend) {
         .unwrap();
     assert!(html.contains("data-testid=\"user-name\""));
 
-    // Behind TLS the cookie is Secure.
+    // Behind TLS (as the trusted proxy says) the cookie is Secure.
     let tls = app.client();
     let resp = tls
         .post(app.url("/api/login"))
@@ -642,7 +645,7 @@ async fn dataset_pages_carry_open_graph_and_schema_org_metadata(backend: Backend
     assert_eq!(v["name"], d.title_ko.as_str());
     assert_eq!(v["identifier"], d.id.to_string());
     assert!(v["distribution"].is_array());
-    // Absolute addresses, as the request reached the server.
+    // Absolute addresses, on the site's public address (here the test server's own).
     let url = format!("{}/datasets/{}", app.base, d.slug);
     assert_eq!(v["url"], url.as_str());
     assert!(
@@ -653,7 +656,8 @@ async fn dataset_pages_carry_open_graph_and_schema_org_metadata(backend: Backend
 }
 
 async fn requests_carry_ids_and_metrics_are_exposed_to_operators(backend: Backend) {
-    let Some(app) = TestApp::start_with(backend, &[("DONGNE_TRUST_FORWARDED", "true")]).await
+    let Some(app) =
+        TestApp::start_with(backend, &[("DONGNE_TRUSTED_PROXIES", "127.0.0.1/32")]).await
     else {
         return;
     };

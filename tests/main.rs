@@ -15,6 +15,7 @@ mod jobs;
 mod outbound;
 mod portal;
 mod properties;
+mod proxy;
 mod rbac;
 mod search;
 mod transfer;

@@ -272,8 +272,8 @@ fn matrix(f: &Fixtures) -> Vec<Check> {
     let proposal = f.proposal.to_string();
     let alert = f.alert.to_string();
 
-    // Operations and discovery. `/metrics` is open to private addresses (the tests' loopback);
-    // from elsewhere it is for administrators.
+    // Operations and discovery. `/metrics` is open to direct connections from this machine
+    // (the tests' loopback); otherwise it needs the scrape token or an administrator.
     for route in [
         "/healthz",
         "/readyz",

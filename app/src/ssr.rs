@@ -19,6 +19,11 @@ pub const SESSION_COOKIE: &str = "dongne_session";
 /// The client's address, as the server's rate limits see it (set on every request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub std::net::IpAddr);
+
+/// Whether the request reached the site over TLS, directly or through a trusted proxy's
+/// `X-Forwarded-Proto` (set on every request by the server; the header alone means nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestTls(pub bool);
 pub const SESSION_DAYS: i64 = 7;
 
 /// Everything server functions need from the server crate. Implemented there over SeaORM
@@ -208,8 +213,11 @@ pub trait Backend: Send + Sync + 'static {
 pub struct ServerContext {
     pub backend: Arc<dyn Backend>,
     /// `Some(true)`: always mark cookies Secure; `Some(false)`: never; `None`: when the request
-    /// came over TLS (directly or as told by `X-Forwarded-Proto`).
+    /// came over TLS (see [`RequestTls`]).
     pub secure_cookies: Option<bool>,
+    /// `DONGNE_PUBLIC_URL`: `scheme://host[:port]` of the site, for every absolute address
+    /// (never the request's `Host`: pages are shared by everyone through the page cache).
+    pub public_url: String,
     /// The map tile URL template, or `none` (`DONGNE_MAP_TILES`).
     pub map_tiles: String,
     /// Demo mode (`DONGNE_DEMO_DATA`): every page says so.
@@ -292,34 +300,12 @@ pub fn request_client() -> Option<std::net::IpAddr> {
     request_parts().and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0))
 }
 
-/// `scheme://host` as the request reached us (`X-Forwarded-Proto` from a proxy; the Host
-/// header checked to be a plain host[:port]).
-pub fn site_origin(headers: &http::HeaderMap) -> String {
-    let host = headers
-        .get(http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 253
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let proto = match headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{proto}://{host}")
-}
-
-/// [`site_origin`] of the current request.
-pub fn request_origin() -> String {
-    request_parts()
-        .map(|p| site_origin(&p.headers))
-        .unwrap_or_else(|| "http://localhost".to_string())
+/// `scheme://host[:port]` of the site as configured (`DONGNE_PUBLIC_URL`), never taken from
+/// the request.
+pub fn public_url() -> String {
+    use_context::<ServerContext>()
+        .map(|c| c.public_url)
+        .unwrap_or_default()
 }
 
 /// Whether the current request comes from a crawler (its page views are not counted).
@@ -398,13 +384,9 @@ impl ServerContext {
 
     fn secure(&self) -> bool {
         self.secure_cookies.unwrap_or_else(|| {
-            request_parts().is_some_and(|p| {
-                p.uri.scheme_str() == Some("https")
-                    || p.headers
-                        .get("x-forwarded-proto")
-                        .and_then(|v| v.to_str().ok())
-                        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
-            })
+            request_parts()
+                .and_then(|p| p.extensions.get::<RequestTls>().copied())
+                .is_some_and(|t| t.0)
         })
     }
 

@@ -53,13 +53,22 @@ pub struct Config {
     /// `DONGNE_LOGIN_ATTEMPTS`: login attempts per ten minutes per client address (default 20,
     /// `0` for no limit); accounts also lock for 15 minutes after 5 wrong passwords in a row.
     pub login_attempts: u32,
-    /// `DONGNE_TRUST_FORWARDED`: behind a reverse proxy, take the client address from the
-    /// last `X-Forwarded-For` entry (default false: the connection's address).
-    pub trust_forwarded: bool,
     /// `DONGNE_FETCH_ALLOW`: internal networks (CIDRs) and host names that outbound requests
     /// (harvests, the city API) may reach; by default none (loopback, private, link-local and
     /// metadata addresses are refused).
     pub fetch_allow: crate::net::FetchAllow,
+    /// `DONGNE_TRUSTED_PROXIES`: the reverse proxies' addresses or CIDR blocks (commas or
+    /// spaces between them). Only from these are `X-Forwarded-For` and `X-Forwarded-Proto`
+    /// believed: the client is the rightmost forwarded address not in the set (see
+    /// [`crate::proxy`]). Empty (the default): forwarding headers are ignored.
+    pub trusted_proxies: Vec<crate::proxy::Cidr>,
+    /// `DONGNE_METRICS_TOKEN`: scrapers send `Authorization: Bearer <token>` for `/metrics`
+    /// (without it, only direct connections from this machine and administrators may read it).
+    pub metrics_token: Option<String>,
+    /// `DONGNE_PUBLIC_URL`: the site's address as readers reach it (`https://data.example.kr`),
+    /// without a trailing slash; every absolute address the site writes starts with it.
+    /// Default `http://` + the listen address (`localhost` for an unspecified one).
+    pub public_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -185,13 +194,51 @@ impl Config {
             var: "DONGNE_FETCH_ALLOW",
             message,
         })?;
+        if bool_var("DONGNE_TRUST_FORWARDED", false)? {
+            return Err(ConfigError {
+                var: "DONGNE_TRUST_FORWARDED",
+                message:
+                    "is no longer supported: list the reverse proxies' addresses in \
+                          DONGNE_TRUSTED_PROXIES instead (e.g. DONGNE_TRUSTED_PROXIES=127.0.0.1/32)"
+                        .into(),
+            });
+        }
+        let trusted_proxies = crate::proxy::parse_list(
+            &get("DONGNE_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|message| ConfigError {
+            var: "DONGNE_TRUSTED_PROXIES",
+            message,
+        })?;
+        let metrics_token = get("DONGNE_METRICS_TOKEN");
+        if metrics_token
+            .as_ref()
+            .is_some_and(|t| t.len() < 16 || t.chars().any(|c| c.is_whitespace()))
+        {
+            return Err(ConfigError {
+                var: "DONGNE_METRICS_TOKEN",
+                message: "expected at least 16 characters without spaces".into(),
+            });
+        }
+        let public_url = match get("DONGNE_PUBLIC_URL") {
+            Some(u) => public_url(&u).ok_or_else(|| ConfigError {
+                var: "DONGNE_PUBLIC_URL",
+                message: format!(
+                    "expected an http(s) address without path, query or fragment, like \
+                     https://data.example.kr, got {u:?}"
+                ),
+            })?,
+            None => default_public_url(addr),
+        };
         Ok(Config {
             fetch_allow,
             api_rate_limit: count_var("DONGNE_API_RATE_LIMIT", 300)?,
             feedback_per_hour: count_var("DONGNE_FEEDBACK_PER_HOUR", 5)?,
             page_cache_ms: count_var("DONGNE_PAGE_CACHE_MS", 1000)?,
             login_attempts: count_var("DONGNE_LOGIN_ATTEMPTS", 20)?,
-            trust_forwarded: bool_var("DONGNE_TRUST_FORWARDED", false)?,
+            trusted_proxies,
+            metrics_token,
+            public_url,
             map_tiles,
             database_url,
             addr,
@@ -217,6 +264,47 @@ impl Config {
     }
 }
 
+/// `scheme://host[:port]` from a `DONGNE_PUBLIC_URL` (a trailing slash dropped), or `None`.
+fn public_url(raw: &str) -> Option<String> {
+    let (scheme, rest) = raw.split_once("://")?;
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        return None;
+    }
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    let ok = !host.is_empty()
+        && host.len() <= 253
+        && !host.starts_with([':', '.', '-'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    // The authority must be one host with at most one port.
+    let port_ok = match host.rsplit_once(']') {
+        Some((v6, port)) => {
+            v6.starts_with('[')
+                && v6[1..].parse::<std::net::Ipv6Addr>().is_ok()
+                && (port.is_empty()
+                    || port
+                        .strip_prefix(':')
+                        .is_some_and(|p| p.parse::<u16>().is_ok()))
+        }
+        None if host.contains('[') => false,
+        None => match host.split_once(':') {
+            None => true,
+            Some((_, port)) => port.parse::<u16>().is_ok(),
+        },
+    };
+    (ok && port_ok).then(|| format!("{}://{}", scheme.to_ascii_lowercase(), host))
+}
+
+/// `http://` + the listen address, `localhost` for an unspecified one (`0.0.0.0`, `::`).
+fn default_public_url(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,7 +326,9 @@ mod tests {
         assert!(!c.demo_data);
         assert_eq!(c.secure_cookies, None);
         assert_eq!((c.api_rate_limit, c.feedback_per_hour), (300, 5));
-        assert!(!c.trust_forwarded);
+        assert!(c.trusted_proxies.is_empty());
+        assert_eq!(c.metrics_token, None);
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert_eq!(
             cfg(&[("DONGNE_API_RATE_LIMIT", "lots")]).unwrap_err().var,
             "DONGNE_API_RATE_LIMIT"
@@ -282,6 +372,57 @@ mod tests {
         assert!(cfg(&[]).unwrap().fetch_allow.is_empty());
         let c = cfg(&[("DONGNE_FETCH_ALLOW", "10.1.0.0/16, intranet.example")]).unwrap();
         assert_eq!(c.fetch_allow.to_string(), "10.1.0.0/16,intranet.example");
+    }
+
+    #[test]
+    fn proxies_public_url_and_metrics_token() {
+        let err = cfg(&[("DONGNE_TRUST_FORWARDED", "true")]).unwrap_err();
+        assert_eq!(err.var, "DONGNE_TRUST_FORWARDED");
+        assert!(err.message.contains("DONGNE_TRUSTED_PROXIES"), "{err}");
+        assert!(cfg(&[("DONGNE_TRUST_FORWARDED", "false")]).is_ok());
+        let c = cfg(&[("DONGNE_TRUSTED_PROXIES", "127.0.0.1/32, 10.0.0.0/8 ::1")]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert_eq!(
+            cfg(&[("DONGNE_TRUSTED_PROXIES", "10.0.0.0/33")])
+                .unwrap_err()
+                .var,
+            "DONGNE_TRUSTED_PROXIES"
+        );
+        for (raw, want) in [
+            ("https://data.example.kr", "https://data.example.kr"),
+            ("https://data.example.kr/", "https://data.example.kr"),
+            ("HTTP://data.example.kr:8080", "http://data.example.kr:8080"),
+            ("http://[2001:db8::1]:3000", "http://[2001:db8::1]:3000"),
+        ] {
+            assert_eq!(cfg(&[("DONGNE_PUBLIC_URL", raw)]).unwrap().public_url, want);
+        }
+        for bad in [
+            "data.example.kr",
+            "ftp://data.example.kr",
+            "https://",
+            "https://data.example.kr/portal",
+            "https://data.example.kr?x=1",
+            "https://data.example.kr#top",
+            "https://user@data.example.kr",
+            "https://data.example.kr:99999",
+            "https://a:1:2",
+            "https://[zz]:80",
+            "https://a[b",
+        ] {
+            assert_eq!(
+                cfg(&[("DONGNE_PUBLIC_URL", bad)]).unwrap_err().var,
+                "DONGNE_PUBLIC_URL",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            cfg(&[("DONGNE_ADDR", "0.0.0.0:8080")]).unwrap().public_url,
+            "http://localhost:8080"
+        );
+        assert_eq!(
+            cfg(&[("DONGNE_METRICS_TOKEN", "short")]).unwrap_err().var,
+            "DONGNE_METRICS_TOKEN"
+        );
     }
 
     #[test]

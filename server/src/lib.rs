@@ -15,6 +15,7 @@ pub mod http;
 pub mod live;
 pub mod metrics;
 pub mod net;
+pub mod proxy;
 pub mod rate_limit;
 pub mod search;
 pub mod seed;

@@ -1,5 +1,6 @@
 //! Token-bucket rate limits per client address, in memory. Each instance limits on its own;
 //! behind a load balancer that spreads clients evenly, the effective limit is per instance.
+//! Every limiter counts IPv4 clients per address and IPv6 clients per /64 (see [`key`]).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -13,6 +14,16 @@ const SWEEP_AT: usize = 50_000;
 struct Bucket {
     tokens: f64,
     at: Instant,
+}
+
+/// The bucket a client address counts against: an IPv4 address itself (also when written
+/// as `::ffff:a.b.c.d`), an IPv6 address's /64 — one subscriber's network, whose other
+/// addresses it can pick at will.
+pub fn key(ip: IpAddr) -> IpAddr {
+    match crate::proxy::canonical(ip) {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        v4 => v4,
+    }
 }
 
 /// `capacity` requests at once, refilled at `capacity` per `period`.
@@ -56,7 +67,7 @@ impl RateLimiter {
                 b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * rate < cap
             });
         }
-        let b = buckets.entry(client).or_insert(Bucket {
+        let b = buckets.entry(key(client)).or_insert(Bucket {
             tokens: self.capacity,
             at: now,
         });
@@ -92,5 +103,28 @@ mod tests {
         assert_eq!(l.check_at(a, t + Duration::from_secs(10)), Err(10));
         assert_eq!(l.check_at(a, t + Duration::from_secs(21)), Ok(0));
         assert!(RateLimiter::new(0, Duration::from_secs(60)).is_none());
+    }
+
+    #[test]
+    fn ipv6_clients_count_per_64_and_ipv4_per_address() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(key(ip("2001:db8:1:2:aaaa::7")), ip("2001:db8:1:2::"));
+        assert_eq!(
+            key(ip("2001:db8:1:2::1")),
+            key(ip("2001:db8:1:2:ffff:ffff:ffff:ffff"))
+        );
+        assert_ne!(key(ip("2001:db8:1:2::1")), key(ip("2001:db8:1:3::1")));
+        assert_eq!(key(ip("203.0.113.5")), ip("203.0.113.5"));
+        assert_eq!(key(ip("::ffff:203.0.113.5")), ip("203.0.113.5"));
+        assert_ne!(key(ip("203.0.113.5")), key(ip("203.0.113.6")));
+        let l = RateLimiter::new(2, Duration::from_secs(60)).unwrap();
+        let t = Instant::now();
+        assert_eq!(l.check_at(ip("2001:db8::1"), t), Ok(1));
+        assert_eq!(l.check_at(ip("2001:db8::2"), t), Ok(0));
+        assert!(
+            l.check_at(ip("2001:db8::3"), t).is_err(),
+            "one /64, one bucket"
+        );
+        assert_eq!(l.check_at(ip("2001:db8:0:1::1"), t), Ok(1));
     }
 }

@@ -248,7 +248,9 @@ impl TestApp {
     }
 
     async fn boot(test_db: Arc<TestDb>, overrides: &[(&str, &str)]) -> TestApp {
-        let config = test_db.config_with(overrides);
+        let mut config = test_db.config_with(overrides);
+        // Absolute addresses name the real port (unless the test sets its own public URL).
+        let own_url = !overrides.iter().any(|(k, _)| *k == "DONGNE_PUBLIC_URL");
         let (db, services, addr, tasks) = server_runtime()
             .spawn(async move {
                 let db = server::prepare_database(&config)
@@ -263,6 +265,9 @@ impl TestApp {
                 let jobs = services.start_jobs();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr: SocketAddr = listener.local_addr().unwrap();
+                if own_url {
+                    config.public_url = format!("http://{addr}");
+                }
                 let router = server::http::router(services.clone(), Arc::new(config));
                 let serve = tokio::spawn(async move {
                     axum::serve(

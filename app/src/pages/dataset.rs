@@ -433,11 +433,12 @@ fn human_size(bytes: i64) -> String {
     }
 }
 
-/// `scheme://host` of this site: from the request on the server, from the page in the browser.
+/// `scheme://host` of this site: `DONGNE_PUBLIC_URL` on the server (never the request's
+/// `Host`: the page may be shared through the page cache), the page's own in the browser.
 fn site_origin() -> String {
     #[cfg(feature = "ssr")]
     {
-        crate::ssr::request_origin()
+        crate::ssr::public_url()
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {

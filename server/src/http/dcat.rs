@@ -7,7 +7,7 @@
 use app::error::AppError;
 use app::model::{DatasetDetail, UpdateCycle, Viewer};
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sea_orm::*;
 use serde_json::{json, Value};
@@ -176,11 +176,10 @@ fn page_url(site: &str, ext: &str, page: u64) -> String {
 
 pub async fn jsonld(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let p = page_of(&state, raw).await?;
-    let site = site(&headers);
+    let site = site(&state).to_string();
     let mut view = json!({
         "@id": page_url(&site, "jsonld", p.page),
         "@type": "hydra:PartialCollectionView",
@@ -266,11 +265,10 @@ fn ko_en(pred: &str, ko: &str, en: &str) -> String {
 
 pub async fn turtle(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let p = page_of(&state, raw).await?;
-    let site = site(&headers);
+    let site = site(&state).to_string();
     let mut t = String::from(
         "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n\n",
     );

@@ -1,4 +1,5 @@
-//! Who the client is, for rate limits, and the anonymous limit on the catalog APIs.
+//! Who the client is (behind trusted proxies only, see [`crate::proxy`]), for rate limits,
+//! whether the request came over TLS, and the anonymous limit on the catalog APIs.
 //!
 //! Limited: `/api/v1/…` (except crowd data), the CKAN API `/api/3/…`, the DCAT catalog and the
 //! server functions that read the catalog (`/api/search`, `/api/suggest`, `/api/dataset`, …).
@@ -18,23 +19,10 @@ use axum::response::{IntoResponse, Response};
 use super::{ApiError, AppState};
 use crate::services::{api_keys, auth};
 
-pub use app::ssr::ClientIp;
+pub use app::ssr::{ClientIp, RequestTls};
 
-/// The connection's address; behind a trusted proxy, the last `X-Forwarded-For` entry.
-pub fn client_ip(req: &Request, trust_forwarded: bool) -> IpAddr {
-    if trust_forwarded {
-        let forwarded = req
-            .headers()
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .next_back();
-        if let Some(ip) = forwarded {
-            return ip;
-        }
-    }
+/// The address of the connection itself (the proxy's, behind one).
+pub fn peer_ip(req: &Request) -> IpAddr {
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
@@ -49,6 +37,32 @@ const CATALOG_SERVER_FNS: [&str; 5] = [
     "/api/dataset",
     "/api/freshness",
 ];
+
+/// The client's address: the connection's, or behind trusted proxies the rightmost
+/// `X-Forwarded-For` entry that is not one of them (see [`crate::proxy::client_address`]).
+pub fn client_ip(req: &Request, trusted_proxies: &[crate::proxy::Cidr]) -> IpAddr {
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    crate::proxy::client_address(peer_ip(req), forwarded, trusted_proxies)
+}
+
+/// Whether the request came over TLS: directly, or as a trusted proxy says with
+/// `X-Forwarded-Proto` (its last value); from anyone else the header means nothing.
+pub fn came_over_tls(req: &Request, trusted_proxies: &[crate::proxy::Cidr]) -> bool {
+    req.uri().scheme_str() == Some("https")
+        || (crate::proxy::trusted(trusted_proxies, peer_ip(req))
+            && req
+                .headers()
+                .get_all("x-forwarded-proto")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .next_back()
+                .is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
+}
 
 fn limited(path: &str) -> bool {
     (path.starts_with("/api/v1/") && !path.starts_with("/api/v1/crowd"))
@@ -80,8 +94,11 @@ pub async fn anonymous_limit(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let ip = client_ip(&req, state.config.trust_forwarded);
+    let proxies = &state.config.trusted_proxies;
+    let ip = client_ip(&req, proxies);
+    let tls = came_over_tls(&req, proxies);
     req.extensions_mut().insert(ClientIp(ip));
+    req.extensions_mut().insert(RequestTls(tls));
     let Some(limiter) = state.api_limit.as_deref() else {
         return next.run(req).await;
     };

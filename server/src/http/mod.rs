@@ -268,6 +268,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
     let server_ctx = ServerContext {
         backend: Arc::new(services),
         secure_cookies: config.secure_cookies,
+        public_url: config.public_url.clone(),
         map_tiles: config.map_tiles.clone(),
         demo: config.demo_data,
         request_user: Default::default(),

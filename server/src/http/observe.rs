@@ -1,9 +1,9 @@
 //! Observability: a request id on every request and response (`x-request-id`, taken from the
 //! client or proxy when it is a plain token, else made here), recorded in the request's log
 //! span; latency metrics per route; and `GET /metrics` in Prometheus' text format, for
-//! scrapers on this machine or the private network (or an administrator).
+//! scrapers connecting directly from this machine, scrapers with `DONGNE_METRICS_TOKEN`, and
+//! administrators.
 
-use std::net::IpAddr;
 use std::time::Instant;
 
 use app::error::AppError;
@@ -12,10 +12,9 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use sea_orm::*;
+use sha2::{Digest, Sha256};
 
-use super::limits::ClientIp;
 use super::{ApiError, AppState};
 use crate::entities::job;
 use crate::metrics::gauge;
@@ -73,26 +72,61 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     resp
 }
 
-fn private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
-        IpAddr::V6(v6) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00,
+/// Headers a reverse proxy adds: a request carrying any of them was forwarded, so its
+/// loopback connection says nothing about where it came from.
+const FORWARDING: [&str; 5] = [
+    "x-forwarded-for",
+    "forwarded",
+    "x-real-ip",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+];
+
+/// A direct connection from this machine (not forwarded by a proxy on it).
+fn local(req: &Request) -> bool {
+    super::limits::peer_ip(req).to_canonical().is_loopback()
+        && !FORWARDING.iter().any(|h| req.headers().contains_key(*h))
+}
+
+/// Whether `given` is `expected`, in time that does not depend on where they differ.
+fn same_secret(given: &str, expected: &str) -> bool {
+    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+/// Who may read `/metrics`: a direct connection from this machine, the scrape token
+/// (`DONGNE_METRICS_TOKEN`), or a signed-in administrator (session or API key). Anyone else:
+/// 401, or 403 for signed-in staff who are not administrators.
+async fn may_read_metrics(
+    state: &AppState,
+    local: bool,
+    headers: &HeaderMap,
+) -> Result<(), AppError> {
+    if local {
+        return Ok(());
+    }
+    if let (Some(token), Some(Ok(given))) =
+        (&state.config.metrics_token, super::limits::bearer(headers))
+    {
+        if same_secret(given, token) {
+            return Ok(());
+        }
+    }
+    match super::api_v1::viewer(state, headers).await? {
+        Viewer::Staff(u) if u.role == Role::Admin => Ok(()),
+        Viewer::Staff(_) => Err(AppError::Forbidden),
+        Viewer::Public => Err(AppError::Unauthenticated),
     }
 }
 
-/// `GET /metrics`: from this machine or a private network, or for an administrator.
-pub async fn metrics(
-    State(state): State<AppState>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    if !private(ip) {
-        match super::api_v1::viewer(&state, &headers).await? {
-            Viewer::Staff(u) if u.role == Role::Admin => {}
-            Viewer::Staff(_) => return Err(AppError::Forbidden.into()),
-            Viewer::Public => return Err(AppError::Unauthenticated.into()),
-        }
-    }
+/// `GET /metrics`: see [`may_read_metrics`].
+pub async fn metrics(State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let local = local(&req);
+    let headers = req.into_parts().0.headers;
+    may_read_metrics(&state, local, &headers).await?;
     let mut out = String::with_capacity(16 * 1024);
     state.metrics.render_requests(&mut out);
     let live = &state.services.crowd_live;

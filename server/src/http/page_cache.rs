@@ -5,6 +5,10 @@
 //! the same address in the same language meanwhile; only one of them renders it (the others
 //! wait for that rendering). Each answer still gets its own Content-Security-Policy nonce.
 //!
+//! A kept page is the same for everyone, so nothing in it may come from the request but the
+//! address (path and query, the key) and the `lang` cookie (also the key): absolute addresses
+//! come from `DONGNE_PUBLIC_URL`, never from `Host` or `X-Forwarded-*` (`tests/proxy.rs`).
+//!
 //! Never cached: anything with a session cookie or an `Authorization` header, other methods than
 //! GET, answers that set cookies or are private, and anything that is not a 200 HTML page.
 //! Dataset page views served from the cache are still counted (not for crawlers).

@@ -18,7 +18,7 @@ use crate::entities::{dataset, dataset_view};
 /// Views counted over this many days.
 pub const WINDOW_DAYS: i64 = 30;
 
-/// Readers (an IPv4 address or an IPv6 /64) remembered per hour for counting views once; past
+/// Readers (an IPv4 address or an IPv6 /64, as the rate limits count them) remembered per hour for counting views once; past
 /// this many in one hour, further new readers are not counted until the hour turns.
 const MAX_READERS_PER_HOUR: usize = 500_000;
 
@@ -28,19 +28,7 @@ const MAX_READERS_PER_HOUR: usize = 500_000;
 pub struct ViewCounter {
     pending: Mutex<HashMap<i32, i64>>,
     /// The current hour and the (reader, dataset) pairs counted in it.
-    seen: Mutex<(i64, std::collections::HashSet<(u128, i32)>)>,
-}
-
-/// The reader a view is counted for: an IPv4 address, or the /64 of an IPv6 address (one
-/// household or phone gets a whole /64).
-fn reader_key(ip: std::net::IpAddr) -> u128 {
-    match ip {
-        std::net::IpAddr::V4(v4) => u128::from(u32::from(v4)),
-        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => u128::from(u32::from(v4)),
-            None => (u128::from(v6) >> 64 << 64) | (1 << 32),
-        },
-    }
+    seen: Mutex<(i64, std::collections::HashSet<(std::net::IpAddr, i32)>)>,
 }
 
 impl ViewCounter {
@@ -55,7 +43,7 @@ impl ViewCounter {
             if seen.0 != hour {
                 *seen = (hour, Default::default());
             }
-            if seen.1.len() >= MAX_READERS_PER_HOUR || !seen.1.insert((reader_key(ip), dataset_id))
+            if seen.1.len() >= MAX_READERS_PER_HOUR || !seen.1.insert((crate::rate_limit::key(ip), dataset_id))
             {
                 return;
             }

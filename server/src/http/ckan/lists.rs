@@ -66,7 +66,7 @@ pub async fn package_list(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&headers, "package_list", async {
+    answer(&state, "package_list", async {
         let p = params(&raw, &["limit", "offset"])?;
         let limit = p
             .get("limit")
@@ -95,7 +95,7 @@ pub async fn organization_list(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&headers, "organization_list", async {
+    answer(&state, "organization_list", async {
         let p = params(&raw, &["all_fields", "sort", "limit", "offset"])?;
         let full = all_fields(&p)?;
         let v = viewer(&state, &headers).await?;
@@ -129,7 +129,7 @@ pub async fn group_list(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&headers, "group_list", async {
+    answer(&state, "group_list", async {
         let p = params(&raw, &["all_fields", "sort", "limit", "offset"])?;
         let full = all_fields(&p)?;
         let db = &state.services.db;
@@ -190,7 +190,7 @@ pub async fn tag_list(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&headers, "tag_list", async {
+    answer(&state, "tag_list", async {
         let p = params(&raw, &["query", "all_fields", "vocabulary_id"])?;
         let full = all_fields(&p)?;
         let q = p.get("query").map(|s| s.to_lowercase()).unwrap_or_default();

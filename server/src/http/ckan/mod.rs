@@ -15,22 +15,22 @@ use serde_json::{json, Value};
 
 use crate::http::AppState;
 
-fn help(headers: &HeaderMap, action: &str) -> String {
+/// The `help` address of an action, on `DONGNE_PUBLIC_URL` (never the request's `Host`).
+fn help(state: &AppState, action: &str) -> String {
     format!(
         "{}/api/3/action/help_show?name={action}",
-        crate::http::discovery::site(headers)
+        crate::http::discovery::site(state)
     )
 }
 
 /// `{"help", "success": true, "result"}`.
-pub fn ok(headers: &HeaderMap, action: &str, result: Value) -> Response {
-    Json(json!({ "help": help(headers, action), "success": true, "result": result }))
-        .into_response()
+pub fn ok(state: &AppState, action: &str, result: Value) -> Response {
+    Json(json!({ "help": help(state, action), "success": true, "result": result })).into_response()
 }
 
 /// CKAN's error envelope with its status: 409 for validation errors (naming the field), 404,
 /// 403; anything else as Dongne's own error mapping would answer.
-pub fn error(headers: &HeaderMap, action: &str, e: AppError) -> Response {
+pub fn error(state: &AppState, action: &str, e: AppError) -> Response {
     let (status, body) = match &e {
         AppError::Validation {
             field, message_en, ..
@@ -50,19 +50,19 @@ pub fn error(headers: &HeaderMap, action: &str, e: AppError) -> Response {
     };
     (
         status,
-        Json(json!({ "help": help(headers, action), "success": false, "error": body })),
+        Json(json!({ "help": help(state, action), "success": false, "error": body })),
     )
         .into_response()
 }
 
 /// Run an action and wrap its result or error.
-pub async fn answer<F>(headers: &HeaderMap, action: &str, f: F) -> Response
+pub async fn answer<F>(state: &AppState, action: &str, f: F) -> Response
 where
     F: std::future::Future<Output = Result<Value, AppError>>,
 {
     match f.await {
-        Ok(v) => ok(headers, action, v),
-        Err(e) => error(headers, action, e),
+        Ok(v) => ok(state, action, v),
+        Err(e) => error(state, action, e),
     }
 }
 

@@ -94,7 +94,7 @@ pub async fn package_search(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&headers, "package_search", search(&state, &headers, raw)).await
+    answer(&state, "package_search", search(&state, &headers, raw)).await
 }
 
 async fn search(
@@ -256,10 +256,10 @@ async fn search(
     }
     let count = hits.len();
     let mut results = Vec::new();
-    let site = crate::http::discovery::site(headers);
+    let site = crate::http::discovery::site(state);
     for h in hits.iter().skip(start as usize).take(rows as usize) {
         let detail = catalog::detail(db, &viewer, &h.slug).await?;
-        results.push(ckan::package(&detail, &site));
+        results.push(ckan::package(&detail, site));
     }
     // Facets: counts over every match (not only this page).
     let filtered = !tag_filters.is_empty() || name_filter.is_some();

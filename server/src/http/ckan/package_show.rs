@@ -15,7 +15,7 @@ pub async fn package_show(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&headers, "package_show", async {
+    answer(&state, "package_show", async {
         let mut id = None;
         for (k, v) in app::search::parse_query_string(raw.as_deref().unwrap_or("")) {
             match k.as_str() {
@@ -29,10 +29,7 @@ pub async fn package_show(
             .ok_or_else(|| AppError::validation("id", "id: 필요합니다.", "id: Missing value"))?;
         let viewer = viewer(&state, &headers).await?;
         let detail = catalog::detail(&state.services.db, &viewer, &id).await?;
-        Ok::<Value, AppError>(ckan::package(
-            &detail,
-            &crate::http::discovery::site(&headers),
-        ))
+        Ok::<Value, AppError>(ckan::package(&detail, crate::http::discovery::site(&state)))
     })
     .await
 }
