@@ -43,7 +43,8 @@ impl ViewCounter {
             if seen.0 != hour {
                 *seen = (hour, Default::default());
             }
-            if seen.1.len() >= MAX_READERS_PER_HOUR || !seen.1.insert((crate::rate_limit::key(ip), dataset_id))
+            if seen.1.len() >= MAX_READERS_PER_HOUR
+                || !seen.1.insert((crate::rate_limit::key(ip), dataset_id))
             {
                 return;
             }
