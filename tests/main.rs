@@ -10,6 +10,7 @@ mod freshness;
 mod harvest;
 mod http;
 mod jobs;
+mod login;
 mod portal;
 mod properties;
 mod rbac;

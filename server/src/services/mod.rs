@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod freshness;
 pub mod harvest;
 pub mod jobs;
+pub mod login_throttle;
 pub mod notifications;
 pub mod people;
 pub mod popular;
@@ -268,7 +269,7 @@ impl app::ssr::Backend for Services {
                 .check(ip)
                 .map_err(|retry_after| AppError::RateLimited { retry_after })?;
         }
-        auth::login(&self.db, input).await
+        auth::login(&self.db, client, input).await
     }
     async fn logout(&self, token: &str) -> Result<(), AppError> {
         auth::logout(&self.db, token).await

@@ -79,10 +79,7 @@ pub async fn save_user(
             a.department_id = Set(department_id);
             a.active = Set(input.active);
             if let Some(h) = hash {
-                // A new password from an administrator also unlocks a locked-out account.
                 a.password_hash = Set(h);
-                a.failed_logins = Set(0);
-                a.locked_until = Set(None);
             }
             a.update(&txn).await.or_internal()?
         }
@@ -116,6 +113,10 @@ pub async fn save_user(
             .exec(&txn)
             .await
             .or_internal()?;
+    }
+    if password.is_some() {
+        // The new password is tried at once, without the delays earned by the old one.
+        crate::services::login_throttle::clear(&txn, &saved.username).await?;
     }
     let out = to_session_user(&txn, saved).await?;
     txn.commit().await.or_internal()?;
