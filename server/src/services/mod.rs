@@ -315,6 +315,12 @@ impl app::ssr::Backend for Services {
     ) -> Result<app::admin::ApiKeyInfo, AppError> {
         api_keys::revoke::revoke(&self.db, user, id).await
     }
+    async fn all_api_keys(
+        &self,
+        admin: &SessionUser,
+    ) -> Result<Vec<app::admin::OwnedApiKey>, AppError> {
+        api_keys::list::all(&self.db, admin).await
+    }
     async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError> {
         // The shared crowd snapshot, as on the crowd pages: no readings query per page view.
         let crowd = self.crowd_live.snapshot(&self.db).await?;
