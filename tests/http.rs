@@ -21,7 +21,6 @@ both_databases!(
     public_reads_allow_any_origin_but_writes_do_not,
     dataset_pages_carry_open_graph_and_schema_org_metadata,
     requests_carry_ids_and_metrics_are_exposed_to_operators,
-    logins_are_throttled_per_address_and_accounts_lock_out,
     pages_send_a_content_security_policy,
     hostile_input_is_a_4xx_never_a_5xx,
 );
@@ -77,7 +76,10 @@ async fn demo_catalog_is_loaded_and_served(backend: Backend) {
     assert_eq!(resp.status(), 200);
     let html = resp.text().await.unwrap();
     assert!(html.contains("공원명"), "data dictionary rendered");
-    assert!(html.contains("최초 등록"), "revision summary rendered");
+    assert!(
+        !html.contains("최초 등록"),
+        "revision messages are for staff only"
+    );
 
     let resp = dongne_tests::get(app.url("/datasets/no-such-dataset"))
         .await
@@ -733,82 +735,6 @@ async fn requests_carry_ids_and_metrics_are_exposed_to_operators(backend: Backen
             .unwrap();
         assert_eq!(r.status(), status, "{who} from outside");
     }
-}
-
-async fn logins_are_throttled_per_address_and_accounts_lock_out(backend: Backend) {
-    let Some(app) = TestApp::start_with(backend, &[("DONGNE_LOGIN_ATTEMPTS", "8")]).await else {
-        return;
-    };
-    let attempt = |from: u8, username: &'static str, password: &'static str| {
-        let url = app.url("/api/login");
-        async move {
-            let c = reqwest::Client::builder()
-                .local_address(std::net::IpAddr::from([127, 0, 0, from]))
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(dongne_tests::REQUEST_TIMEOUT)
-                .build()
-                .unwrap();
-            c.post(url)
-                .header("accept", "application/json")
-                .form(&[("username", username), ("password", password)])
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    // Five wrong passwords in a row lock the account: then even the right one is refused, with
-    // the time left, on every instance (the count is in the database).
-    for i in 0..5 {
-        let r = attempt(10 + i, "viewer", "wrong-password").await;
-        assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED, "attempt {i}");
-    }
-    let r = attempt(20, "viewer", PASSWORD).await;
-    assert_eq!(r.status(), reqwest::StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = r.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((800..=900).contains(&wait), "{wait}");
-    let u = user::Entity::find()
-        .filter(user::Column::Username.eq("viewer"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(u.locked_until.is_some());
-    // Others are not affected; a good login clears a user's count.
-    for password in ["wrong-password", PASSWORD] {
-        attempt(21, "admin", password).await;
-    }
-    let admin = user::Entity::find()
-        .filter(user::Column::Username.eq("admin"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!((admin.failed_logins, admin.locked_until), (0, None));
-    let r = attempt(22, "admin", PASSWORD).await;
-    assert!(
-        r.status().is_success() || r.status().is_redirection(),
-        "{}",
-        r.status()
-    );
-
-    // One address may try 8 times per 10 minutes (configured), whoever it names.
-    for i in 0..8 {
-        let r = attempt(30, "nobody-here", "wrong-password").await;
-        assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED, "attempt {i}");
-    }
-    let r = attempt(30, "admin", PASSWORD).await;
-    assert_eq!(r.status(), reqwest::StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.headers().contains_key("retry-after"));
-    let r = attempt(31, "admin", PASSWORD).await;
-    assert!(
-        r.status().is_success() || r.status().is_redirection(),
-        "{}",
-        r.status()
-    );
 }
 
 async fn pages_send_a_content_security_policy(backend: Backend) {

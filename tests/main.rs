@@ -12,6 +12,7 @@ mod harvest;
 mod hostile;
 mod http;
 mod jobs;
+mod login;
 mod outbound;
 mod portal;
 mod properties;

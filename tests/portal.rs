@@ -14,7 +14,8 @@ both_databases!(
     anonymous_api_use_is_rate_limited_and_keys_are_not,
     residents_reports_reach_the_owning_department,
     most_viewed_follows_page_views,
-    anonymous_pages_are_shared_for_a_moment
+    anonymous_pages_are_shared_for_a_moment,
+    revision_authors_and_messages_are_for_staff_only,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -708,4 +709,66 @@ async fn anonymous_pages_are_shared_for_a_moment(backend: Backend) {
     english.get(app.url("/lang/en")).send().await.unwrap();
     let (_, en) = anonymous_page(&english, url.clone()).await;
     assert!(en.contains("lang=\"en\""), "the English page");
+}
+
+/// The dataset detail shows its latest revisions (author, message) to staff only: the history
+/// itself is staff-only, so the anonymous API and page show neither.
+async fn revision_authors_and_messages_are_for_staff_only(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (d, owner, _) = public_dataset(&app).await;
+    let username = format!("{owner}-steward");
+    let (steward, _) = app.login(&username, PASSWORD).await;
+    let author = user::Entity::find()
+        .filter(user::Column::Username.eq(username.as_str()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .display_name;
+    let message = "internal note about the budget review";
+    let r = steward
+        .patch(app.url(&format!("/api/v1/datasets/{}", d.id)))
+        .header("if-match", format!("\"{}\"", d.version))
+        .json(&json!({ "title_en": "Revised for the review", "message": message }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let path = format!("/api/v1/datasets/{}", d.slug);
+    let staff = dongne_tests::get_json(&steward, &app, &path).await;
+    assert_eq!(staff["revisions"][0]["message"], message, "{staff}");
+    assert_eq!(staff["revisions"][0]["author"], author.as_str());
+    let anon = dongne_tests::plain_client();
+    let public = dongne_tests::get_json(&anon, &app, &path).await;
+    assert_eq!(
+        public["summary"]["title_en"], "Revised for the review",
+        "{public}"
+    );
+    assert_eq!(public["revisions"], json!([]), "{public}");
+    let text = public.to_string();
+    assert!(!text.contains(message) && !text.contains(&author), "{text}");
+    let page = anon
+        .get(app.url(&format!("/datasets/{}", d.slug)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Revised for the review"));
+    assert!(
+        !page.contains(message) && !page.contains(&author),
+        "the anonymous page names no author and no message"
+    );
+    let staff_page = steward
+        .get(app.url(&format!("/datasets/{}", d.slug)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(staff_page.contains(message) && staff_page.contains(&author));
 }

@@ -389,6 +389,7 @@ fn matrix(f: &Fixtures) -> Vec<Check> {
         .json(json!({}));
     m.add(M::POST, "/api/v1/admin/users", Admin).json(json!({}));
     m.add(M::POST, "/api/v1/admin/terms", Admin).json(json!({}));
+    m.add(M::GET, "/api/v1/admin/keys", Admin);
     m.add(M::GET, "/api/v1/harvest/sources", Admin);
     m.add(M::POST, "/api/v1/harvest/sources", Admin)
         .json(json!({}));
@@ -482,7 +483,7 @@ fn matrix(f: &Fixtures) -> Vec<Check> {
         "id": f.proposal, "version": 0, "resolution": {}
     }));
     m.server_fn("crowd_admin", Staff);
-    for name in ["admin_overview", "harvest_sources"] {
+    for name in ["admin_overview", "harvest_sources", "all_api_keys"] {
         m.server_fn(name, Admin);
     }
     m.server_fn("save_department", Admin).form(&[

@@ -5,12 +5,13 @@ use dongne_tests::{both_databases, Backend, TestApp};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
-use server::entities::{dataset, revision};
+use server::entities::{dataset, department, revision};
 
 both_databases!(
     export_then_import_is_a_round_trip,
     imports_are_all_or_nothing,
     the_import_command,
+    a_hidden_draft_is_refused_like_any_dataset_one_may_not_change,
 );
 
 const PASSWORD: &str = "dongne-demo";
@@ -298,4 +299,93 @@ async fn the_import_command(backend: Backend) {
         .unwrap();
     assert!(exists("cli-parks").await);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Importing a row whose identifier belongs to another department's draft (which the importer
+/// cannot see) is answered exactly as for another department's public dataset: the identifier
+/// is taken; nothing says it is a draft, or whose.
+async fn a_hidden_draft_is_refused_like_any_dataset_one_may_not_change(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let parks = department::Entity::find()
+        .filter(department::Column::Code.eq("parks"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let elsewhere = |status: &'static str, visibility: &'static [&'static str]| {
+        let db = app.db.clone();
+        async move {
+            dataset::Entity::find()
+                .filter(dataset::Column::Status.eq(status))
+                .filter(dataset::Column::Visibility.is_in(visibility.iter().copied()))
+                .filter(dataset::Column::DepartmentId.ne(parks.id))
+                .one(&db)
+                .await
+                .unwrap()
+                .expect("another department's dataset")
+        }
+    };
+    let draft = elsewhere("draft", &["public", "internal"]).await;
+    let public = elsewhere("published", &["public"]).await;
+    let (steward, _) = app.login("parks-steward", PASSWORD).await;
+    // The steward cannot see the draft at all.
+    let r = steward
+        .get(app.url(&format!("/api/v1/datasets/{}", draft.slug)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let mut answers = Vec::new();
+    for (d, dry_run) in [
+        (&draft, true),
+        (&public, true),
+        (&draft, false),
+        (&public, false),
+    ] {
+        let csv = format!("slug,title_ko\n{},가져온 제목\n", d.slug);
+        let (s, e) = import(
+            &steward,
+            &app,
+            &format!("dry_run={dry_run}"),
+            "text/csv",
+            csv.into_bytes(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        let text = e.to_string();
+        let owner = department::Entity::find_by_id(d.department_id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        for secret in [
+            "draft",
+            "초안",
+            d.title_ko.as_str(),
+            owner.code.as_str(),
+            owner.name_ko.as_str(),
+            owner.name_en.as_str(),
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert!(
+            text.contains("use another identifier"),
+            "the row says what to do: {text}"
+        );
+        answers.push(text.replace(&d.slug, "SLUG"));
+    }
+    assert_eq!(answers[0], answers[1], "draft and public answered alike");
+    assert_eq!(answers[2], answers[3]);
+    assert_eq!(
+        dataset::Entity::find_by_id(draft.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .title_ko,
+        draft.title_ko,
+        "nothing written"
+    );
 }

@@ -179,6 +179,18 @@ pub struct ApiKeyInfo {
     pub revoked: bool,
 }
 
+/// An API key with its owner, as administrators see every key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OwnedApiKey {
+    #[serde(flatten)]
+    pub key: ApiKeyInfo,
+    /// The owner's username.
+    pub owner: String,
+    pub owner_name: String,
+    /// Whether the owner may sign in (a deactivated owner's keys are revoked).
+    pub owner_active: bool,
+}
+
 /// A key just made: `secret` is the only time the key is shown.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewApiKey {

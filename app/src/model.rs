@@ -322,6 +322,7 @@ pub struct DatasetDetail {
     pub terms: Vec<TermRef>,
     pub distributions: Vec<Distribution>,
     pub columns: Vec<DataColumn>,
+    /// The latest revisions with authors and messages: staff only (empty for anonymous readers).
     pub revisions: Vec<RevisionSummary>,
     pub revision_count: u64,
     /// Whether the current reader may edit it (computed on the server).

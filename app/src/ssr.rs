@@ -206,6 +206,11 @@ pub trait Backend: Send + Sync + 'static {
         user: &SessionUser,
         id: i32,
     ) -> Result<crate::admin::ApiKeyInfo, AppError>;
+    /// Every user's API keys with their owners (administrators).
+    async fn all_api_keys(
+        &self,
+        admin: &SessionUser,
+    ) -> Result<Vec<crate::admin::OwnedApiKey>, AppError>;
 }
 
 /// Provided to every request by the server (see `leptos_routes_with_context`).

@@ -15,6 +15,7 @@ mod m20261130_064500_create_crowd_hourly;
 mod m20261130_100000_create_crowd_alerts;
 mod m20261130_140000_create_portal_tables;
 mod m20261130_150000_add_login_lockout;
+mod m20261207_101500_create_login_throttles;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_100000_create_crowd_alerts::Migration),
             Box::new(m20261130_140000_create_portal_tables::Migration),
             Box::new(m20261130_150000_add_login_lockout::Migration),
+            Box::new(m20261207_101500_create_login_throttles::Migration),
         ]
     }
 }

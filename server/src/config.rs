@@ -51,7 +51,8 @@ pub struct Config {
     /// everyone asking for it (default 1000 ms; `0` turns the cache off). See `http::page_cache`.
     pub page_cache_ms: u32,
     /// `DONGNE_LOGIN_ATTEMPTS`: login attempts per ten minutes per client address (default 20,
-    /// `0` for no limit); accounts also lock for 15 minutes after 5 wrong passwords in a row.
+    /// `0` for no limit); besides, each account is throttled with growing delays, per address
+    /// and as a whole (see `services::login_throttle`).
     pub login_attempts: u32,
     /// `DONGNE_FETCH_ALLOW`: internal networks (CIDRs) and host names that outbound requests
     /// (harvests, the city API) may reach; by default none (loopback, private, link-local and

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::admin::{ApiKeyInfo, NewApiKey};
+use crate::admin::{ApiKeyInfo, NewApiKey, OwnedApiKey};
 use crate::error::AppError;
 use crate::feedback::FeedbackInfo;
 
@@ -53,4 +53,13 @@ pub async fn revoke_api_key(id: i32) -> Result<ApiKeyInfo, AppError> {
     let ctx = crate::ssr::ctx()?;
     let user = ctx.require_user().await?;
     ctx.backend.revoke_api_key(&user, id).await
+}
+
+/// Every user's keys with their owners (administrators); revoke with [`revoke_api_key`].
+#[server(endpoint = "all_api_keys")]
+pub async fn all_api_keys() -> Result<Vec<OwnedApiKey>, AppError> {
+    let ctx = crate::ssr::ctx()?;
+    let admin = ctx.require_user().await?;
+    admin.require_admin()?;
+    ctx.backend.all_api_keys(&admin).await
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::portal::{all_api_keys, RevokeApiKey};
 use crate::api::{load_admin, SaveDepartment, SaveTerm, SaveUser};
 use crate::components::common::ErrorBox;
 use crate::editing::EDITABLE_SCHEMES;
@@ -14,6 +15,12 @@ pub fn AdminPage() -> impl IntoView {
     let dept = ServerAction::<SaveDepartment>::new();
     let user = ServerAction::<SaveUser>::new();
     let term = ServerAction::<SaveTerm>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    // Created here, not inside the async view, so hydration finds it.
+    let keys = Resource::new(
+        move || (user.version().get(), revoke.version().get()),
+        |_| all_api_keys(),
+    );
     let data = Resource::new(
         move || {
             (
@@ -67,6 +74,7 @@ pub fn AdminPage() -> impl IntoView {
                                 </table></div>
                                 <UserForm action=user/>
                             </section>
+                            <ApiKeysSection keys revoke/>
                         }.into_any()
                     }
                     Err(err) => view! { <ErrorBox err/> }.into_any(),
@@ -171,5 +179,70 @@ fn TermForm(action: ServerAction<SaveTerm>) -> impl IntoView {
                 <p><button type="submit" class="button">{lang.t("저장", "Save")}</button></p>
             </ActionForm>
         </details>
+    }
+}
+
+type KeysResource = Resource<Result<Vec<crate::admin::OwnedApiKey>, crate::error::AppError>>;
+
+/// Every user's API keys with their owners; an administrator may revoke any of them.
+#[component]
+fn ApiKeysSection(keys: KeysResource, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    view! {
+        <section aria-labelledby="keys-h">
+            <h2 id="keys-h">{lang.t("API 키", "API keys")}</h2>
+            <p class="hint">{lang.t(
+                "사용자를 비활성화하거나 새 비밀번호를 주면 그 사용자의 키는 모두 폐기됩니다.",
+                "Deactivating a user or giving them a new password revokes all their keys.",
+            )}</p>
+            {outcome(revoke)}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match keys.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty">{lang.t("키가 없습니다.", "No keys.")}</p>
+                        }.into_any(),
+                        Ok(list) => {
+                            let rows = list.into_iter().map(|k| {
+                                let used = k.key.last_used_at
+                                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                                    .unwrap_or_else(|| "—".to_string());
+                                let action = (!k.key.revoked).then(|| view! {
+                                    <ActionForm action=revoke attr:class="inline">
+                                        <input type="hidden" name="id" value=k.key.id/>
+                                        <button type="submit" class="button secondary">{lang.t("폐기", "Revoke")}</button>
+                                    </ActionForm>
+                                });
+                                let state = if k.key.revoked { lang.t("폐기됨", "Revoked") } else { lang.t("사용 중", "Active") };
+                                view! {
+                                    <tr>
+                                        <td><code>{k.owner}</code> " " {k.owner_name}</td>
+                                        <td>{k.key.name}</td>
+                                        <td><code>{format!("{}…", k.key.prefix)}</code></td>
+                                        <td>{k.key.created_at.format("%Y-%m-%d").to_string()}</td>
+                                        <td>{used}</td>
+                                        <td>{state} " " {action}</td>
+                                    </tr>
+                                }
+                            }).collect_view();
+                            view! {
+                                <div class="table-wrap"><table data-testid="all-keys">
+                                    <thead><tr>
+                                        <th scope="col">{lang.t("소유자", "Owner")}</th>
+                                        <th scope="col">{lang.t("이름", "Name")}</th>
+                                        <th scope="col">{lang.t("키", "Key")}</th>
+                                        <th scope="col">{lang.t("만든 날", "Created")}</th>
+                                        <th scope="col">{lang.t("마지막 사용", "Last used")}</th>
+                                        <th scope="col">{lang.t("상태", "State")}</th>
+                                    </tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table></div>
+                            }.into_any()
+                        }
+                        Err(err) => view! { <ErrorBox err/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

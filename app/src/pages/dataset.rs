@@ -201,10 +201,13 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
                 </table></div>
             </section>
             <ProfileSection slug=s.slug.clone() can_edit=d.can_edit distributions=d.distributions.clone() profiles=d.profiles.clone()/>
-            <section aria-labelledby="rev-h">
-                <h2 id="rev-h">{lang.t("변경 이력", "Revisions")} " (" {d.revision_count} ")"</h2>
-                <ul class="revisions">{revisions}</ul>
-            </section>
+            // Staff only: anonymous readers get no revisions (authors and messages are internal).
+            {(!d.revisions.is_empty()).then(|| view! {
+                <section aria-labelledby="rev-h">
+                    <h2 id="rev-h">{lang.t("변경 이력", "Revisions")} " (" {d.revision_count} ")"</h2>
+                    <ul class="revisions">{revisions}</ul>
+                </section>
+            })}
             <ReportProblem slug=s.slug.clone() department=s.department.name(lang).to_string()/>
             <StaffPanel slug=s.slug.clone() id=s.id version=d.version can_edit=d.can_edit staff/>
         </article>

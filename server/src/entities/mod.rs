@@ -17,6 +17,7 @@ pub mod feedback;
 pub mod harvest_source;
 pub mod hot_spot;
 pub mod job;
+pub mod login_throttle;
 pub mod notification;
 pub mod profile;
 pub mod proposal;

@@ -14,10 +14,6 @@ pub struct Model {
     pub department_id: Option<i32>,
     pub active: bool,
     pub created_at: DateTimeUtc,
-    /// Wrong passwords since the last good one (or the last lock-out).
-    pub failed_logins: i32,
-    /// Logins are refused until then.
-    pub locked_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

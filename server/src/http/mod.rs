@@ -174,6 +174,7 @@ fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/api/v1/admin/users", post(api_v1::admin::users)),
         ("/api/v1/admin/terms", post(api_v1::admin::terms)),
+        ("/api/v1/admin/keys", get(api_v1::admin::keys)),
         ("/api/v1/freshness", get(api_v1::freshness)),
         ("/api/v1/import", post(api_v1::transfer::import_sheet)),
         ("/api/v1/export", get(api_v1::transfer::export_sheet)),

@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use sea_orm::*;
 use sha2::{Digest, Sha256};
 
-use super::OrInternal;
+use super::{login_throttle, OrInternal};
 use crate::entities::{department, session, user};
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -55,21 +55,20 @@ pub async fn to_session_user(
     })
 }
 
-/// Login attempts an address may make per ten minutes.
+/// Login attempts an address may make per ten minutes, whatever usernames it tries (an
+/// in-memory limit per instance, before the per-account throttle of [`login_throttle`]).
 pub const LOGINS_PER_ADDRESS: u32 = 20;
-/// Wrong passwords in a row that lock an account…
-pub const MAX_FAILED_LOGINS: i32 = 5;
-/// …for this long.
-pub const LOCK_MINUTES: i64 = 15;
 
-/// Check the password and open a session. After [`MAX_FAILED_LOGINS`] wrong passwords in a row
-/// the account refuses logins (even with the right password) for [`LOCK_MINUTES`]: 429 with
-/// the time left. The counts live in the database, so every instance sees them.
+/// Check the password and open a session. The attempt is first admitted (or refused with 429
+/// and Retry-After) by [`login_throttle::admit`], in the database and before the password is
+/// looked at, identically for existing and unknown usernames; see that module for the rules.
 pub async fn login(
     db: &DatabaseConnection,
+    client: Option<std::net::IpAddr>,
     input: &LoginInput,
 ) -> Result<(SessionUser, String), AppError> {
     input.validate()?;
+    let admitted = login_throttle::admit(db, &input.username, client).await?;
     let found = user::Entity::find()
         .filter(user::Column::Username.eq(input.username.trim()))
         .filter(user::Column::Active.eq(true))
@@ -86,38 +85,12 @@ pub async fn login(
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .or_internal()?;
-    let now = Utc::now();
-    if let Some(until) = found
-        .as_ref()
-        .and_then(|u| u.locked_until)
-        .filter(|t| *t > now)
-    {
-        return Err(AppError::RateLimited {
-            retry_after: Ord::max((until - now).num_seconds(), 1) as u64,
-        });
-    }
-    let Some(u) = found else {
+    // A wrong password was already counted when the attempt was admitted.
+    let Some(u) = found.filter(|_| ok) else {
         return Err(AppError::BadCredentials);
     };
-    if !ok {
-        record_failure(db, &u).await?;
-        return Err(AppError::BadCredentials);
-    }
-    if u.failed_logins != 0 || u.locked_until.is_some() {
-        user::Entity::update_many()
-            .col_expr(
-                user::Column::FailedLogins,
-                sea_orm::sea_query::Expr::value(0),
-            )
-            .col_expr(
-                user::Column::LockedUntil,
-                sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<Utc>>::None),
-            )
-            .filter(user::Column::Id.eq(u.id))
-            .exec(db)
-            .await
-            .or_internal()?;
-    }
+    login_throttle::succeeded(db, &admitted).await?;
+    let now = Utc::now();
     let token = hex::encode(rand::random::<[u8; 32]>());
     session::ActiveModel {
         id: Set(token_id(&token)),
@@ -135,36 +108,6 @@ pub async fn login(
         .await
         .or_internal()?;
     Ok((to_session_user(db, u).await?, token))
-}
-
-/// One more wrong password; the one that reaches the limit locks the account.
-async fn record_failure(db: &DatabaseConnection, u: &user::Model) -> Result<(), AppError> {
-    use sea_orm::sea_query::Expr;
-    // Counted in the database (atomically), so concurrent attempts on several instances add up.
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::FailedLogins,
-            Expr::col(user::Column::FailedLogins).add(1),
-        )
-        .filter(user::Column::Id.eq(u.id))
-        .exec(db)
-        .await
-        .or_internal()?;
-    let locked = user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(
-            user::Column::LockedUntil,
-            Expr::value(Some(Utc::now() + Duration::minutes(LOCK_MINUTES))),
-        )
-        .filter(user::Column::Id.eq(u.id))
-        .filter(user::Column::FailedLogins.gte(MAX_FAILED_LOGINS))
-        .exec(db)
-        .await
-        .or_internal()?;
-    if locked.rows_affected > 0 {
-        tracing::warn!(user = %u.username, minutes = LOCK_MINUTES, "account locked after failed logins");
-    }
-    Ok(())
 }
 
 pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {

@@ -445,7 +445,11 @@ pub async fn detail(
         .count(db)
         .await
         .or_internal()?;
-    let revisions = recent_revisions(db, d.id, 5).await?;
+    // Who changed what, and why, is for staff (the history itself is staff-only).
+    let revisions = match viewer {
+        Viewer::Staff(_) => recent_revisions(db, d.id, 5).await?,
+        Viewer::Public => Vec::new(),
+    };
     let keywords = d
         .keywords
         .as_array()

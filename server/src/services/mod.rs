@@ -16,6 +16,7 @@ pub mod feedback;
 pub mod freshness;
 pub mod harvest;
 pub mod jobs;
+pub mod login_throttle;
 pub mod notifications;
 pub mod people;
 pub mod popular;
@@ -279,7 +280,7 @@ impl app::ssr::Backend for Services {
                 .check(ip)
                 .map_err(|retry_after| AppError::RateLimited { retry_after })?;
         }
-        auth::login(&self.db, input).await
+        auth::login(&self.db, client, input).await
     }
     async fn logout(&self, token: &str) -> Result<(), AppError> {
         auth::logout(&self.db, token).await
@@ -324,6 +325,12 @@ impl app::ssr::Backend for Services {
         id: i32,
     ) -> Result<app::admin::ApiKeyInfo, AppError> {
         api_keys::revoke::revoke(&self.db, user, id).await
+    }
+    async fn all_api_keys(
+        &self,
+        admin: &SessionUser,
+    ) -> Result<Vec<app::admin::OwnedApiKey>, AppError> {
+        api_keys::list::all(&self.db, admin).await
     }
     async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError> {
         // The shared crowd snapshot, as on the crowd pages: no readings query per page view.

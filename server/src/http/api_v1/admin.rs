@@ -1,7 +1,8 @@
 //! The JSON API for administrators: create or change departments, users and classification
-//! terms (`POST` upserts by code or username).
+//! terms (`POST` upserts by code or username); every user's API keys (revoke one with
+//! `DELETE /api/v1/keys/{id}`).
 
-use app::admin::{DepartmentInput, TermInput, UserInput};
+use app::admin::{DepartmentInput, OwnedApiKey, TermInput, UserInput};
 use app::error::AppError;
 use app::model::{DepartmentRef, SessionUser, TermRef};
 use axum::extract::rejection::JsonRejection;
@@ -10,8 +11,9 @@ use axum::http::HeaderMap;
 use axum::Json;
 
 use super::{admin_user, bad_body};
+use crate::http::limits::bearer;
 use crate::http::{ApiError, AppState};
-use crate::services::admin;
+use crate::services::{admin, api_keys};
 
 fn body<T>(b: Result<Json<T>, JsonRejection>, what: &str) -> Result<T, AppError> {
     b.map(|Json(x)| x).map_err(|e| bad_body(e, what))
@@ -51,4 +53,17 @@ pub async fn terms(
     Ok(Json(
         admin::save_term::save_term(&state.services.db, &state.services.search, &input).await?,
     ))
+}
+
+/// `GET /api/v1/admin/keys`: every user's API keys with their owners. With a signed-in session
+/// only, like all key management: a key cannot look at keys.
+pub async fn keys(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<OwnedApiKey>>, ApiError> {
+    if bearer(&headers).is_some() {
+        return Err(AppError::Forbidden.into());
+    }
+    let me = admin_user(&state, &headers).await?;
+    Ok(Json(api_keys::list::all(&state.services.db, &me).await?))
 }

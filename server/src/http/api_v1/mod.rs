@@ -758,13 +758,17 @@ pub fn openapi_document() -> serde_json::Value {
                     "responses": { "200": { "description": "The department." }, "400": error, "401": error, "403": error } }
             },
             "/api/v1/admin/users": {
-                "post": { "summary": "Create a user, or change the one with this username (admins); deactivating ends their sessions", "operationId": "saveUser",
+                "post": { "summary": "Create a user, or change the one with this username (admins); deactivating or a new password ends their sessions and revokes their API keys", "operationId": "saveUser",
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["username", "display_name", "role"], "properties": {
                         "username": { "type": "string", "pattern": "^[a-z0-9._-]{3,40}$" }, "display_name": { "type": "string" },
                         "role": { "type": "string", "enum": ["admin", "steward", "editor", "viewer"] }, "department": { "type": "string", "nullable": true },
                         "password": { "type": "string", "minLength": 10, "description": "Required for a new user; left out, the password is kept." },
                         "active": { "type": "boolean", "default": true } } } } } },
                     "responses": { "200": { "description": "The user." }, "400": error, "401": error, "403": error } }
+            },
+            "/api/v1/admin/keys": {
+                "get": { "summary": "Every user's API keys with their owners, working keys first (admins, signed-in session; revoke with DELETE /api/v1/keys/{id}). A user's keys are revoked when they are deactivated or given a new password", "operationId": "listAllApiKeys",
+                    "responses": { "200": { "description": "[ApiKeyInfo + owner, owner_name, owner_active]" }, "401": error, "403": error } }
             },
             "/api/v1/admin/terms": {
                 "post": { "summary": "Add a term to a classification scheme, or relabel it (admins)", "operationId": "saveTerm",

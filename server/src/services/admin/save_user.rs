@@ -1,5 +1,7 @@
 //! Create a user, or change the one with the same username: role, department, password, and
-//! whether they may sign in (deactivating ends their sessions at once).
+//! whether they may sign in. Deactivating or setting a new password ends their sessions and
+//! revokes their API keys at once (a key must not outlive the credentials it was made with:
+//! reactivating the user does not bring old keys back).
 
 use app::admin::UserInput;
 use app::error::AppError;
@@ -79,10 +81,7 @@ pub async fn save_user(
             a.department_id = Set(department_id);
             a.active = Set(input.active);
             if let Some(h) = hash {
-                // A new password from an administrator also unlocks a locked-out account.
                 a.password_hash = Set(h);
-                a.failed_logins = Set(0);
-                a.locked_until = Set(None);
             }
             a.update(&txn).await.or_internal()?
         }
@@ -110,12 +109,20 @@ pub async fn save_user(
         }
     };
     if !saved.active || password.is_some() {
-        // Deactivated, or a new password: every open session of theirs ends.
+        // Deactivated, or a new password: every open session of theirs ends, every key stops.
         session::Entity::delete_many()
             .filter(session::Column::UserId.eq(saved.id))
             .exec(&txn)
             .await
             .or_internal()?;
+        let revoked = crate::services::api_keys::revoke::revoke_all(&txn, saved.id).await?;
+        if revoked > 0 {
+            tracing::info!(user = %saved.username, keys = revoked, "API keys revoked");
+        }
+    }
+    if password.is_some() {
+        // The new password is tried at once, without the delays earned by the old one.
+        crate::services::login_throttle::clear(&txn, &saved.username).await?;
     }
     let out = to_session_user(&txn, saved).await?;
     txn.commit().await.or_internal()?;

@@ -28,3 +28,18 @@ pub async fn revoke(
     active.revoked_at = Set(Some(Utc::now()));
     Ok(info(active.update(db).await.or_internal()?))
 }
+
+/// Revoke every working key of a user (deactivated, or given a new password); how many.
+pub async fn revoke_all<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<u64, AppError> {
+    Ok(api_key::Entity::update_many()
+        .col_expr(
+            api_key::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Some(Utc::now())),
+        )
+        .filter(api_key::Column::UserId.eq(user_id))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .or_internal()?
+        .rows_affected)
+}

@@ -289,11 +289,22 @@ async fn update_row(
 ) -> Result<(i32, RowOutcome), FieldError> {
     let status = Status::parse(&d.status).unwrap_or(Status::Draft);
     if !is_visible(viewer, &d) || !user.can_edit(d.department_id, status) {
+        // Identifiers are unique in the whole catalog, so one held by a dataset the importer
+        // may not change must be refused, whether they can see that dataset or not. The answer
+        // says only that the identifier is taken (which a unique identifier cannot hide): the same
+        // for another department's draft, internal or public dataset, or one's own published
+        // dataset an editor may not change; never its state, title or department.
         return Err(row_error(
             p.row,
             "slug",
-            &format!("'{}' 데이터를 고칠 권한이 없습니다.", p.slug),
-            &format!("you may not edit '{}'.", p.slug),
+            &format!(
+                "'{}' 식별자는 이미 쓰이고 있고, 그 데이터를 바꿀 권한이 없습니다. 다른 식별자를 쓰세요.",
+                p.slug
+            ),
+            &format!(
+                "'{}' is already used by a dataset you may not change; use another identifier.",
+                p.slug
+            ),
         ));
     }
     if p.department_id.is_some_and(|id| id != d.department_id) {
