@@ -77,8 +77,6 @@ pub async fn create_first_admin(
         department_id: Set(None),
         active: Set(true),
         created_at: Set(Utc::now()),
-        failed_logins: Set(0),
-        locked_until: Set(None),
         ..Default::default()
     }
     .insert(&txn)
