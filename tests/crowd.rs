@@ -1150,9 +1150,9 @@ async fn history_is_served_raw_then_hourly_with_the_forecast(backend: Backend) {
 /// Many staff renders of the map page, in emergency mode with an open alert, all complete.
 /// The page's parts render concurrently on the server's threads; when two of them shared state
 /// written while rendering, about one render in a few thousand panicked and its response was
-/// cut short or never finished (this test caught it every time). Renders that stall without
-/// an error (a rarer race inside Leptos, seen about once per test-suite run) are started
-/// again by `http::render_watchdog` within 5 s, inside this test's 10 s.
+/// cut short or never finished (this test caught it every time). A render that stalled without
+/// an error (the route list generated while another server rendered, see `http::route_list`)
+/// now fails this test by its 10 s timeout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_renders_of_the_map_are_complete() {
     let Some(app) = TestApp::start(Backend::Sqlite).await else {

@@ -43,8 +43,6 @@ type Key = (String, String, &'static str);
 #[derive(Default)]
 pub struct Metrics {
     requests: Mutex<BTreeMap<Key, Arc<Histogram>>>,
-    /// Page renders dropped as stalled and started again (`http::render_watchdog`).
-    renders_restarted: AtomicU64,
 }
 
 fn status_class(status: u16) -> &'static str {
@@ -74,23 +72,8 @@ impl Metrics {
         h.observe(took);
     }
 
-    pub fn render_restarted(&self) {
-        self.renders_restarted.fetch_add(1, Ordering::Relaxed);
-        RENDERS_RESTARTED_IN_PROCESS.fetch_add(1, Ordering::Relaxed);
-    }
-
     /// The request histograms and counters in Prometheus' text format.
     pub fn render_requests(&self, out: &mut String) {
-        let _ = writeln!(
-            out,
-            "# HELP dongne_page_renders_restarted_total Page renders that stalled and were started again."
-        );
-        let _ = writeln!(out, "# TYPE dongne_page_renders_restarted_total counter");
-        let _ = writeln!(
-            out,
-            "dongne_page_renders_restarted_total {}",
-            self.renders_restarted.load(Ordering::Relaxed)
-        );
         let _ = writeln!(
             out,
             "# HELP dongne_http_request_duration_seconds Time to the response head, by route template."
@@ -142,15 +125,6 @@ pub fn resident_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)
-}
-
-/// Page renders restarted by any router of this process (the test suite starts many; it
-/// reports this total so a stall anywhere in a run is seen).
-static RENDERS_RESTARTED_IN_PROCESS: AtomicU64 = AtomicU64::new(0);
-
-/// See [`RENDERS_RESTARTED_IN_PROCESS`].
-pub fn renders_restarted_in_process() -> u64 {
-    RENDERS_RESTARTED_IN_PROCESS.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]

@@ -212,16 +212,6 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // Written past the test harness' output capture, so a run shows any stalled page
-        // render (see server/src/http/render_watchdog.rs) however its tests ended.
-        let restarted = server::metrics::renders_restarted_in_process();
-        if restarted > 0 {
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "[render-watchdog] page renders restarted in this run so far: {restarted}"
-            );
-        }
         if let Ok(tasks) = self.background.lock() {
             for t in tasks.iter() {
                 t.abort();

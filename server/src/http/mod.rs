@@ -13,7 +13,6 @@ mod lang;
 pub mod limits;
 mod observe;
 mod page_cache;
-mod render_watchdog;
 mod security;
 mod server_fn_status;
 
@@ -275,7 +274,6 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         request_user: Default::default(),
     };
     let routes = route_list();
-    let pages = render_watchdog::Pages::new(routes.iter().map(|r| r.path()));
     let mut api = Router::new();
     for (path, handlers) in api_routes() {
         api = api.route(path, handlers);
@@ -295,10 +293,6 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
     )
     .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
         app::shell,
-    ))
-    .layer(axum::middleware::from_fn_with_state(
-        (state.clone(), pages),
-        render_watchdog::watch,
     ))
     .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
     // Data files for profiling are larger, and streamed to disk.
