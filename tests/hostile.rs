@@ -2,7 +2,7 @@
 //! reader of outside files, through the real router: bulk import (`POST /api/v1/import`) and
 //! profiling uploads (`POST /api/v1/datasets/{id}/profile`, a job). Each file gets a clear 4xx
 //! or a failed job naming the problem (or a clean result where the file is odd but legal), and
-//! the server keeps serving. The readers' peak memory over the whole corpus is measured in a
+//! the server keeps serving; the harvester's catalog page readers get the corpus' catalog pages. The readers' peak memory over the whole corpus is measured in a
 //! process of its own and held under [`MEMORY_BOUND_MIB`].
 
 use std::path::PathBuf;
@@ -72,7 +72,7 @@ async fn every_hostile_file_gets_a_clear_answer_and_the_server_stays_up(backend:
     let listed: Vec<String> = std::fs::read_dir(corpus_dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "make.py")
+        .filter(|n| n != "make.py" && !CATALOG_PAGES.iter().any(|(p, _)| p == n))
         .collect();
     let table = expectations();
     for name in &listed {
@@ -146,6 +146,55 @@ async fn every_hostile_file_gets_a_clear_answer_and_the_server_stays_up(backend:
     assert_eq!(r.status(), StatusCode::OK);
 }
 
+/// Catalog pages a harvested site could answer, and words of the error each must give (the
+/// harvest run turns it into a failed job naming the page; tests/harvest.rs).
+const CATALOG_PAGES: [(&str, &str); 5] = [
+    ("ckan-deep.json", "recursion limit"),
+    ("ckan-wrong-shapes.json", ""),
+    ("ckan-huge-title.json", ""),
+    ("dcat-deep.jsonld", "recursion limit"),
+    ("dcat-not-a-graph.jsonld", ""),
+];
+
+/// The harvester's page readers (CKAN package_search and package_show, DCAT JSON-LD) on the
+/// corpus' catalog pages and its other JSON: an error naming the problem, or a page, never a
+/// panic or an abort.
+#[test]
+fn catalog_page_readers_answer_every_hostile_page() {
+    use server::services::harvest::remote;
+    for (name, words) in CATALOG_PAGES {
+        let bytes = std::fs::read(corpus_dir().join(name)).unwrap();
+        let search = remote::parse_ckan_search(&bytes, 0).map(|_| ());
+        let show = remote::parse_ckan_show(&bytes).map(|_| ());
+        let dcat = remote::parse_dcat(&bytes, "https://catalog.example/").map(|_| ());
+        let errors: Vec<String> = [search, show, dcat]
+            .into_iter()
+            .filter_map(|r| r.err().map(|e| e.to_string()))
+            .collect();
+        assert!(!errors.is_empty(), "{name}: read as a page by every reader");
+        for e in &errors {
+            assert!(e.len() > 10, "{name}: an error that names nothing: {e:?}");
+        }
+        assert!(
+            errors.iter().any(|e| e.contains(words)),
+            "{name}: {errors:?}"
+        );
+    }
+    // The other JSON of the corpus, as catalog pages.
+    for name in [
+        "deep-nesting.json",
+        "deep-geometry.geojson",
+        "truncated.geojson",
+    ] {
+        let bytes = std::fs::read(corpus_dir().join(name)).unwrap();
+        assert!(remote::parse_ckan_search(&bytes, 0).is_err(), "{name}");
+        assert!(
+            remote::parse_dcat(&bytes, "https://catalog.example/").is_err(),
+            "{name}"
+        );
+    }
+}
+
 async fn wait_job(c: &reqwest::Client, app: &TestApp, id: i64) -> Value {
     let until = Instant::now() + Duration::from_secs(60);
     loop {
@@ -211,6 +260,11 @@ fn read_the_corpus_in_this_process() {
         let _ = server::services::transfer::sheet::read(Some(name), &bytes);
         let _ =
             server::services::profiling::engine::profile_file(&path, Some(name), &mut |_, _| {});
+    }
+    for (name, _) in CATALOG_PAGES {
+        let bytes = std::fs::read(corpus_dir().join(name)).unwrap();
+        let _ = server::services::harvest::remote::parse_ckan_search(&bytes, 0);
+        let _ = server::services::harvest::remote::parse_dcat(&bytes, "https://catalog.example/");
     }
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let peak = status
