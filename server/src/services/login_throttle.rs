@@ -88,16 +88,12 @@ pub fn username_key(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
-/// The throttle key for a client address: IPv4 as is, IPv6 by its /64 (one subscriber's
-/// network), unknown as `unknown`.
+/// The throttle key for a client address: the rate limits' bucket ([`crate::rate_limit::key`]:
+/// IPv4 as is, IPv6 by its /64), written out; unknown as `unknown`.
 pub fn client_key(client: Option<IpAddr>) -> String {
-    match client.map(|ip| ip.to_canonical()) {
+    match client.map(crate::rate_limit::key) {
         Some(IpAddr::V4(v4)) => v4.to_string(),
-        Some(IpAddr::V6(v6)) => {
-            let s = v6.segments();
-            let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
-            format!("{net}/64")
-        }
+        Some(IpAddr::V6(net)) => format!("{net}/64"),
         None => "unknown".into(),
     }
 }
