@@ -62,7 +62,7 @@ pub struct Config {
     /// spaces between them). Only from these are `X-Forwarded-For` and `X-Forwarded-Proto`
     /// believed: the client is the rightmost forwarded address not in the set (see
     /// [`crate::proxy`]). Empty (the default): forwarding headers are ignored.
-    pub trusted_proxies: Vec<crate::proxy::Cidr>,
+    pub trusted_proxies: Vec<crate::net::Cidr>,
     /// `DONGNE_METRICS_TOKEN`: scrapers send `Authorization: Bearer <token>` for `/metrics`
     /// (without it, only direct connections from this machine and administrators may read it).
     pub metrics_token: Option<String>,

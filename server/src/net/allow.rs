@@ -7,35 +7,7 @@
 use std::net::IpAddr;
 
 use super::address::{classify, embedded_v4, Forbidden};
-
-/// One allowed network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    net: IpAddr,
-    prefix: u8,
-}
-
-impl Cidr {
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        match (self.net, ip) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let mask = u32::MAX.checked_shl(32 - self.prefix as u32).unwrap_or(0);
-                u32::from(n) & mask == u32::from(a) & mask
-            }
-            (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let mask = u128::MAX.checked_shl(128 - self.prefix as u32).unwrap_or(0);
-                u128::from(n) & mask == u128::from(a) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-impl std::fmt::Display for Cidr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.net, self.prefix)
-    }
-}
+use super::Cidr;
 
 /// The parsed allowlist (empty: nothing internal is allowed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,10 +60,14 @@ impl FetchAllow {
                     prefix.parse().ok().filter(|p| *p <= max).ok_or_else(|| {
                         bad(&format!("has a prefix length that is not 0 to {max}"))
                     })?;
-                allow.nets.push(Cidr { net, prefix });
+                let cidr = Cidr::parse(&format!("{net}/{prefix}")).ok_or_else(|| {
+                    bad("is an IPv4 address written as IPv6 with a prefix shorter than 96")
+                })?;
+                allow.nets.push(cidr);
             } else if let Some(ip) = parse_ip(entry) {
-                let prefix = if ip.is_ipv4() { 32 } else { 128 };
-                allow.nets.push(Cidr { net: ip, prefix });
+                allow
+                    .nets
+                    .push(Cidr::parse(&ip.to_string()).expect("an address is a block of one"));
             } else {
                 let host = host_key(entry);
                 if !is_host_name(&host) || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {

@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod allow;
+pub mod cidr;
 pub mod outbound;
 
 #[cfg(test)]
@@ -10,4 +11,5 @@ mod tests;
 
 pub use address::{classify, Forbidden};
 pub use allow::FetchAllow;
+pub use cidr::Cidr;
 pub use outbound::{Outbound, Refusal};
