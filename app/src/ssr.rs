@@ -417,9 +417,10 @@ impl ServerContext {
 }
 
 /// Only a plain same-site path is followed after login or a language switch (no open
-/// redirects): it starts with one `/`, and has no control characters, whitespace, backslashes
-/// or percent-encoded slashes, backslashes, control characters or spaces — browsers drop a tab
-/// or newline and read `/\t/evil.example` as `//evil.example`. Anything else goes to `/`.
+/// redirects): it starts with one `/` (not `//` or `/\`), and has no control characters,
+/// whitespace or backslashes, nor percent escapes of slashes, backslashes or control
+/// characters — browsers drop a tab or newline and read `/\t/evil.example` as
+/// `//evil.example`. Anything else goes to `/`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if is_plain_local_path(n) => n.to_string(),

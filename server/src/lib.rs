@@ -52,6 +52,12 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
     {
         tracing::info!(datasets = seed::DATASET_COUNT, "demo data loaded");
     }
+    Ok(db)
+}
+
+/// Serve until SIGINT/SIGTERM, then finish in-flight requests.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = prepare_database(&config).await?;
     if !config.demo_data
         && !services::admin::create_first_admin::has_admin(&db)
             .await
@@ -62,12 +68,6 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
              (nobody can sign in until then; DONGNE_DEMO_DATA=true loads the demo accounts instead)"
         );
     }
-    Ok(db)
-}
-
-/// Serve until SIGINT/SIGTERM, then finish in-flight requests.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let db = prepare_database(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("listening on {}", config.addr))?;
