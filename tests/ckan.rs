@@ -6,11 +6,11 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+use domain::entities::{dataset, department};
 use dongne_tests::{both_databases, Backend, TestApp};
 use reqwest::StatusCode;
 use sea_orm::*;
 use serde_json::{json, Value};
-use server::entities::{dataset, department};
 
 both_databases!(
     the_ckan_api_answers_in_ckans_shape,

@@ -1,13 +1,13 @@
 //! Proposals across departments, notifications, activity feeds and live presence, through the
 //! real router on SQLite and PostgreSQL.
 
+use domain::entities::dataset;
 use dongne_tests::{
     both_databases, dataset_version, public_dataset, send, Backend, SseStream, TestApp,
 };
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
-use server::entities::dataset;
 
 both_databases!(
     proposal_accepted_after_a_conflicting_edit,

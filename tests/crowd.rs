@@ -9,12 +9,12 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{TimeZone, Utc};
+use domain::entities::{crowd_hourly, crowd_reading, hot_spot};
+use domain::services::crowd::citydata::CityReading;
+use domain::services::crowd::feed::{self, FeedConfig, FeedSource};
+use domain::services::harvest::fetch::FetchPolicy;
 use dongne_tests::{both_databases, Backend, SseStream, TestApp};
 use sea_orm::*;
-use server::entities::{crowd_hourly, crowd_reading, hot_spot};
-use server::services::crowd::citydata::CityReading;
-use server::services::crowd::feed::{self, FeedConfig, FeedSource};
-use server::services::harvest::fetch::FetchPolicy;
 
 both_databases!(
     simulated_polls_store_one_reading_per_spot_and_ignore_older_ones,
@@ -503,7 +503,7 @@ async fn rule(
     pop: Option<i32>,
     minutes: i32,
 ) -> i32 {
-    use server::entities::crowd_alert_rule;
+    use domain::entities::crowd_alert_rule;
     crowd_alert_rule::ActiveModel {
         hot_spot_id: Set(spot),
         min_level: Set(level),
@@ -521,8 +521,8 @@ async fn rule(
 }
 
 async fn alert_rules_raise_hold_and_resolve(backend: Backend) {
-    use server::entities::crowd_alert;
-    use server::services::crowd::alerts;
+    use domain::entities::crowd_alert;
+    use domain::services::crowd::alerts;
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -1063,13 +1063,13 @@ async fn history_is_served_raw_then_hourly_with_the_forecast(backend: Backend) {
     insert(&app, spot.id, old, 4, 10, 20).await;
     insert(&app, spot.id, old + chrono::Duration::minutes(5), 2, 5, 30).await;
     feed::downsample(&app.db, now).await.unwrap();
-    let sims = vec![server::services::crowd::simulate::SimSpot {
+    let sims = vec![domain::services::crowd::simulate::SimSpot {
         code: spot.code.clone(),
         name_ko: spot.name_ko.clone(),
         category: spot.category.clone(),
     }];
     for m in [50, 30, 10] {
-        let r = server::services::crowd::simulate::reading(
+        let r = domain::services::crowd::simulate::reading(
             &sims,
             0,
             now - chrono::Duration::minutes(m),

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use domain::entities::{dataset, department, revision};
 use dongne_tests::{both_databases, Backend, TestApp};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use server::entities::{dataset, department, revision};
 
 both_databases!(
     permission_matrix_for_editing,

@@ -1,11 +1,11 @@
 //! Freshness: next-due dates follow the update cycle and the last refresh; the dashboard's counts
 //! equal the database's, per viewer, on SQLite and PostgreSQL.
 
+use domain::entities::{dataset, department};
 use dongne_tests::{both_databases, Backend, TestApp};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
-use server::entities::{dataset, department};
 
 both_databases!(dashboard_counts_and_refreshing);
 

@@ -13,7 +13,7 @@ dongne_tests::both_databases!(
     demo_accounts_exist_only_when_asked_for,
 );
 
-const PASSWORD: &str = server::seed::DEMO_PASSWORD;
+const PASSWORD: &str = domain::seed::DEMO_PASSWORD;
 
 /// The usual open-redirect payloads (and their encoded forms as a browser would send them).
 const HOSTILE_NEXT: [&str; 12] = [
@@ -150,7 +150,7 @@ async fn catalog_server_functions_share_the_anonymous_limit_and_count_views_once
     let (d, _, _) = dongne_tests::public_dataset(&app).await;
     let c = dongne_tests::plain_client();
     let views_of = |db: sea_orm::DatabaseConnection, id: i32| async move {
-        server::entities::dataset_view::Entity::find()
+        domain::entities::dataset_view::Entity::find()
             .all(&db)
             .await
             .unwrap()
@@ -217,7 +217,7 @@ async fn demo_accounts_exist_only_when_asked_for(backend: Backend) {
     };
     // A production start: no account, so the published demo password opens nothing.
     assert_eq!(
-        server::entities::user::Entity::find()
+        domain::entities::user::Entity::find()
             .count(&app.db)
             .await
             .unwrap(),
@@ -236,7 +236,7 @@ async fn demo_accounts_exist_only_when_asked_for(backend: Backend) {
     let create = |name: &'static str| {
         let db = app.db.clone();
         async move {
-            server::services::admin::create_first_admin::create_first_admin(
+            domain::services::admin::create_first_admin::create_first_admin(
                 &db,
                 name,
                 "첫 관리자",

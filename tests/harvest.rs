@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
+use domain::entities::{dataset, department, harvest_source, job, revision, user};
 use dongne_tests::{both_databases, Backend, TestApp};
 use reqwest::StatusCode;
 use sea_orm::{
@@ -19,7 +20,6 @@ use sea_orm::{
     QueryOrder, Set,
 };
 use serde_json::{json, Value};
-use server::entities::{dataset, department, harvest_source, job, revision, user};
 
 both_databases!(
     a_ckan_source_is_harvested_across_pages,
@@ -1197,9 +1197,9 @@ async fn due_sources_are_harvested_by_the_scheduler(backend: Backend) {
     a.next_run_at = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
     a.update(&app.db).await.unwrap();
     let (r1, r2, r3) = tokio::join!(
-        server::services::jobs::runner::schedule(&app.db),
-        server::services::jobs::runner::schedule(&app.db),
-        server::services::jobs::runner::schedule(&app.db),
+        domain::services::jobs::runner::schedule(&app.db),
+        domain::services::jobs::runner::schedule(&app.db),
+        domain::services::jobs::runner::schedule(&app.db),
     );
     let queued_here = r1.unwrap() + r2.unwrap() + r3.unwrap();
     assert!(queued_here <= 1, "{queued_here}");
@@ -1234,7 +1234,7 @@ async fn due_sources_are_harvested_by_the_scheduler(backend: Backend) {
     a.next_run_at = Set(Some(past));
     a.update(&app.db).await.unwrap();
     assert_eq!(
-        server::services::jobs::runner::schedule(&app.db)
+        domain::services::jobs::runner::schedule(&app.db)
             .await
             .unwrap(),
         0

@@ -81,7 +81,7 @@ async fn every_hostile_file_gets_a_clear_answer_and_the_server_stays_up(backend:
             "{name} is in the corpus but not in this test"
         );
     }
-    let (editor, _) = app.login("admin", server::seed::DEMO_PASSWORD).await;
+    let (editor, _) = app.login("admin", domain::seed::DEMO_PASSWORD).await;
     let (d, dist) = dongne_tests::draft_with_distribution(&app).await;
     for (name, import_status, import_words, profiled) in table {
         let bytes = std::fs::read(corpus_dir().join(name)).unwrap();
@@ -161,7 +161,7 @@ const CATALOG_PAGES: [(&str, &str); 5] = [
 /// panic or an abort.
 #[test]
 fn catalog_page_readers_answer_every_hostile_page() {
-    use server::services::harvest::remote;
+    use domain::services::harvest::remote;
     for (name, words) in CATALOG_PAGES {
         let bytes = std::fs::read(corpus_dir().join(name)).unwrap();
         let search = remote::parse_ckan_search(&bytes, 0).map(|_| ());
@@ -257,14 +257,14 @@ fn read_the_corpus_in_this_process() {
     for (name, ..) in expectations() {
         let path = corpus_dir().join(name);
         let bytes = std::fs::read(&path).unwrap();
-        let _ = server::services::transfer::sheet::read(Some(name), &bytes);
+        let _ = domain::services::transfer::sheet::read(Some(name), &bytes);
         let _ =
-            server::services::profiling::engine::profile_file(&path, Some(name), &mut |_, _| {});
+            domain::services::profiling::engine::profile_file(&path, Some(name), &mut |_, _| {});
     }
     for (name, _) in CATALOG_PAGES {
         let bytes = std::fs::read(corpus_dir().join(name)).unwrap();
-        let _ = server::services::harvest::remote::parse_ckan_search(&bytes, 0);
-        let _ = server::services::harvest::remote::parse_dcat(&bytes, "https://catalog.example/");
+        let _ = domain::services::harvest::remote::parse_ckan_search(&bytes, 0);
+        let _ = domain::services::harvest::remote::parse_dcat(&bytes, "https://catalog.example/");
     }
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let peak = status

@@ -1,9 +1,9 @@
 //! Integration tests through the real router over real HTTP, on SQLite and on PostgreSQL.
 //! Every test runs once per database, each time on a database of its own.
 
+use domain::entities::{dataset, hot_spot, user};
 use dongne_tests::{Backend, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use server::entities::{dataset, hot_spot, user};
 
 use dongne_tests::both_databases;
 
@@ -25,7 +25,7 @@ both_databases!(
     hostile_input_is_a_4xx_never_a_5xx,
 );
 
-const PASSWORD: &str = server::seed::DEMO_PASSWORD;
+const PASSWORD: &str = domain::seed::DEMO_PASSWORD;
 
 async fn app(backend: Backend) -> Option<TestApp> {
     TestApp::start(backend).await

@@ -4,6 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use domain::entities::{dataset, distribution, job, user};
+use domain::services::jobs::{runner, NewJob};
 use dongne_tests::{both_databases, Backend, TestApp, TestDb};
 use reqwest::StatusCode;
 use sea_orm::{
@@ -11,8 +13,6 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::{json, Value};
-use server::entities::{dataset, distribution, job, user};
-use server::services::jobs::{runner, NewJob};
 
 both_databases!(
     an_import_cut_short_is_run_again_after_a_restart,
@@ -148,11 +148,11 @@ async fn an_import_cut_short_is_run_again_after_a_restart(backend: Backend) {
         .unwrap();
     let url = config.database_url.clone();
     dead.spawn(async move {
-        let db = server::db::connect(&url, 3).await.unwrap();
-        let services = server::services::Services::new(db).await.unwrap();
+        let db = domain::db::connect(&url, 3).await.unwrap();
+        let services = domain::services::Services::new(db).await.unwrap();
         let _ = services.start_jobs().await;
     });
-    let id = server::services::jobs::enqueue(
+    let id = domain::services::jobs::enqueue(
         &db,
         import_job("interrupted.csv", sheet("cut", ROWS), steward),
     )
@@ -213,7 +213,7 @@ async fn an_import_cut_short_is_run_again_after_a_restart(backend: Backend) {
         ));
         a.update(&db).await.unwrap();
     }
-    let services = server::services::Services::new(db.clone()).await.unwrap();
+    let services = domain::services::Services::new(db.clone()).await.unwrap();
     let worker = services.start_jobs();
     let j = finished(&db, id).await;
     assert_eq!(j.status, "succeeded", "{:?}", j.error);
@@ -238,7 +238,7 @@ async fn an_import_cut_short_is_run_again_after_a_restart(backend: Backend) {
 }
 
 fn runner_stale() -> Duration {
-    server::services::jobs::STALE_AFTER
+    domain::services::jobs::STALE_AFTER
 }
 
 async fn interrupted_jobs_are_queued_again_or_given_up(backend: Backend) {
@@ -254,10 +254,10 @@ async fn interrupted_jobs_are_queued_again_or_given_up(backend: Backend) {
     let mut ids = Vec::new();
     for (prefix, attempts, heartbeat) in [
         ("again", 1, stale),
-        ("given-up", server::services::jobs::MAX_ATTEMPTS, stale),
+        ("given-up", domain::services::jobs::MAX_ATTEMPTS, stale),
         ("alive", 1, now),
     ] {
-        let id = server::services::jobs::enqueue(
+        let id = domain::services::jobs::enqueue(
             &db,
             import_job(&format!("{prefix}.csv"), sheet(prefix, 3), steward),
         )
@@ -289,7 +289,7 @@ async fn interrupted_jobs_are_queued_again_or_given_up(backend: Backend) {
     assert_eq!(job_row(&db, alive).await.status, "running", "not stolen");
     assert_eq!(runner::recover(&db, false).await.unwrap(), 0, "once");
     // The job as its owner sees it.
-    let owner = server::services::auth::to_session_user(
+    let owner = domain::services::auth::to_session_user(
         &db,
         user::Entity::find_by_id(steward)
             .one(&db)
@@ -299,7 +299,7 @@ async fn interrupted_jobs_are_queued_again_or_given_up(backend: Backend) {
     )
     .await
     .unwrap();
-    let info = server::services::jobs::get(&db, &owner, given_up)
+    let info = domain::services::jobs::get(&db, &owner, given_up)
         .await
         .unwrap();
     assert_eq!(info.status, app::jobs::JobStatus::Failed);
@@ -309,7 +309,7 @@ async fn interrupted_jobs_are_queued_again_or_given_up(backend: Backend) {
     // embedded database the restart also takes back whatever was left running, however recent
     // (nothing else can be running it); on a shared one a job with a live heartbeat is left to
     // its instance.
-    let services = server::services::Services::new(db.clone()).await.unwrap();
+    let services = domain::services::Services::new(db.clone()).await.unwrap();
     let worker = services.start_jobs();
     let j = finished(&db, again).await;
     assert_eq!(j.status, "succeeded", "{:?}", j.error);
@@ -476,7 +476,7 @@ async fn data_files_are_profiled_in_a_job(backend: Backend) {
     assert_eq!(p["lon_column"], "lon");
     assert_eq!(p["points"].as_array().unwrap().len(), 3);
     // Stored for the distribution, and the uploaded copy is gone.
-    let latest = server::services::profiling::latest(&app.db, d.id)
+    let latest = domain::services::profiling::latest(&app.db, d.id)
         .await
         .unwrap();
     assert_eq!(latest.len(), 1);
@@ -524,7 +524,7 @@ async fn data_files_are_profiled_in_a_job(backend: Backend) {
             .starts_with("broken.xlsx"),
         "{j}"
     );
-    let latest = server::services::profiling::latest(&app.db, d.id)
+    let latest = domain::services::profiling::latest(&app.db, d.id)
         .await
         .unwrap();
     assert_eq!(latest.len(), 1);
@@ -563,7 +563,7 @@ async fn data_files_are_profiled_in_a_job(backend: Backend) {
         assert_eq!(s, StatusCode::ACCEPTED, "{e}");
         let j = wait_job(&steward, &app, e.as_i64().unwrap()).await;
         assert_eq!(j["status"], "succeeded", "{j}");
-        let latest = server::services::profiling::latest(&app.db, p.id)
+        let latest = domain::services::profiling::latest(&app.db, p.id)
             .await
             .unwrap();
         assert_eq!(latest.len(), 1);

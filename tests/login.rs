@@ -16,9 +16,9 @@ both_databases!(
     one_address_is_limited_whoever_it_names,
 );
 
-const PASSWORD: &str = server::seed::DEMO_PASSWORD;
+const PASSWORD: &str = domain::seed::DEMO_PASSWORD;
 /// Wrong passwords an account may get from one address before the delays start
-/// (`server::services::login_throttle::PAIR`).
+/// (`domain::services::login_throttle::PAIR`).
 const FREE: usize = 5;
 
 /// What a login attempt got: its status, `Retry-After` and body.

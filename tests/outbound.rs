@@ -16,12 +16,12 @@ use std::time::{Duration, Instant};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::serve::ListenerExt;
+use domain::entities::dataset;
+use domain::services::crowd::feed::{self, FeedConfig, FeedSource};
 use dongne_tests::{both_databases, Backend, TestApp};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
-use server::entities::dataset;
-use server::services::crowd::feed::{self, FeedConfig, FeedSource};
 
 both_databases!(
     internal_addresses_are_refused_before_connecting,

@@ -4,11 +4,11 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
+use domain::entities::{dataset, feedback, notification, user};
 use dongne_tests::{both_databases, public_dataset, Backend, TestApp, REQUEST_TIMEOUT};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
-use server::entities::{dataset, feedback, notification, user};
 
 both_databases!(
     anonymous_api_use_is_rate_limited_and_keys_are_not,
@@ -112,7 +112,7 @@ async fn anonymous_api_use_is_rate_limited_and_keys_are_not(backend: Backend) {
     let secret = made["secret"].as_str().unwrap().to_string();
     assert!(secret.starts_with("dn_") && secret.len() == 43, "{secret}");
     let key_id = made["key"]["id"].as_i64().unwrap();
-    let stored = server::entities::api_key::Entity::find_by_id(key_id as i32)
+    let stored = domain::entities::api_key::Entity::find_by_id(key_id as i32)
         .one(&app.db)
         .await
         .unwrap()
@@ -159,7 +159,7 @@ async fn anonymous_api_use_is_rate_limited_and_keys_are_not(backend: Backend) {
         StatusCode::NOT_FOUND,
         "anonymous readers never see it"
     );
-    let used = server::entities::api_key::Entity::find_by_id(key_id as i32)
+    let used = domain::entities::api_key::Entity::find_by_id(key_id as i32)
         .one(&app.db)
         .await
         .unwrap()
@@ -559,7 +559,7 @@ async fn most_viewed_follows_page_views(backend: Backend) {
         return;
     };
     use app::model::{Role, SessionUser, Viewer};
-    use server::services::popular::popular;
+    use domain::services::popular::popular;
     // The demo month of views: the home page shows the most viewed public datasets.
     let top = popular(&app.db, &Viewer::Public, 6).await.unwrap();
     assert_eq!(top.len(), 6);

@@ -6,10 +6,10 @@
 use app::feedback::FeedbackInput;
 use app::search::{parse_query_string, SearchQuery, SearchSort, MAX_QUERY_CHARS};
 use chrono::Utc;
+use domain::services::crowd::{citydata, local};
+use domain::services::harvest::remote;
+use domain::services::transfer::sheet;
 use proptest::prelude::*;
-use server::services::crowd::{citydata, local};
-use server::services::harvest::remote;
-use server::services::transfer::sheet;
 
 fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()

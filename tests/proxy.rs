@@ -16,7 +16,7 @@ both_databases!(
     absolute_addresses_come_from_the_public_url,
 );
 
-const PASSWORD: &str = server::seed::DEMO_PASSWORD;
+const PASSWORD: &str = domain::seed::DEMO_PASSWORD;
 const PUBLIC_URL: &str = "https://data.example.kr";
 const METRICS_TOKEN: &str = "scrape-4f9c2e7a1b3d5e6f";
 

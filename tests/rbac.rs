@@ -22,17 +22,17 @@
 
 use std::collections::BTreeSet;
 
+use domain::entities::{crowd_alert, crowd_alert_rule, dataset, harvest_source};
 use dongne_tests::{
     both_databases, dataset_version, department_codes, draft_with_distribution, Backend, TestApp,
 };
 use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
-use server::entities::{crowd_alert, crowd_alert_rule, dataset, harvest_source};
 
 both_databases!(every_route_has_a_rule_and_the_rule_holds);
 
-const PASSWORD: &str = server::seed::DEMO_PASSWORD;
+const PASSWORD: &str = domain::seed::DEMO_PASSWORD;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,12 +4,12 @@
 use app::i18n::Lang;
 use app::model::{Role, SessionUser, Viewer};
 use app::search::{parse_query_string, FacetKey, SearchQuery, SearchResult};
+use domain::entities::dataset;
 use dongne_tests::{both_databases, Backend, TestApp};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, IntoActiveModel,
     QueryFilter, Set, Statement,
 };
-use server::entities::dataset;
 
 both_databases!(
     korean_and_english_queries_rank_the_expected_dataset_in_the_top_3,

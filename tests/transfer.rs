@@ -1,11 +1,11 @@
 //! Bulk import and export through the real router on SQLite and PostgreSQL: round trips in CSV
 //! and XLSX, all-or-nothing imports with row-level errors, dry runs, permissions.
 
+use domain::entities::{dataset, department, revision};
 use dongne_tests::{both_databases, Backend, TestApp};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
-use server::entities::{dataset, department, revision};
 
 both_databases!(
     export_then_import_is_a_round_trip,

@@ -2,24 +2,16 @@
 //! Dongne's UI: components, routes and server functions, compiled twice — for the server
 //! (`ssr`) and for the browser (`hydrate`).
 
-pub mod admin;
 pub mod api;
-pub mod collab;
+// The shared types, under the paths pages and server functions have always used.
+pub use types::{
+    admin, collab, crowd, editing, error, feedback, freshness, i18n, jobs, model, profiling,
+    search, transfer,
+};
 pub mod components;
-pub mod crowd;
-pub mod editing;
-pub mod error;
-pub mod feedback;
-pub mod freshness;
-pub mod i18n;
-pub mod jobs;
 pub mod markdown;
-pub mod model;
 mod pages;
-pub mod profiling;
 mod pwa;
-pub mod search;
-pub mod transfer;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;

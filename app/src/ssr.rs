@@ -1,18 +1,13 @@
-//! Server-side glue for server functions: the [`Backend`] port the server crate implements,
-//! and the per-request context (who is asking, how cookies are set).
+//! Server-side glue for server functions: the per-request context (the domain's [`Ctx`], who
+//! is asking, how cookies are set). Server functions call `domain::ops` with it.
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
+use domain::ops::{Actor, Ctx};
 use leptos::prelude::*;
 
-use crate::admin::{DepartmentInput, TermInput, UserInput};
-use crate::collab::*;
-use crate::editing::DatasetPatch;
 use crate::error::AppError;
-use crate::i18n::Lang;
 use crate::model::*;
-use crate::search::{SearchQuery, SearchResult, Suggestion};
 
 pub const SESSION_COOKIE: &str = "dongne_session";
 
@@ -24,199 +19,13 @@ pub struct ClientIp(pub std::net::IpAddr);
 /// `X-Forwarded-Proto` (set on every request by the server; the header alone means nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestTls(pub bool);
-pub const SESSION_DAYS: i64 = 7;
-
-/// Everything server functions need from the server crate. Implemented there over SeaORM
-/// services; `app` never sees a database type.
-#[async_trait]
-pub trait Backend: Send + Sync + 'static {
-    async fn session_user(&self, token: &str) -> Result<Option<SessionUser>, AppError>;
-    /// Check the password and open a session: the user and the new session token.
-    /// `client`: the caller's address (attempts are limited per address).
-    async fn login(
-        &self,
-        client: Option<std::net::IpAddr>,
-        input: &LoginInput,
-    ) -> Result<(SessionUser, String), AppError>;
-    async fn logout(&self, token: &str) -> Result<(), AppError>;
-    async fn home(&self, viewer: &Viewer) -> Result<HomeData, AppError>;
-    async fn search(
-        &self,
-        viewer: &Viewer,
-        query: &SearchQuery,
-        lang: Lang,
-    ) -> Result<SearchResult, AppError>;
-    async fn suggest(&self, viewer: &Viewer, q: &str) -> Result<Vec<Suggestion>, AppError>;
-    async fn dataset(&self, viewer: &Viewer, slug: &str) -> Result<DatasetDetail, AppError>;
-    async fn crowd(&self) -> Result<Vec<HotSpotStatus>, AppError>;
-    async fn crowd_alerts(&self) -> Result<crate::crowd::PublicAlerts, AppError>;
-    async fn crowd_spot(&self, code: &str) -> Result<crate::crowd::SpotDetail, AppError>;
-    /// The crowd administration page (staff).
-    async fn crowd_admin(&self, staff: &SessionUser) -> Result<crate::crowd::CrowdAdmin, AppError>;
-    async fn add_alert_rule(
-        &self,
-        admin: &SessionUser,
-        input: &crate::crowd::AlertRuleInput,
-    ) -> Result<crate::crowd::AlertRuleInfo, AppError>;
-    async fn delete_alert_rule(&self, admin: &SessionUser, id: i32) -> Result<(), AppError>;
-    async fn acknowledge_alert(&self, staff: &SessionUser, id: i32) -> Result<(), AppError>;
-    async fn annotate_alert(
-        &self,
-        staff: &SessionUser,
-        id: i32,
-        body: &str,
-    ) -> Result<crate::crowd::AlertNote, AppError>;
-    async fn start_emergency(
-        &self,
-        admin: &SessionUser,
-        input: &crate::crowd::EmergencyInput,
-    ) -> Result<crate::crowd::EmergencyInfo, AppError>;
-    async fn end_emergency(&self, admin: &SessionUser) -> Result<(), AppError>;
-    async fn add_local_point(
-        &self,
-        admin: &SessionUser,
-        input: &crate::crowd::LocalPointInput,
-    ) -> Result<crate::crowd::LocalPointCreated, AppError>;
-    async fn freshness(
-        &self,
-        viewer: &Viewer,
-    ) -> Result<crate::freshness::FreshnessReport, AppError>;
-    /// Apply a change (the user must be allowed to edit): the new version.
-    async fn update_dataset(
-        &self,
-        user: &SessionUser,
-        slug: &str,
-        version: i32,
-        patch: &DatasetPatch,
-    ) -> Result<i32, AppError>;
-    async fn propose(
-        &self,
-        user: &SessionUser,
-        slug: &str,
-        version: i32,
-        patch: &DatasetPatch,
-    ) -> Result<ProposalInfo, AppError>;
-    async fn proposals(
-        &self,
-        user: &SessionUser,
-        scope: ProposalScope,
-    ) -> Result<Vec<ProposalInfo>, AppError>;
-    async fn accept_proposal(
-        &self,
-        user: &SessionUser,
-        id: i32,
-        version: i32,
-        resolution: &serde_json::Map<String, serde_json::Value>,
-    ) -> Result<ProposalInfo, AppError>;
-    async fn reject_proposal(
-        &self,
-        user: &SessionUser,
-        id: i32,
-        reason: &str,
-    ) -> Result<ProposalInfo, AppError>;
-    async fn withdraw_proposal(
-        &self,
-        user: &SessionUser,
-        id: i32,
-    ) -> Result<ProposalInfo, AppError>;
-    async fn notifications(&self, user: &SessionUser) -> Result<Notifications, AppError>;
-    async fn mark_read(&self, user: &SessionUser, ids: Option<Vec<i32>>) -> Result<u64, AppError>;
-    async fn activity(
-        &self,
-        user: &SessionUser,
-        scope: &FeedScope,
-    ) -> Result<Vec<ActivityItem>, AppError>;
-    async fn revisions(
-        &self,
-        user: &SessionUser,
-        slug: &str,
-    ) -> Result<Vec<RevisionInfo>, AppError>;
-    /// `{ field: { from, to } }` between two revisions.
-    async fn compare(
-        &self,
-        user: &SessionUser,
-        slug: &str,
-        from: i32,
-        to: i32,
-    ) -> Result<serde_json::Value, AppError>;
-    /// Restore revision `to` as a new revision (based on `version`): the new version.
-    async fn revert(
-        &self,
-        user: &SessionUser,
-        slug: &str,
-        version: i32,
-        to: i32,
-    ) -> Result<i32, AppError>;
-    async fn vocabulary(&self) -> Result<Vec<SchemeTerms>, AppError>;
-    async fn comments(&self, user: &SessionUser, slug: &str) -> Result<Vec<CommentInfo>, AppError>;
-    async fn add_comment(
-        &self,
-        user: &SessionUser,
-        slug: &str,
-        body: &str,
-    ) -> Result<CommentInfo, AppError>;
-    async fn admin_overview(&self) -> Result<AdminOverview, AppError>;
-    async fn save_department(&self, input: &DepartmentInput) -> Result<DepartmentRef, AppError>;
-    async fn save_user(
-        &self,
-        admin: &SessionUser,
-        input: &UserInput,
-    ) -> Result<SessionUser, AppError>;
-    async fn save_term(&self, input: &TermInput) -> Result<TermRef, AppError>;
-    /// The newest jobs: all for administrators, the user's own for everyone else.
-    async fn jobs(&self, user: &SessionUser) -> Result<Vec<crate::jobs::JobInfo>, AppError>;
-    async fn job(&self, user: &SessionUser, id: i32) -> Result<crate::jobs::JobInfo, AppError>;
-    async fn harvest_sources(&self) -> Result<Vec<crate::jobs::HarvestSourceInfo>, AppError>;
-    async fn save_harvest_source(
-        &self,
-        input: &crate::jobs::HarvestSourceInput,
-    ) -> Result<crate::jobs::HarvestSourceInfo, AppError>;
-    /// Queue a run of a source now; the job's id.
-    async fn run_harvest_source(&self, admin: &SessionUser, id: i32) -> Result<i32, AppError>;
-    /// A profile of a dataset the viewer may see, as a proposed data dictionary.
-    async fn proposed_columns(
-        &self,
-        viewer: &Viewer,
-        slug: &str,
-        profile_id: i32,
-    ) -> Result<Vec<DataColumn>, AppError>;
-    /// Count one page view of a dataset (for "popular"; written in batches).
-    fn record_view(&self, client: Option<std::net::IpAddr>, dataset_id: i32);
-    /// Residents' reports about a dataset, for those who may read them (`None` for others).
-    async fn dataset_feedback(
-        &self,
-        user: &SessionUser,
-        slug: &str,
-    ) -> Result<Option<Vec<crate::feedback::FeedbackInfo>>, AppError>;
-    async fn set_feedback_status(
-        &self,
-        user: &SessionUser,
-        id: i32,
-        status: crate::feedback::FeedbackStatus,
-    ) -> Result<crate::feedback::FeedbackInfo, AppError>;
-    async fn api_keys(&self, user: &SessionUser)
-        -> Result<Vec<crate::admin::ApiKeyInfo>, AppError>;
-    async fn create_api_key(
-        &self,
-        user: &SessionUser,
-        name: &str,
-    ) -> Result<crate::admin::NewApiKey, AppError>;
-    async fn revoke_api_key(
-        &self,
-        user: &SessionUser,
-        id: i32,
-    ) -> Result<crate::admin::ApiKeyInfo, AppError>;
-    /// Every user's API keys with their owners (administrators).
-    async fn all_api_keys(
-        &self,
-        admin: &SessionUser,
-    ) -> Result<Vec<crate::admin::OwnedApiKey>, AppError>;
-}
+pub use domain::services::auth::SESSION_DAYS;
 
 /// Provided to every request by the server (see `leptos_routes_with_context`).
 #[derive(Clone)]
 pub struct ServerContext {
-    pub backend: Arc<dyn Backend>,
+    /// The domain's context: every server function calls `domain::ops` with it.
+    pub services: Ctx,
     /// `Some(true)`: always mark cookies Secure; `Some(false)`: never; `None`: when the request
     /// came over TLS (see [`RequestTls`]).
     pub secure_cookies: Option<bool>,
@@ -236,6 +45,13 @@ pub fn ctx() -> Result<ServerContext, AppError> {
     use_context::<ServerContext>().ok_or_else(|| AppError::Internal {
         reference: "no-server-context".into(),
     })
+}
+
+/// What every server function starts with: this request's context and who is asking.
+pub async fn caller() -> Result<(ServerContext, Actor), AppError> {
+    let ctx = ctx()?;
+    let actor = ctx.actor().await?;
+    Ok((ctx, actor))
 }
 
 fn request_parts() -> Option<http::request::Parts> {
@@ -370,7 +186,9 @@ impl ServerContext {
             return Ok(known);
         }
         let user = match request_cookie(SESSION_COOKIE) {
-            Some(token) if !token.is_empty() => self.backend.session_user(&token).await?,
+            Some(token) if !token.is_empty() => {
+                domain::ops::session::session_user(&self.services, &token).await?
+            }
             _ => None,
         };
         if let Ok(mut known) = self.request_user.lock() {
@@ -379,12 +197,9 @@ impl ServerContext {
         Ok(user)
     }
 
-    pub async fn viewer(&self) -> Result<Viewer, AppError> {
-        Ok(Viewer::from_user(self.user().await?))
-    }
-
-    pub async fn require_user(&self) -> Result<SessionUser, AppError> {
-        self.user().await?.ok_or(AppError::Unauthenticated)
+    /// Who is asking: the signed-in user, or anonymous.
+    pub async fn actor(&self) -> Result<Actor, AppError> {
+        Ok(Actor::from_user(self.user().await?))
     }
 
     fn secure(&self) -> bool {

@@ -152,10 +152,13 @@ async fn run_in(url: &str, options: &Options) -> anyhow::Result<()> {
     })?;
     let started = Instant::now();
     let db = crate::prepare_database(&config).await?;
-    let extra = datasets.saturating_sub(crate::seed::DATASET_COUNT);
-    let txn = crate::db::begin_write(&db).await?;
-    for (k, chunk) in crate::seed::synthetic_plan(extra).chunks(5_000).enumerate() {
-        crate::seed::insert_planned(&txn, chunk.to_vec(), 10_000 + k * 5_000).await?;
+    let extra = datasets.saturating_sub(domain::seed::DATASET_COUNT);
+    let txn = domain::db::begin_write(&db).await?;
+    for (k, chunk) in domain::seed::synthetic_plan(extra)
+        .chunks(5_000)
+        .enumerate()
+    {
+        domain::seed::insert_planned(&txn, chunk.to_vec(), 10_000 + k * 5_000).await?;
     }
     txn.commit().await?;
     println!(
@@ -164,7 +167,7 @@ async fn run_in(url: &str, options: &Options) -> anyhow::Result<()> {
     );
 
     let started = Instant::now();
-    let services = crate::services::Services::new(db.clone())
+    let services = domain::services::Services::new(db.clone())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let build_s = started.elapsed().as_secs_f64();

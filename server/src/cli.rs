@@ -5,7 +5,7 @@ use app::jobs::{HarvestSourceInfo, HarvestSourceInput, JobOutcome};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::config::Config;
-use crate::services::{self, harvest, jobs, Services};
+use domain::services::{self, harvest, jobs, Services};
 
 fn app_err(e: app::error::AppError) -> anyhow::Error {
     match e {
@@ -68,9 +68,9 @@ async fn admin_user(
     db: &DatabaseConnection,
     username: &str,
 ) -> anyhow::Result<app::model::SessionUser> {
-    let u = crate::entities::user::Entity::find()
-        .filter(crate::entities::user::Column::Username.eq(username))
-        .filter(crate::entities::user::Column::Active.eq(true))
+    let u = domain::entities::user::Entity::find()
+        .filter(domain::entities::user::Column::Username.eq(username))
+        .filter(domain::entities::user::Column::Active.eq(true))
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no active user '{username}' (--user)"))?;

@@ -57,12 +57,12 @@ pub struct Config {
     /// `DONGNE_FETCH_ALLOW`: internal networks (CIDRs) and host names that outbound requests
     /// (harvests, the city API) may reach; by default none (loopback, private, link-local and
     /// metadata addresses are refused).
-    pub fetch_allow: crate::net::FetchAllow,
+    pub fetch_allow: domain::net::FetchAllow,
     /// `DONGNE_TRUSTED_PROXIES`: the reverse proxies' addresses or CIDR blocks (commas or
     /// spaces between them). Only from these are `X-Forwarded-For` and `X-Forwarded-Proto`
     /// believed: the client is the rightmost forwarded address not in the set (see
     /// [`crate::proxy`]). Empty (the default): forwarding headers are ignored.
-    pub trusted_proxies: Vec<crate::net::Cidr>,
+    pub trusted_proxies: Vec<domain::net::Cidr>,
     /// `DONGNE_METRICS_TOKEN`: scrapers send `Authorization: Bearer <token>` for `/metrics`
     /// (without it, only direct connections from this machine and administrators may read it).
     pub metrics_token: Option<String>,
@@ -188,13 +188,12 @@ impl Config {
                     }),
             }
         };
-        let fetch_allow = crate::net::FetchAllow::parse(
-            &get("DONGNE_FETCH_ALLOW").unwrap_or_default(),
-        )
-        .map_err(|message| ConfigError {
-            var: "DONGNE_FETCH_ALLOW",
-            message,
-        })?;
+        let fetch_allow =
+            domain::net::FetchAllow::parse(&get("DONGNE_FETCH_ALLOW").unwrap_or_default())
+                .map_err(|message| ConfigError {
+                    var: "DONGNE_FETCH_ALLOW",
+                    message,
+                })?;
         if bool_var("DONGNE_TRUST_FORWARDED", false)? {
             return Err(ConfigError {
                 var: "DONGNE_TRUST_FORWARDED",

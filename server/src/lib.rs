@@ -2,24 +2,16 @@
 //! Dongne's server: configuration, database, services, HTTP.
 //!
 //! Error policy: `anyhow` only at boot and in the CLI (`main.rs`, [`run`]); services return
-//! `app::error::AppError` domain errors; HTTP statuses come from `AppError::status`, in one place.
+//! `types::error::AppError` domain errors (in the `domain` crate); HTTP statuses come from
+//! `AppError::status`, in one place.
 
 pub mod bench;
 pub mod bench_crowd;
 pub mod cli;
-pub mod cluster;
 pub mod config;
-pub mod db;
-pub mod entities;
 pub mod http;
-pub mod live;
 pub mod metrics;
-pub mod net;
 pub mod proxy;
-pub mod rate_limit;
-pub mod search;
-pub mod seed;
-pub mod services;
 
 use std::sync::Arc;
 
@@ -27,6 +19,7 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
+use domain::{cluster, db, entities, search, seed, services};
 
 /// Connect, migrate and (when enabled and empty) load the demo data.
 pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnection> {

@@ -165,19 +165,19 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::serve(config).await,
         Command::Migrate => {
-            let db = server::db::connect(&config.database_url, 1)
+            let db = domain::db::connect(&config.database_url, 1)
                 .await
                 .context("connecting")?;
-            server::db::migrate(&db).await.context("migrating")?;
+            domain::db::migrate(&db).await.context("migrating")?;
             Ok(())
         }
         Command::Reindex => {
-            let db = server::db::connect(&config.database_url, 2)
+            let db = domain::db::connect(&config.database_url, 2)
                 .await
                 .context("connecting")?;
-            server::db::migrate(&db).await.context("migrating")?;
+            domain::db::migrate(&db).await.context("migrating")?;
             let started = std::time::Instant::now();
-            let index = server::search::SearchIndex::empty().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let index = domain::search::SearchIndex::empty().map_err(|e| anyhow::anyhow!("{e}"))?;
             let n = index
                 .rebuild(&db)
                 .await

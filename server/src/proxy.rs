@@ -14,7 +14,7 @@
 
 use std::net::{IpAddr, Ipv6Addr};
 
-pub use crate::net::Cidr;
+pub use domain::net::Cidr;
 
 /// `::ffff:1.2.3.4` is `1.2.3.4`.
 pub fn canonical(ip: IpAddr) -> IpAddr {

@@ -201,7 +201,7 @@ fn server_runtime() -> &'static tokio::runtime::Runtime {
 pub struct TestApp {
     pub base: String,
     pub db: DatabaseConnection,
-    pub services: server::services::Services,
+    pub services: domain::services::Services,
     /// Shared by the instances of one database (see [`TestApp::join`]); dropped with the last.
     test_db: Arc<TestDb>,
     /// Tasks started for this instance (its HTTP server, job worker and any background work):
@@ -246,7 +246,7 @@ impl TestApp {
                 let db = server::prepare_database(&config)
                     .await
                     .expect("database prepared");
-                let services = server::services::Services::new(db.clone())
+                let services = domain::services::Services::new(db.clone())
                     .await
                     .expect("search index built")
                     .with_feedback_limit(config.feedback_per_hour)
@@ -291,14 +291,14 @@ impl TestApp {
         let services = self.services.clone();
         let handles = server_runtime()
             .spawn(async move {
-                let mut feed = server::services::crowd::feed::FeedConfig::new(
-                    server::services::crowd::feed::FeedSource::Simulated,
+                let mut feed = domain::services::crowd::feed::FeedConfig::new(
+                    domain::services::crowd::feed::FeedSource::Simulated,
                 );
                 feed.interval = interval;
                 feed.backfill_hours = 0;
                 let mut handles =
-                    vec![server::services::crowd::feed::spawn(services.clone(), feed)];
-                handles.extend(server::cluster::spawn_listener(services));
+                    vec![domain::services::crowd::feed::spawn(services.clone(), feed)];
+                handles.extend(domain::cluster::spawn_listener(services));
                 handles
             })
             .await
@@ -347,9 +347,9 @@ impl TestApp {
 }
 
 /// The first public, published demo dataset, its department's code, and another department's.
-pub async fn public_dataset(app: &TestApp) -> (server::entities::dataset::Model, String, String) {
+pub async fn public_dataset(app: &TestApp) -> (domain::entities::dataset::Model, String, String) {
+    use domain::entities::dataset;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    use server::entities::dataset;
     let d = dataset::Entity::find()
         .filter(dataset::Column::Status.eq("published"))
         .filter(dataset::Column::Visibility.eq("public"))
@@ -364,8 +364,8 @@ pub async fn public_dataset(app: &TestApp) -> (server::entities::dataset::Model,
 
 /// The code of department `id`, and of the first other department.
 pub async fn department_codes(app: &TestApp, id: i32) -> (String, String) {
+    use domain::entities::department;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    use server::entities::department;
     let owner = department::Entity::find_by_id(id)
         .one(&app.db)
         .await
@@ -387,11 +387,11 @@ pub async fn department_codes(app: &TestApp, id: i32) -> (String, String) {
 pub async fn draft_with_distribution(
     app: &TestApp,
 ) -> (
-    server::entities::dataset::Model,
-    server::entities::distribution::Model,
+    domain::entities::dataset::Model,
+    domain::entities::distribution::Model,
 ) {
+    use domain::entities::{dataset, distribution};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    use server::entities::{dataset, distribution};
     for d in dataset::Entity::find()
         .filter(dataset::Column::Status.eq("draft"))
         .order_by_asc(dataset::Column::Id)
@@ -422,7 +422,7 @@ pub async fn send(req: reqwest::RequestBuilder) -> (reqwest::StatusCode, serde_j
 /// A dataset's version, read from the database.
 pub async fn dataset_version(app: &TestApp, id: i32) -> i32 {
     use sea_orm::EntityTrait;
-    server::entities::dataset::Entity::find_by_id(id)
+    domain::entities::dataset::Entity::find_by_id(id)
         .one(&app.db)
         .await
         .unwrap()

@@ -8,29 +8,13 @@ use crate::collab::*;
 use crate::editing::DatasetPatch;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::model::{Role, Viewer};
+use domain::ops;
 
 /// The edit page's data: for users who may edit the dataset, or propose changes to it.
 #[server(endpoint = "dataset_for_edit")]
 pub async fn dataset_for_edit(slug: String) -> Result<EditContext, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    let detail = ctx
-        .backend
-        .dataset(&Viewer::Staff(user.clone()), &slug)
-        .await?;
-    let owner = detail.summary.department.id;
-    let direct = user.can_edit(owner, detail.summary.status);
-    if !direct && user.role == Role::Viewer {
-        return Err(AppError::Forbidden);
-    }
-    Ok(EditContext {
-        vocabulary: ctx.backend.vocabulary().await?,
-        can_publish: user.can_publish(owner),
-        direct,
-        me: user.id,
-        detail,
-    })
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::catalog::edit_context(&ctx.services, &actor, &slug).await
 }
 
 /// Save a change made in the edit form: the dataset's new version.
@@ -40,11 +24,9 @@ pub async fn save_dataset(
     version: i32,
     patch: DatasetPatch,
 ) -> Result<i32, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend
-        .update_dataset(&user, &slug, version, &patch)
-        .await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    let updated = ops::collab::update(&ctx.services, &actor, &slug, version, &patch).await?;
+    Ok(updated.version)
 }
 
 #[server(endpoint = "propose_change", input = Json)]
@@ -53,16 +35,14 @@ pub async fn propose_change(
     version: i32,
     patch: DatasetPatch,
 ) -> Result<ProposalInfo, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.propose(&user, &slug, version, &patch).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::propose(&ctx.services, &actor, &slug, version, &patch).await
 }
 
 #[server(endpoint = "proposals", input = Json)]
 pub async fn list_proposals(scope: ProposalScope) -> Result<Vec<ProposalInfo>, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.proposals(&user, scope).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::proposals(&ctx.services, &actor, scope).await
 }
 
 #[server(endpoint = "accept_proposal", input = Json)]
@@ -71,74 +51,69 @@ pub async fn accept_proposal(
     version: i32,
     resolution: serde_json::Map<String, serde_json::Value>,
 ) -> Result<ProposalInfo, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend
-        .accept_proposal(&user, id, version, &resolution)
-        .await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::accept(&ctx.services, &actor, id, version, &resolution).await
 }
 
 #[server(endpoint = "reject_proposal")]
 pub async fn reject_proposal(id: i32, reason: String) -> Result<ProposalInfo, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.reject_proposal(&user, id, &reason).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::reject(&ctx.services, &actor, id, &reason).await
 }
 
 #[server(endpoint = "withdraw_proposal")]
 pub async fn withdraw_proposal(id: i32) -> Result<ProposalInfo, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.withdraw_proposal(&user, id).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::withdraw(&ctx.services, &actor, id).await
 }
 
 #[server(endpoint = "notifications")]
 pub async fn load_notifications() -> Result<Notifications, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.notifications(&user).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::notifications(&ctx.services, &actor).await
 }
 
 /// Mark every notification read.
 #[server(endpoint = "mark_all_read")]
 pub async fn mark_all_read() -> Result<u64, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.mark_read(&user, None).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::mark_read(&ctx.services, &actor, None).await
 }
 
 /// An activity feed: `None` for anonymous readers (staff only).
 #[server(endpoint = "activity", input = Json)]
 pub async fn activity(scope: FeedScope) -> Result<Option<Vec<ActivityItem>>, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    match ctx.user().await? {
-        Some(user) => Ok(Some(ctx.backend.activity(&user, &scope).await?)),
-        None => Ok(None),
+    let (ctx, actor) = crate::ssr::caller().await?;
+    if actor.person().is_none() {
+        return Ok(None);
     }
+    ops::collab::activity(&ctx.services, &actor, &scope)
+        .await
+        .map(Some)
 }
 
 /// The discussion on a dataset: `None` for anonymous readers (staff only).
 #[server(endpoint = "comments")]
 pub async fn comments(slug: String) -> Result<Option<Vec<CommentInfo>>, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    match ctx.user().await? {
-        Some(user) => Ok(Some(ctx.backend.comments(&user, &slug).await?)),
-        None => Ok(None),
+    let (ctx, actor) = crate::ssr::caller().await?;
+    if actor.person().is_none() {
+        return Ok(None);
     }
+    ops::collab::comments(&ctx.services, &actor, &slug)
+        .await
+        .map(Some)
 }
 
 #[server(endpoint = "add_comment")]
 pub async fn add_comment(slug: String, body: String) -> Result<CommentInfo, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.add_comment(&user, &slug, &body).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::add_comment(&ctx.services, &actor, &slug, &body).await
 }
 
 #[server(endpoint = "revisions")]
 pub async fn revisions(slug: String) -> Result<Vec<RevisionInfo>, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.revisions(&user, &slug).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::revisions(&ctx.services, &actor, &slug).await
 }
 
 #[server(endpoint = "compare_revisions")]
@@ -147,15 +122,14 @@ pub async fn compare_revisions(
     from: i32,
     to: i32,
 ) -> Result<serde_json::Value, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.compare(&user, &slug, from, to).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::collab::compare(&ctx.services, &actor, &slug, from, to).await
 }
 
 /// Restore revision `to` (a new revision based on `version`): the new version.
 #[server(endpoint = "revert_dataset")]
 pub async fn revert_dataset(slug: String, version: i32, to: i32) -> Result<i32, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.revert(&user, &slug, version, to).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    let updated = ops::collab::revert(&ctx.services, &actor, &slug, version, to).await?;
+    Ok(updated.version)
 }

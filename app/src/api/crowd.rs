@@ -1,30 +1,30 @@
 //! Server functions of the crowd map and its administration: thin, each checks permission and
-//! calls the backend.
+//! calls one `domain::ops::crowd` operation.
 
 use leptos::prelude::*;
 
 use crate::crowd::*;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use domain::ops;
 
 /// Open alerts and emergency mode (public: what every map shows).
 #[server(endpoint = "crowd_alerts")]
 pub async fn crowd_alerts() -> Result<PublicAlerts, AppError> {
-    crate::ssr::ctx()?.backend.crowd_alerts().await
+    ops::crowd::public_alerts(&crate::ssr::ctx()?.services).await
 }
 
 /// One place with its trend over the last hours and its forecast (public).
 #[server(endpoint = "crowd_spot")]
 pub async fn crowd_spot(code: String) -> Result<SpotDetail, AppError> {
-    check_spot_code(&code)?;
-    crate::ssr::ctx()?.backend.crowd_spot(&code).await
+    ops::crowd::spot(&crate::ssr::ctx()?.services, &code).await
 }
 
 /// Rules, the alert log, emergency mode and the places (staff).
 #[server(endpoint = "crowd_admin")]
 pub async fn load_crowd_admin() -> Result<CrowdAdmin, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.crowd_admin(&user).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::crowd::admin_page(&ctx.services, &actor).await
 }
 
 /// Add an alert rule (administrators); the form's fields as typed (empty: not set).
@@ -35,33 +35,28 @@ pub async fn add_alert_rule(
     min_population: String,
     for_minutes: String,
 ) -> Result<AlertRuleInfo, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let admin = ctx.require_user().await?;
-    admin.require_admin()?;
+    let (ctx, actor) = crate::ssr::caller().await?;
+    actor.admin()?;
     let input = AlertRuleInput::from_form(&spot_code, &min_level, &min_population, &for_minutes)?;
-    ctx.backend.add_alert_rule(&admin, &input).await
+    ops::crowd::add_rule(&ctx.services, &actor, &input).await
 }
 
 #[server(endpoint = "delete_alert_rule")]
 pub async fn delete_alert_rule(id: i32) -> Result<(), AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let admin = ctx.require_user().await?;
-    admin.require_admin()?;
-    ctx.backend.delete_alert_rule(&admin, id).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::crowd::delete_rule(&ctx.services, &actor, id).await
 }
 
 #[server(endpoint = "acknowledge_alert")]
 pub async fn acknowledge_alert(id: i32) -> Result<(), AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.acknowledge_alert(&user, id).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::crowd::acknowledge(&ctx.services, &actor, id).await
 }
 
 #[server(endpoint = "annotate_alert")]
 pub async fn annotate_alert(id: i32, body: String) -> Result<AlertNote, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let user = ctx.require_user().await?;
-    ctx.backend.annotate_alert(&user, id, &body).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::crowd::annotate(&ctx.services, &actor, id, &body).await
 }
 
 #[server(endpoint = "start_emergency")]
@@ -70,23 +65,19 @@ pub async fn start_emergency(
     message_ko: String,
     message_en: String,
 ) -> Result<EmergencyInfo, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let admin = ctx.require_user().await?;
-    admin.require_admin()?;
+    let (ctx, actor) = crate::ssr::caller().await?;
     let input = EmergencyInput {
         spot_code: Some(spot_code),
         message_ko,
         message_en,
     };
-    ctx.backend.start_emergency(&admin, &input).await
+    ops::crowd::start_emergency(&ctx.services, &actor, &input).await
 }
 
 #[server(endpoint = "end_emergency")]
 pub async fn end_emergency() -> Result<(), AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let admin = ctx.require_user().await?;
-    admin.require_admin()?;
-    ctx.backend.end_emergency(&admin).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::crowd::end_emergency(&ctx.services, &actor).await
 }
 
 #[server(endpoint = "add_local_point")]
@@ -97,9 +88,8 @@ pub async fn add_local_point(
     lat: String,
     lon: String,
 ) -> Result<LocalPointCreated, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let admin = ctx.require_user().await?;
-    admin.require_admin()?;
+    let (ctx, actor) = crate::ssr::caller().await?;
+    actor.admin()?;
     let input = LocalPointInput {
         code,
         name_ko,
@@ -107,5 +97,5 @@ pub async fn add_local_point(
         lat: parse_coordinate("lat", &lat)?,
         lon: parse_coordinate("lon", &lon)?,
     };
-    ctx.backend.add_local_point(&admin, &input).await
+    ops::crowd::add_local_point(&ctx.services, &actor, &input).await
 }

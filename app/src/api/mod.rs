@@ -1,4 +1,5 @@
-//! Server functions: thin. Each checks permission, calls the backend, returns its error as is.
+//! Server functions: thin. Each finds out who is asking and calls one `domain::ops` operation,
+//! which checks permission; its error goes back as is.
 
 pub mod collab;
 pub mod crowd;
@@ -12,6 +13,8 @@ use crate::model::*;
 #[cfg(feature = "ssr")]
 use crate::search::{parse_query_string, SearchQuery, MAX_QUERY_CHARS};
 use crate::search::{SearchResult, Suggestion};
+#[cfg(feature = "ssr")]
+use domain::ops;
 
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
@@ -26,11 +29,8 @@ pub async fn login(
 ) -> Result<SessionUser, AppError> {
     let ctx = crate::ssr::ctx()?;
     let input = LoginInput { username, password };
-    input.validate()?;
-    let (user, token) = ctx
-        .backend
-        .login(crate::ssr::request_client(), &input)
-        .await?;
+    let (user, token) =
+        ops::session::login(&ctx.services, crate::ssr::request_client(), &input).await?;
     ctx.set_session_cookie(Some(&token));
     leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
     Ok(user)
@@ -40,7 +40,7 @@ pub async fn login(
 pub async fn logout() -> Result<(), AppError> {
     let ctx = crate::ssr::ctx()?;
     if let Some(token) = crate::ssr::request_cookie(crate::ssr::SESSION_COOKIE) {
-        ctx.backend.logout(&token).await?;
+        ops::session::logout(&ctx.services, &token).await?;
     }
     ctx.set_session_cookie(None);
     leptos_axum::redirect("/");
@@ -49,9 +49,8 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[server(endpoint = "home")]
 pub async fn load_home() -> Result<HomeData, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let viewer = ctx.viewer().await?;
-    ctx.backend.home(&viewer).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::catalog::home(&ctx.services, &actor).await
 }
 
 /// Search the catalog. `query` is the URL query string of the search page (`q=…&theme=…`),
@@ -59,11 +58,8 @@ pub async fn load_home() -> Result<HomeData, AppError> {
 #[server(endpoint = "search")]
 pub async fn search_datasets(query: String) -> Result<SearchResult, AppError> {
     let query = SearchQuery::from_pairs(parse_query_string(&query))?;
-    let ctx = crate::ssr::ctx()?;
-    let viewer = ctx.viewer().await?;
-    ctx.backend
-        .search(&viewer, &query, crate::ssr::request_lang())
-        .await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::catalog::search(&ctx.services, &actor, &query, crate::ssr::request_lang())
 }
 
 /// Type-ahead titles for what has been typed so far.
@@ -76,19 +72,20 @@ pub async fn suggest(q: String) -> Result<Vec<Suggestion>, AppError> {
             "The search text is too long.",
         ));
     }
-    let ctx = crate::ssr::ctx()?;
-    let viewer = ctx.viewer().await?;
-    ctx.backend.suggest(&viewer, &q).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::catalog::suggest(&ctx.services, &actor, &q)
 }
 
 #[server(endpoint = "dataset")]
 pub async fn dataset(slug: String) -> Result<DatasetDetail, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let viewer = ctx.viewer().await?;
-    let detail = ctx.backend.dataset(&viewer, &slug).await?;
+    let (ctx, actor) = crate::ssr::caller().await?;
+    let detail = ops::catalog::dataset(&ctx.services, &actor, &slug).await?;
     if !crate::ssr::request_from_robot() {
-        ctx.backend
-            .record_view(crate::ssr::request_client(), detail.summary.id);
+        ops::catalog::record_view(
+            &ctx.services,
+            crate::ssr::request_client(),
+            detail.summary.id,
+        );
     }
     crate::ssr::mark_viewed(detail.summary.id);
     Ok(detail)
@@ -97,43 +94,37 @@ pub async fn dataset(slug: String) -> Result<DatasetDetail, AppError> {
 /// The freshness dashboard over the datasets the reader can see.
 #[server(endpoint = "freshness")]
 pub async fn freshness() -> Result<crate::freshness::FreshnessReport, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let viewer = ctx.viewer().await?;
-    ctx.backend.freshness(&viewer).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::catalog::freshness(&ctx.services, &actor).await
 }
 
 #[server(endpoint = "crowd")]
 pub async fn crowd_status() -> Result<Vec<HotSpotStatus>, AppError> {
-    crate::ssr::ctx()?.backend.crowd().await
+    ops::crowd::status(&crate::ssr::ctx()?.services).await
 }
 
 #[server(endpoint = "admin_overview")]
 pub async fn load_admin() -> Result<AdminOverview, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    ctx.require_user().await?.require_admin()?;
-    ctx.backend.admin_overview().await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::admin::overview(&ctx.services, &actor).await
 }
 
 #[server(endpoint = "save_department")]
 pub async fn save_department(
     input: crate::admin::DepartmentInput,
 ) -> Result<DepartmentRef, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    ctx.require_user().await?.require_admin()?;
-    ctx.backend.save_department(&input).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::admin::save_department(&ctx.services, &actor, &input).await
 }
 
 #[server(endpoint = "save_user")]
 pub async fn save_user(input: crate::admin::UserInput) -> Result<SessionUser, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let admin = ctx.require_user().await?;
-    admin.require_admin()?;
-    ctx.backend.save_user(&admin, &input).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::admin::save_user(&ctx.services, &actor, &input).await
 }
 
 #[server(endpoint = "save_term")]
 pub async fn save_term(input: crate::admin::TermInput) -> Result<TermRef, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    ctx.require_user().await?.require_admin()?;
-    ctx.backend.save_term(&input).await
+    let (ctx, actor) = crate::ssr::caller().await?;
+    ops::admin::save_term(&ctx.services, &actor, &input).await
 }

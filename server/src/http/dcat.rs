@@ -12,10 +12,10 @@ use axum::response::{IntoResponse, Response};
 use sea_orm::*;
 use serde_json::{json, Value};
 
-use crate::entities::dataset;
 use crate::http::discovery::site;
 use crate::http::{ApiError, AppState};
-use crate::services::{catalog, OrInternal};
+use domain::entities::dataset;
+use domain::services::{catalog, OrInternal};
 
 pub const PER_PAGE: u64 = 100;
 

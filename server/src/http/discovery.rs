@@ -10,9 +10,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sea_orm::*;
 
-use crate::entities::dataset;
 use crate::http::{ApiError, AppState};
-use crate::services::{catalog, OrInternal};
+use domain::entities::dataset;
+use domain::services::{catalog, OrInternal};
 
 /// `scheme://host[:port]` of the site: `DONGNE_PUBLIC_URL`, never the request's `Host` (one
 /// request must not choose the addresses others are given).

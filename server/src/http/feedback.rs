@@ -14,7 +14,7 @@ use axum::{Extension, Form, Json};
 use super::api_v1::{check_id, viewer};
 use super::limits::ClientIp;
 use super::{ApiError, AppState};
-use crate::services::feedback::create::Outcome;
+use domain::services::feedback::create::Outcome;
 
 pub async fn submit(
     State(state): State<AppState>,

@@ -17,7 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::{ApiError, AppState};
-use crate::services::{api_keys, auth};
+use domain::services::{api_keys, auth};
 
 pub use app::ssr::{ClientIp, RequestTls};
 
@@ -40,7 +40,7 @@ const CATALOG_SERVER_FNS: [&str; 5] = [
 
 /// The client's address: the connection's, or behind trusted proxies the rightmost
 /// `X-Forwarded-For` entry that is not one of them (see [`crate::proxy::client_address`]).
-pub fn client_ip(req: &Request, trusted_proxies: &[crate::net::Cidr]) -> IpAddr {
+pub fn client_ip(req: &Request, trusted_proxies: &[domain::net::Cidr]) -> IpAddr {
     let forwarded = req
         .headers()
         .get_all("x-forwarded-for")
@@ -51,7 +51,7 @@ pub fn client_ip(req: &Request, trusted_proxies: &[crate::net::Cidr]) -> IpAddr 
 
 /// Whether the request came over TLS: directly, or as a trusted proxy says with
 /// `X-Forwarded-Proto` (its last value); from anyone else the header means nothing.
-pub fn came_over_tls(req: &Request, trusted_proxies: &[crate::net::Cidr]) -> bool {
+pub fn came_over_tls(req: &Request, trusted_proxies: &[domain::net::Cidr]) -> bool {
     req.uri().scheme_str() == Some("https")
         || (crate::proxy::trusted(trusted_proxies, peer_ip(req))
             && req

@@ -33,7 +33,7 @@ pub use error::ApiError;
 use api_v1::collab;
 
 use crate::config::Config;
-use crate::services::Services;
+use domain::services::Services;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -41,7 +41,7 @@ pub struct AppState {
     pub services: Services,
     pub config: Arc<Config>,
     /// The anonymous limit on the catalog APIs (`None`: no limit).
-    pub api_limit: Option<Arc<crate::rate_limit::RateLimiter>>,
+    pub api_limit: Option<Arc<domain::rate_limit::RateLimiter>>,
     /// Pages rendered for anonymous readers, shared for a moment (`None`: off).
     pub page_cache: Option<Arc<page_cache::PageCache>>,
     /// Request latency histograms for `/metrics`.
@@ -256,7 +256,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         leptos_options: leptos_options(&config),
         services: services.clone(),
         config: config.clone(),
-        api_limit: crate::rate_limit::RateLimiter::shared(
+        api_limit: domain::rate_limit::RateLimiter::shared(
             config.api_rate_limit,
             std::time::Duration::from_secs(60),
         ),
@@ -266,7 +266,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
         metrics: Arc::default(),
     };
     let server_ctx = ServerContext {
-        backend: Arc::new(services),
+        services,
         secure_cookies: config.secure_cookies,
         public_url: config.public_url.clone(),
         map_tiles: config.map_tiles.clone(),
@@ -297,7 +297,7 @@ pub fn router(services: Services, config: Arc<Config>) -> Router {
     .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
     // Data files for profiling are larger, and streamed to disk.
     .merge(profile.layer(RequestBodyLimitLayer::new(
-        crate::services::profiling::upload::MAX_FILE_BYTES as usize + 64 * 1024,
+        domain::services::profiling::upload::MAX_FILE_BYTES as usize + 64 * 1024,
     )))
     .layer(axum::middleware::from_fn_with_state(
         state.clone(),

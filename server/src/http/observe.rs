@@ -16,8 +16,8 @@ use sea_orm::*;
 use sha2::{Digest, Sha256};
 
 use super::{ApiError, AppState};
-use crate::entities::job;
 use crate::metrics::gauge;
+use domain::entities::job;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -171,7 +171,7 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Result<Resp
             .filter(job::Column::Status.eq(status))
             .count(db)
             .await
-            .map_err(crate::services::internal)?;
+            .map_err(domain::services::internal)?;
         gauge(&mut out, &format!("dongne_jobs_{status}"), help, n as f64);
     }
     gauge(

@@ -13,7 +13,7 @@ use axum::Json;
 use super::{admin_user, bad_body};
 use crate::http::limits::bearer;
 use crate::http::{ApiError, AppState};
-use crate::services::{admin, api_keys};
+use domain::services::{admin, api_keys};
 
 fn body<T>(b: Result<Json<T>, JsonRejection>, what: &str) -> Result<T, AppError> {
     b.map(|Json(x)| x).map_err(|e| bad_body(e, what))

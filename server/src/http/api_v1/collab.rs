@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 
 use super::{bad_body, check_id, if_match, staff, unknown_param};
 use crate::http::{ApiError, AppState};
-use crate::services::proposals::list::Scope;
-use crate::services::{activity, notifications, proposals};
+use domain::services::proposals::list::Scope;
+use domain::services::{activity, notifications, proposals};
 
 /// A JSON body that may be left out (empty: the default).
 fn optional_json<T: serde::de::DeserializeOwned + Default>(

@@ -21,7 +21,7 @@ use futures::Stream;
 
 use super::{bad_body, check_id, no_params, staff, unknown_param};
 use crate::http::{ApiError, AppState};
-use crate::services::{harvest, jobs, profiling};
+use domain::services::{harvest, jobs, profiling};
 
 fn job_id(raw: &str) -> Result<i32, AppError> {
     raw.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| {

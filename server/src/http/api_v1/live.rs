@@ -15,8 +15,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::{check_id, staff, unknown_param};
 use crate::http::{ApiError, AppState};
-use crate::live::Attendance;
-use crate::services::catalog::find_visible;
+use domain::live::Attendance;
+use domain::services::catalog::find_visible;
 
 fn event(m: &LiveMessage) -> Event {
     Event::default()

@@ -22,24 +22,31 @@ pub mod portal;
 pub mod transfer;
 
 use super::{ApiError, AppState};
-use crate::services::datasets::update::Updated;
-use crate::services::{auth, catalog, comments, datasets};
+use domain::ops::Actor;
+use domain::services::datasets::update::Updated;
+use domain::services::{auth, catalog, comments, datasets};
 
-/// The viewer behind a request's API key (`Authorization: Bearer dn_…`) or session cookie
-/// (anonymous without either). A key that does not work is 401, never anonymous.
-pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+/// Who is asking: the member of staff behind a request's API key (`Authorization: Bearer
+/// dn_…`) or session cookie, or anonymous without either. A key that does not work is 401,
+/// never anonymous.
+pub async fn actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError> {
     if let Some(key) = super::limits::bearer(headers) {
-        return Ok(Viewer::Staff(
-            crate::services::api_keys::authenticate(&state.services.db, key?).await?,
+        return Ok(Actor::ApiKey(
+            domain::services::api_keys::authenticate(&state.services.db, key?).await?,
         ));
     }
     let token = app::ssr::cookie(headers, app::ssr::SESSION_COOKIE);
     match token {
-        Some(t) => Ok(Viewer::from_user(
+        Some(t) => Ok(Actor::from_user(
             auth::session_user(&state.services.db, &t).await?,
         )),
-        None => Ok(Viewer::Public),
+        None => Ok(Actor::Anonymous),
     }
+}
+
+/// What the request's actor may read of the catalog (see [`actor`]).
+pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+    Ok(actor(state, headers).await?.viewer())
 }
 
 /// `lang` chooses the language of highlights; every other parameter is a search parameter.
@@ -356,7 +363,7 @@ pub async fn freshness(
 ) -> Result<Json<app::freshness::FreshnessReport>, ApiError> {
     let viewer = viewer(&state, &headers).await?;
     Ok(Json(
-        crate::services::freshness::report(&state.services.db, &viewer).await?,
+        domain::services::freshness::report(&state.services.db, &viewer).await?,
     ))
 }
 

@@ -16,7 +16,7 @@ use axum::Json;
 use super::{bad_body, staff, unknown_param};
 use crate::http::limits::bearer;
 use crate::http::{ApiError, AppState};
-use crate::services::{api_keys, feedback};
+use domain::services::{api_keys, feedback};
 
 fn id_param(name: &str, v: &str) -> Result<i32, AppError> {
     v.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| {

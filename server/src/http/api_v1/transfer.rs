@@ -12,8 +12,8 @@ use axum::Json;
 
 use super::{staff, unknown_param, viewer};
 use crate::http::{ApiError, AppState};
-use crate::services::jobs;
-use crate::services::transfer::{export, import, job, sheet};
+use domain::services::jobs;
+use domain::services::transfer::{export, import, job, sheet};
 
 pub async fn import_sheet(
     State(state): State<AppState>,

@@ -13,9 +13,9 @@ use sea_orm::*;
 use serde_json::{json, Value};
 
 use super::{answer, number, viewer};
-use crate::entities::{dataset, dataset_term, department, scheme, term};
 use crate::http::AppState;
-use crate::services::{catalog, ckan, OrInternal};
+use domain::entities::{dataset, dataset_term, department, scheme, term};
+use domain::services::{catalog, ckan, OrInternal};
 
 fn params(raw: &Option<String>, known: &[&str]) -> Result<BTreeMap<String, String>, AppError> {
     let mut out = BTreeMap::new();

@@ -19,9 +19,9 @@ use sea_orm::*;
 use serde_json::{json, Value};
 
 use super::{answer, number, viewer};
-use crate::entities::dataset;
 use crate::http::AppState;
-use crate::services::{catalog, ckan, OrInternal};
+use domain::entities::dataset;
+use domain::services::{catalog, ckan, OrInternal};
 
 pub const MAX_ROWS: u64 = 1000;
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{answer, viewer};
 use crate::http::AppState;
-use crate::services::{catalog, ckan};
+use domain::services::{catalog, ckan};
 
 pub async fn package_show(
     State(state): State<AppState>,

@@ -11,17 +11,16 @@ use app::crowd::{
     AlertLogEntry, AlertNote, AlertRuleInfo, AlertRuleInput, EmergencyInfo, EmergencyInput,
 };
 use app::error::AppError;
-use app::ssr::Backend;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::super::{bad_body, staff};
-use crate::http::api_v1::admin_user;
+use super::super::{actor, bad_body, staff};
 use crate::http::{ApiError, AppState};
-use crate::services::crowd::alerts;
+use domain::ops;
+use domain::services::crowd::alerts;
 
 fn id_of(raw: &str) -> Result<i32, AppError> {
     raw.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -46,9 +45,10 @@ pub async fn add_rule(
     headers: HeaderMap,
     input: Result<Json<AlertRuleInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let admin = admin_user(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.admin()?;
     let Json(input) = input.map_err(|e| bad_body(e, "an alert rule"))?;
-    let rule = state.services.add_alert_rule(&admin, &input).await?;
+    let rule = ops::crowd::add_rule(&state.services, &actor, &input).await?;
     Ok((StatusCode::CREATED, Json(rule)).into_response())
 }
 
@@ -57,11 +57,9 @@ pub async fn delete_rule(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let admin = admin_user(&state, &headers).await?;
-    state
-        .services
-        .delete_alert_rule(&admin, id_of(&id)?)
-        .await?;
+    let actor = actor(&state, &headers).await?;
+    actor.admin()?;
+    ops::crowd::delete_rule(&state.services, &actor, id_of(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -78,8 +76,9 @@ pub async fn acknowledge(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let user = staff(&state, &headers).await?;
-    state.services.acknowledge_alert(&user, id_of(&id)?).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.user()?;
+    ops::crowd::acknowledge(&state.services, &actor, id_of(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -94,13 +93,11 @@ pub async fn annotate(
     Path(id): Path<String>,
     input: Result<Json<NoteInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.user()?;
     let id = id_of(&id)?;
     let Json(input) = input.map_err(|e| bad_body(e, "a note ({\"body\": …})"))?;
-    let note: AlertNote = state
-        .services
-        .annotate_alert(&user, id, &input.body)
-        .await?;
+    let note: AlertNote = ops::crowd::annotate(&state.services, &actor, id, &input.body).await?;
     Ok((StatusCode::CREATED, Json(note)).into_response())
 }
 
@@ -109,16 +106,19 @@ pub async fn start_emergency(
     headers: HeaderMap,
     input: Result<Json<EmergencyInput>, JsonRejection>,
 ) -> Result<Json<EmergencyInfo>, ApiError> {
-    let admin = admin_user(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.admin()?;
     let Json(input) = input.map_err(|e| bad_body(e, "an emergency"))?;
-    Ok(Json(state.services.start_emergency(&admin, &input).await?))
+    Ok(Json(
+        ops::crowd::start_emergency(&state.services, &actor, &input).await?,
+    ))
 }
 
 pub async fn end_emergency(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let admin = admin_user(&state, &headers).await?;
-    state.services.end_emergency(&admin).await?;
+    let actor = actor(&state, &headers).await?;
+    ops::crowd::end_emergency(&state.services, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,7 +13,7 @@ use chrono::Utc;
 
 use super::super::{no_params, unknown_param};
 use crate::http::{ApiError, AppState};
-use crate::services::crowd;
+use domain::services::crowd;
 
 pub async fn spot(
     State(state): State<AppState>,

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::no_params;
 use crate::http::{ApiError, AppState};
-use crate::services::crowd::live::{AlertsFrame, CrowdFrame};
+use domain::services::crowd::live::{AlertsFrame, CrowdFrame};
 
 /// Rows as a CSV download named `filename`, never cached.
 fn csv_file(
@@ -21,7 +21,8 @@ fn csv_file(
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<Response, app::error::AppError> {
-    let body = crate::services::csv_safe::write(header, rows).map_err(crate::services::internal)?;
+    let body =
+        domain::services::csv_safe::write(header, rows).map_err(domain::services::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -4,7 +4,6 @@
 //! CSV body stores readings, evaluates the alert rules and pushes the change to every open map.
 
 use app::crowd::{LocalPointCreated, LocalPointInput};
-use app::ssr::Backend;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -16,16 +15,19 @@ use chrono::Utc;
 use super::super::bad_body;
 use crate::http::api_v1::admin_user;
 use crate::http::{ApiError, AppState};
-use crate::services::crowd::local;
+use domain::ops;
+use domain::services::crowd::local;
 
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     input: Result<Json<LocalPointInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let admin = admin_user(&state, &headers).await?;
+    let actor = super::super::actor(&state, &headers).await?;
+    actor.admin()?;
     let Json(input) = input.map_err(|e| bad_body(e, "a local point"))?;
-    let created: LocalPointCreated = state.services.add_local_point(&admin, &input).await?;
+    let created: LocalPointCreated =
+        ops::crowd::add_local_point(&state.services, &actor, &input).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 

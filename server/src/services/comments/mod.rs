@@ -1,6 +1,0 @@
-//! Discussion on a dataset (signed-in staff): one file per action.
-
-pub mod create;
-pub mod list;
-
-pub use app::collab::CommentInfo;
