@@ -1,7 +1,7 @@
 //! Background jobs and harvest sources.
 
 use types::error::AppError;
-use types::jobs::{HarvestSourceInfo, HarvestSourceInput, JobInfo};
+use types::jobs::{HarvestSourceInfo, HarvestSourceInput, JobInfo, JobStatus};
 
 use super::{Actor, Ctx};
 use crate::services::{harvest, jobs};
@@ -43,4 +43,9 @@ pub async fn run_harvest_source(ctx: &Ctx, actor: &Actor, id: i32) -> Result<i32
     let job = harvest::queue_run(&ctx.db, &source, Some(admin.id)).await?;
     ctx.jobs_wake.notify_one();
     Ok(job)
+}
+
+/// How many jobs are in `status` now (for the metrics endpoint).
+pub async fn count_in(ctx: &Ctx, status: JobStatus) -> Result<u64, AppError> {
+    jobs::count_in(&ctx.db, status).await
 }

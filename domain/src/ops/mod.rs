@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod collab;
 pub mod crowd;
 pub mod jobs;
+pub mod open_data;
 pub mod portal;
 pub mod session;
 

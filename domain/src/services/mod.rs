@@ -7,7 +7,6 @@ pub mod admin;
 pub mod api_keys;
 pub mod auth;
 pub mod catalog;
-pub mod ckan;
 pub mod comments;
 pub mod crowd;
 pub mod csv_safe;

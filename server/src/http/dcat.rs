@@ -5,17 +5,16 @@
 //! whoever asks.
 
 use app::error::AppError;
-use app::model::{DatasetDetail, UpdateCycle, Viewer};
+use app::model::{DatasetDetail, UpdateCycle};
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use sea_orm::*;
 use serde_json::{json, Value};
 
 use crate::http::discovery::site;
 use crate::http::{ApiError, AppState};
-use domain::entities::dataset;
-use domain::services::{catalog, OrInternal};
+use domain::ops;
+use domain::ops::open_data::CatalogPage as Page;
 
 pub const PER_PAGE: u64 = 100;
 
@@ -34,13 +33,6 @@ fn frequency(c: UpdateCycle) -> &'static str {
 
 const FREQ: &str = "http://publications.europa.eu/resource/authority/frequency/";
 
-struct Page {
-    page: u64,
-    last: u64,
-    total: u64,
-    datasets: Vec<DatasetDetail>,
-}
-
 async fn page_of(state: &AppState, raw: Option<String>) -> Result<Page, AppError> {
     let mut page = 1;
     for (k, v) in app::search::parse_query_string(raw.as_deref().unwrap_or("")) {
@@ -57,38 +49,7 @@ async fn page_of(state: &AppState, raw: Option<String>) -> Result<Page, AppError
             other => return Err(crate::http::api_v1::unknown_param(other)),
         }
     }
-    let db = &state.services.db;
-    let query = dataset::Entity::find()
-        .filter(catalog::visible(&Viewer::Public))
-        .order_by_asc(dataset::Column::Id);
-    let total = query.clone().count(db).await.or_internal()?;
-    let last = std::cmp::max(total.div_ceil(PER_PAGE), 1);
-    if page > last {
-        return Err(AppError::validation(
-            "page",
-            &format!("page: 마지막 쪽은 {last}입니다."),
-            &format!("page: the last page is {last}."),
-        ));
-    }
-    let slugs: Vec<String> = query
-        .select_only()
-        .column(dataset::Column::Slug)
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
-        .into_tuple()
-        .all(db)
-        .await
-        .or_internal()?;
-    let mut datasets = Vec::with_capacity(slugs.len());
-    for s in slugs {
-        datasets.push(catalog::detail(db, &Viewer::Public, &s).await?);
-    }
-    Ok(Page {
-        page,
-        last,
-        total,
-        datasets,
-    })
+    ops::open_data::public_page(&state.services, page, PER_PAGE).await
 }
 
 fn lang_lits(ko: &str, en: &str) -> Value {

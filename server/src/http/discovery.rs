@@ -3,16 +3,14 @@
 //! sitemap named), and CORS for the public read API (`Access-Control-Allow-Origin: *`, never
 //! with credentials, so another site's script only ever reads what anonymous readers see).
 
-use app::model::Viewer;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sea_orm::*;
+use domain::ops::open_data::Listed;
+use domain::ops::{self, Actor};
 
 use crate::http::{ApiError, AppState};
-use domain::entities::dataset;
-use domain::services::{catalog, OrInternal};
 
 /// `scheme://host[:port]` of the site: `DONGNE_PUBLIC_URL`, never the request's `Host` (one
 /// request must not choose the addresses others are given).
@@ -30,16 +28,7 @@ fn xml_escape(s: &str) -> String {
 
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response, ApiError> {
     let base = site(&state).to_string();
-    let rows: Vec<(String, chrono::DateTime<chrono::Utc>)> = dataset::Entity::find()
-        .select_only()
-        .column(dataset::Column::Slug)
-        .column(dataset::Column::UpdatedAt)
-        .filter(catalog::visible(&Viewer::Public))
-        .order_by_asc(dataset::Column::Slug)
-        .into_tuple()
-        .all(&state.services.db)
-        .await
-        .or_internal()?;
+    let rows = ops::open_data::listed(&state.services, &Actor::Anonymous).await?;
     let mut xml = String::with_capacity(200 + rows.len() * 120);
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (path, freq) in [
@@ -53,12 +42,15 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, ApiError
             xml_escape(&base)
         ));
     }
-    for (slug, updated) in rows {
+    for Listed {
+        slug, updated_at, ..
+    } in rows
+    {
         xml.push_str(&format!(
             "<url><loc>{}/datasets/{}</loc><lastmod>{}</lastmod></url>\n",
             xml_escape(&base),
             xml_escape(&app::search::encode(&slug)),
-            updated.format("%Y-%m-%d")
+            updated_at.format("%Y-%m-%d")
         ));
     }
     xml.push_str("</urlset>\n");

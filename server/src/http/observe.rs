@@ -12,12 +12,12 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sea_orm::*;
 use sha2::{Digest, Sha256};
 
 use super::{ApiError, AppState};
 use crate::metrics::gauge;
-use domain::entities::job;
+use app::jobs::JobStatus;
+use domain::ops;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -162,17 +162,17 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Result<Resp
             Ord::max((chrono::Utc::now() - t).num_milliseconds(), 0) as f64 / 1000.0,
         );
     }
-    let db = &state.services.db;
     for (status, help) in [
-        ("queued", "Jobs waiting for a worker."),
-        ("running", "Jobs being run."),
+        (JobStatus::Queued, "Jobs waiting for a worker."),
+        (JobStatus::Running, "Jobs being run."),
     ] {
-        let n = job::Entity::find()
-            .filter(job::Column::Status.eq(status))
-            .count(db)
-            .await
-            .map_err(domain::services::internal)?;
-        gauge(&mut out, &format!("dongne_jobs_{status}"), help, n as f64);
+        let n = ops::jobs::count_in(&state.services, status).await?;
+        gauge(
+            &mut out,
+            &format!("dongne_jobs_{}", status.code()),
+            help,
+            n as f64,
+        );
     }
     gauge(
         &mut out,

@@ -100,6 +100,15 @@ pub async fn pending(db: &impl ConnectionTrait) -> Result<u64, AppError> {
         .or_internal()
 }
 
+/// How many jobs are in `status` now.
+pub async fn count_in(db: &impl ConnectionTrait, status: JobStatus) -> Result<u64, AppError> {
+    job::Entity::find()
+        .filter(job::Column::Status.eq(status.code()))
+        .count(db)
+        .await
+        .or_internal()
+}
+
 pub(crate) async fn info(db: &impl ConnectionTrait, j: job::Model) -> Result<JobInfo, AppError> {
     let created_by = match j.created_by {
         Some(id) => user::Entity::find_by_id(id)

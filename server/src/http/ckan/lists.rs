@@ -2,20 +2,17 @@
 //! whole dictionaries with `all_fields=true`, each with its package count) and `tag_list`
 //! (every keyword of a visible dataset, `query` to filter).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use app::error::AppError;
-use app::model::{TermRef, Viewer};
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use sea_orm::*;
 use serde_json::{json, Value};
 
-use super::{answer, number, viewer};
+use super::{actor, answer, number, present};
 use crate::http::AppState;
-use domain::entities::{dataset, dataset_term, department, scheme, term};
-use domain::services::{catalog, ckan, OrInternal};
+use domain::ops;
 
 fn params(raw: &Option<String>, known: &[&str]) -> Result<BTreeMap<String, String>, AppError> {
     let mut out = BTreeMap::new();
@@ -44,23 +41,6 @@ fn all_fields(p: &BTreeMap<String, String>) -> Result<bool, AppError> {
     }
 }
 
-async fn visible_ids(
-    db: &DatabaseConnection,
-    v: &Viewer,
-) -> Result<Vec<(i32, String, i32)>, AppError> {
-    dataset::Entity::find()
-        .select_only()
-        .column(dataset::Column::Id)
-        .column(dataset::Column::Slug)
-        .column(dataset::Column::DepartmentId)
-        .filter(catalog::visible(v))
-        .order_by_asc(dataset::Column::Slug)
-        .into_tuple()
-        .all(db)
-        .await
-        .or_internal()
-}
-
 pub async fn package_list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -77,11 +57,11 @@ pub async fn package_list(
             .map(|v| number("offset", v, 0, u64::MAX >> 1))
             .transpose()?
             .unwrap_or(0);
-        let v = viewer(&state, &headers).await?;
-        let names: Vec<String> = visible_ids(&state.services.db, &v)
+        let actor = actor(&state, &headers).await?;
+        let names: Vec<String> = ops::open_data::listed(&state.services, &actor)
             .await?
             .into_iter()
-            .map(|(_, slug, _)| slug)
+            .map(|d| d.slug)
             .skip(offset as usize)
             .take(limit.unwrap_or(u64::MAX) as usize)
             .collect();
@@ -98,26 +78,14 @@ pub async fn organization_list(
     answer(&state, "organization_list", async {
         let p = params(&raw, &["all_fields", "sort", "limit", "offset"])?;
         let full = all_fields(&p)?;
-        let v = viewer(&state, &headers).await?;
-        let mut counts: BTreeMap<i32, u64> = BTreeMap::new();
-        for (_, _, dept) in visible_ids(&state.services.db, &v).await? {
-            *counts.entry(dept).or_default() += 1;
-        }
-        let depts = department::Entity::find()
-            .order_by_asc(department::Column::Code)
-            .all(&state.services.db)
-            .await
-            .or_internal()?;
-        Ok(json!(depts
+        let actor = actor(&state, &headers).await?;
+        let organizations = ops::open_data::organizations(&state.services, &actor).await?;
+        Ok(json!(organizations
             .into_iter()
-            .map(|d| {
-                let n = counts.get(&d.id).copied().unwrap_or(0);
-                let r = catalog::department_ref(d);
-                if full {
-                    ckan::organization(&r, Some(n))
-                } else {
-                    json!(r.code)
-                }
+            .map(|(d, n)| if full {
+                present::organization(&d, Some(n))
+            } else {
+                json!(d.code)
             })
             .collect::<Vec<Value>>()))
     })
@@ -132,53 +100,14 @@ pub async fn group_list(
     answer(&state, "group_list", async {
         let p = params(&raw, &["all_fields", "sort", "limit", "offset"])?;
         let full = all_fields(&p)?;
-        let db = &state.services.db;
-        let v = viewer(&state, &headers).await?;
-        let Some(theme) = scheme::Entity::find()
-            .filter(scheme::Column::Code.eq("theme"))
-            .one(db)
-            .await
-            .or_internal()?
-        else {
-            return Ok(json!([]));
-        };
-        let terms = term::Entity::find()
-            .filter(term::Column::SchemeId.eq(theme.id))
-            .order_by_asc(term::Column::Code)
-            .all(db)
-            .await
-            .or_internal()?;
-        let ids: Vec<i32> = visible_ids(db, &v)
-            .await?
+        let actor = actor(&state, &headers).await?;
+        let themes = ops::open_data::themes(&state.services, &actor).await?;
+        Ok(json!(themes
             .into_iter()
-            .map(|(id, _, _)| id)
-            .collect();
-        let mut counts: BTreeMap<i32, u64> = BTreeMap::new();
-        for chunk in ids.chunks(500) {
-            for link in dataset_term::Entity::find()
-                .filter(dataset_term::Column::DatasetId.is_in(chunk.to_vec()))
-                .all(db)
-                .await
-                .or_internal()?
-            {
-                *counts.entry(link.term_id).or_default() += 1;
-            }
-        }
-        Ok(json!(terms
-            .into_iter()
-            .map(|t| {
-                let n = counts.get(&t.id).copied().unwrap_or(0);
-                let r = TermRef {
-                    scheme: "theme".into(),
-                    code: t.code.clone(),
-                    label_ko: t.label_ko.clone(),
-                    label_en: t.label_en.clone(),
-                };
-                if full {
-                    ckan::group(&r, Some(n))
-                } else {
-                    json!(t.code)
-                }
+            .map(|(t, n)| if full {
+                present::group(&t, Some(n))
+            } else {
+                json!(t.code)
             })
             .collect::<Vec<Value>>()))
     })
@@ -193,29 +122,9 @@ pub async fn tag_list(
     answer(&state, "tag_list", async {
         let p = params(&raw, &["query", "all_fields", "vocabulary_id"])?;
         let full = all_fields(&p)?;
-        let q = p.get("query").map(|s| s.to_lowercase()).unwrap_or_default();
-        let v = viewer(&state, &headers).await?;
-        let rows: Vec<serde_json::Value> = dataset::Entity::find()
-            .select_only()
-            .column(dataset::Column::Keywords)
-            .filter(catalog::visible(&v))
-            .into_tuple()
-            .all(&state.services.db)
-            .await
-            .or_internal()?;
-        let mut tags = BTreeSet::new();
-        for kw in rows {
-            for k in kw
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                if q.is_empty() || k.to_lowercase().contains(&q) {
-                    tags.insert(k.to_string());
-                }
-            }
-        }
+        let query = p.get("query").map(String::as_str).unwrap_or_default();
+        let actor = actor(&state, &headers).await?;
+        let tags = ops::open_data::tags(&state.services, &actor, query).await?;
         Ok(json!(tags
             .into_iter()
             .map(|t| if full {

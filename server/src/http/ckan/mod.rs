@@ -6,6 +6,7 @@
 pub mod lists;
 pub mod package_search;
 pub mod package_show;
+pub mod present;
 
 use app::error::AppError;
 use axum::http::{HeaderMap, StatusCode};
@@ -14,6 +15,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::http::AppState;
+use domain::ops::Actor;
 
 /// The `help` address of an action, on `DONGNE_PUBLIC_URL` (never the request's `Host`).
 fn help(state: &AppState, action: &str) -> String {
@@ -81,7 +83,7 @@ pub fn number(name: &str, v: &str, lo: u64, hi: u64) -> Result<u64, AppError> {
         })
 }
 
-/// The viewer behind the request (anonymous: the public catalog).
-pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<app::model::Viewer, AppError> {
-    crate::http::api_v1::viewer(state, headers).await
+/// Who is asking (anonymous: the public catalog).
+pub async fn actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError> {
+    crate::http::api_v1::actor(state, headers).await
 }

@@ -15,13 +15,11 @@ use app::search::{FacetKey, SearchQuery, SearchSort, MAX_PAGE, MAX_PER_PAGE};
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use sea_orm::*;
 use serde_json::{json, Value};
 
-use super::{answer, number, viewer};
+use super::{actor, answer, number, present};
 use crate::http::AppState;
-use domain::entities::dataset;
-use domain::services::{catalog, ckan, OrInternal};
+use domain::ops;
 
 pub const MAX_ROWS: u64 = 1000;
 
@@ -181,13 +179,12 @@ async fn search(
     if order == Order::Modified(false) {
         query.sort = SearchSort::Updated;
     }
-    let viewer = viewer(state, headers).await?;
-    let index = &state.services.search;
+    let actor = actor(state, headers).await?;
     // Every match, in the index's order (relevance, or newest first).
     let mut hits = Vec::new();
     let mut facets = BTreeMap::new();
     loop {
-        let page = index.search(&viewer, &query, Lang::Ko)?;
+        let page = ops::catalog::search(&state.services, &actor, &query, Lang::Ko)?;
         if query.page == 1 {
             facets = page.facets.clone();
         }
@@ -198,34 +195,14 @@ async fn search(
         }
         query.page += 1;
     }
-    let db = &state.services.db;
     // Keywords of the matches (for tag filters and the tags facet).
     let need_tags = !tag_filters.is_empty() || facet_fields.iter().any(|f| f == "tags");
-    let mut keywords: HashMap<i32, Vec<String>> = HashMap::new();
-    if need_tags {
+    let keywords: HashMap<i32, Vec<String>> = if need_tags {
         let ids: Vec<i32> = hits.iter().map(|h| h.id).collect();
-        for chunk in ids.chunks(500) {
-            let rows: Vec<(i32, Value)> = dataset::Entity::find()
-                .select_only()
-                .column(dataset::Column::Id)
-                .column(dataset::Column::Keywords)
-                .filter(dataset::Column::Id.is_in(chunk.to_vec()))
-                .into_tuple()
-                .all(db)
-                .await
-                .or_internal()?;
-            for (id, kw) in rows {
-                let list = kw
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect();
-                keywords.insert(id, list);
-            }
-        }
-    }
+        ops::open_data::keywords_of(&state.services, &ids).await?
+    } else {
+        HashMap::new()
+    };
     hits.retain(|h| {
         name_filter.as_ref().is_none_or(|n| &h.slug == n)
             && tag_filters
@@ -258,8 +235,8 @@ async fn search(
     let mut results = Vec::new();
     let site = crate::http::discovery::site(state);
     for h in hits.iter().skip(start as usize).take(rows as usize) {
-        let detail = catalog::detail(db, &viewer, &h.slug).await?;
-        results.push(ckan::package(&detail, site));
+        let detail = ops::catalog::dataset(&state.services, &actor, &h.slug).await?;
+        results.push(present::package(&detail, site));
     }
     // Facets: counts over every match (not only this page).
     let filtered = !tag_filters.is_empty() || name_filter.is_some();

@@ -6,9 +6,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{answer, viewer};
+use super::{actor, answer, present};
 use crate::http::AppState;
-use domain::services::{catalog, ckan};
+use domain::ops;
 
 pub async fn package_show(
     State(state): State<AppState>,
@@ -27,9 +27,12 @@ pub async fn package_show(
         let id = id
             .filter(|i| !i.is_empty() && i.len() <= 200)
             .ok_or_else(|| AppError::validation("id", "id: 필요합니다.", "id: Missing value"))?;
-        let viewer = viewer(&state, &headers).await?;
-        let detail = catalog::detail(&state.services.db, &viewer, &id).await?;
-        Ok::<Value, AppError>(ckan::package(&detail, crate::http::discovery::site(&state)))
+        let actor = actor(&state, &headers).await?;
+        let detail = ops::catalog::dataset(&state.services, &actor, &id).await?;
+        Ok::<Value, AppError>(present::package(
+            &detail,
+            crate::http::discovery::site(&state),
+        ))
     })
     .await
 }

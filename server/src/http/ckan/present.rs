@@ -1,8 +1,8 @@
 //! Datasets as CKAN package dictionaries (the shape CKAN's action API returns), so harvesters
 //! written for CKAN read Dongne unchanged.
 
+use app::model::{DatasetDetail, DepartmentRef, TermRef, Visibility};
 use serde_json::{json, Value};
-use types::model::{DatasetDetail, DepartmentRef, TermRef, Visibility};
 
 /// An organization (`is_organization`) or group dictionary, with its package count if known.
 fn org_or_group(kind: &str, code: &str, ko: &str, en: &str, package_count: Option<u64>) -> Value {
