@@ -149,7 +149,7 @@ async fn an_import_cut_short_is_run_again_after_a_restart(backend: Backend) {
     let url = config.database_url.clone();
     dead.spawn(async move {
         let db = domain::db::connect(&url, 3).await.unwrap();
-        let services = domain::services::Services::new(db).await.unwrap();
+        let services = domain::ctx::Services::new(db).await.unwrap();
         let _ = services.start_jobs().await;
     });
     let id = domain::services::jobs::enqueue(
@@ -213,7 +213,7 @@ async fn an_import_cut_short_is_run_again_after_a_restart(backend: Backend) {
         ));
         a.update(&db).await.unwrap();
     }
-    let services = domain::services::Services::new(db.clone()).await.unwrap();
+    let services = domain::ctx::Services::new(db.clone()).await.unwrap();
     let worker = services.start_jobs();
     let j = finished(&db, id).await;
     assert_eq!(j.status, "succeeded", "{:?}", j.error);
@@ -309,7 +309,7 @@ async fn interrupted_jobs_are_queued_again_or_given_up(backend: Backend) {
     // embedded database the restart also takes back whatever was left running, however recent
     // (nothing else can be running it); on a shared one a job with a live heartbeat is left to
     // its instance.
-    let services = domain::services::Services::new(db.clone()).await.unwrap();
+    let services = domain::ctx::Services::new(db.clone()).await.unwrap();
     let worker = services.start_jobs();
     let j = finished(&db, again).await;
     assert_eq!(j.status, "succeeded", "{:?}", j.error);

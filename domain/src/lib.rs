@@ -7,6 +7,7 @@
 
 pub mod actor;
 pub mod cluster;
+pub mod ctx;
 pub mod db;
 pub mod entities;
 pub mod live;

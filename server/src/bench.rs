@@ -167,7 +167,7 @@ async fn run_in(url: &str, options: &Options) -> anyhow::Result<()> {
     );
 
     let started = Instant::now();
-    let services = domain::services::Services::new(db.clone())
+    let services = domain::ctx::Services::new(db.clone())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let build_s = started.elapsed().as_secs_f64();

@@ -5,7 +5,8 @@ use app::jobs::{HarvestSourceInfo, HarvestSourceInput, JobOutcome};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::config::Config;
-use domain::services::{self, harvest, jobs, Services};
+use domain::ctx::Services;
+use domain::services::{self, harvest, jobs};
 
 fn app_err(e: app::error::AppError) -> anyhow::Error {
     match e {

@@ -66,7 +66,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", config.addr))?;
     tracing::info!(addr = %config.addr, "Dongne listening on http://{}", config.addr);
     let started = std::time::Instant::now();
-    let services = services::Services::new(db.clone())
+    let services = domain::ctx::Services::new(db.clone())
         .await
         .map_err(|e| anyhow::anyhow!("building the search index: {e}"))?;
     tracing::info!(
@@ -80,7 +80,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_login_limit(config.login_attempts)
         .with_fetch_allow(config.fetch_allow.clone());
     let worker = services.start_jobs();
-    let view_flusher = services::popular::spawn_flusher(services.clone());
+    let view_flusher =
+        services::popular::spawn_flusher(services.views.clone(), services.db.clone());
     let last_views = services.clone();
     let feed = services::crowd::feed::FeedConfig::new(match &config.citydata_key {
         Some(key) => services::crowd::feed::FeedSource::City {
@@ -92,7 +93,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(source = feed.source.label(), "crowd feed starting");
     let crowd = services::crowd::feed::spawn(services.clone(), feed);
     // Several instances on one PostgreSQL hear of each other's changes.
-    let peers = cluster::spawn_listener(services.clone());
+    let peers = cluster::listener::spawn_listener(services.clone());
     let live = services.live.clone();
     let router = http::router(services, Arc::new(config));
     // Responses are written in pieces (headers, then the streamed page): without TCP_NODELAY

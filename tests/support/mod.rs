@@ -201,7 +201,7 @@ fn server_runtime() -> &'static tokio::runtime::Runtime {
 pub struct TestApp {
     pub base: String,
     pub db: DatabaseConnection,
-    pub services: domain::services::Services,
+    pub services: domain::ctx::Services,
     /// Shared by the instances of one database (see [`TestApp::join`]); dropped with the last.
     test_db: Arc<TestDb>,
     /// Tasks started for this instance (its HTTP server, job worker and any background work):
@@ -246,7 +246,7 @@ impl TestApp {
                 let db = server::prepare_database(&config)
                     .await
                     .expect("database prepared");
-                let services = domain::services::Services::new(db.clone())
+                let services = domain::ctx::Services::new(db.clone())
                     .await
                     .expect("search index built")
                     .with_feedback_limit(config.feedback_per_hour)
@@ -298,7 +298,7 @@ impl TestApp {
                 feed.backfill_hours = 0;
                 let mut handles =
                     vec![domain::services::crowd::feed::spawn(services.clone(), feed)];
-                handles.extend(domain::cluster::spawn_listener(services));
+                handles.extend(domain::cluster::listener::spawn_listener(services));
                 handles
             })
             .await

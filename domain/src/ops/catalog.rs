@@ -18,7 +18,7 @@ const SUGGESTIONS: usize = 8;
 pub async fn home(ctx: &Ctx, actor: &Actor) -> Result<HomeData, AppError> {
     // The shared crowd snapshot, as on the crowd pages: no readings query per page view.
     let crowd = ctx.crowd_live.snapshot(&ctx.db).await?;
-    catalog::home(&ctx.db, &actor.viewer(), &crowd.value).await
+    catalog::home::home(&ctx.db, &actor.viewer(), &crowd.value).await
 }
 
 pub fn search(
@@ -40,7 +40,7 @@ pub async fn dataset(
     actor: &Actor,
     id_or_slug: &str,
 ) -> Result<DatasetDetail, AppError> {
-    catalog::detail(&ctx.db, &actor.viewer(), id_or_slug).await
+    catalog::detail::detail(&ctx.db, &actor.viewer(), id_or_slug).await
 }
 
 /// Count one reader's view of a dataset (for "popular"; once per reader and hour, written in
@@ -52,7 +52,7 @@ pub fn record_view(ctx: &Ctx, client: Option<IpAddr>, dataset_id: i32) {
 /// The edit page's data: for users who may edit the dataset, or propose changes to it.
 pub async fn edit_context(ctx: &Ctx, actor: &Actor, slug: &str) -> Result<EditContext, AppError> {
     let user = actor.user()?;
-    let detail = catalog::detail(&ctx.db, &actor.viewer(), slug).await?;
+    let detail = catalog::detail::detail(&ctx.db, &actor.viewer(), slug).await?;
     let owner = detail.summary.department.id;
     let direct = user.can_edit(owner, detail.summary.status);
     if !direct && user.role == Role::Viewer {

@@ -7,6 +7,7 @@ use types::collab::{
 };
 use types::editing::DatasetPatch;
 use types::error::AppError;
+use types::model::SessionUser;
 
 use super::{Actor, Ctx};
 use crate::services::datasets::update::Updated;
@@ -20,8 +21,18 @@ pub async fn update(
     version: i32,
     patch: &DatasetPatch,
 ) -> Result<Updated, AppError> {
-    ctx.apply_update(actor.user()?, id_or_slug, version, patch)
-        .await
+    let user = actor.user()?;
+    let u =
+        datasets::update::update(&ctx.db, &ctx.search, user, id_or_slug, version, patch).await?;
+    announce(ctx, &u, user);
+    Ok(u)
+}
+
+/// Tell whoever has the dataset open that it changed (the live stream).
+fn announce(ctx: &Ctx, u: &Updated, by: &SessionUser) {
+    if !u.changed_fields.is_empty() {
+        ctx.live.changed(u.id, u.version, by);
+    }
 }
 
 /// Restore revision `to` as a new revision.
@@ -32,8 +43,10 @@ pub async fn revert(
     version: i32,
     to: i32,
 ) -> Result<Updated, AppError> {
-    ctx.apply_revert(actor.user()?, id_or_slug, version, to)
-        .await
+    let user = actor.user()?;
+    let u = datasets::revert::revert(&ctx.db, &ctx.search, user, id_or_slug, version, to).await?;
+    announce(ctx, &u, user);
+    Ok(u)
 }
 
 pub async fn propose(
@@ -61,8 +74,13 @@ pub async fn accept(
     version: i32,
     resolution: &Map<String, Value>,
 ) -> Result<ProposalInfo, AppError> {
-    ctx.apply_acceptance(actor.user()?, id, version, resolution)
-        .await
+    let user = actor.user()?;
+    let info =
+        proposals::decide::accept(&ctx.db, &ctx.search, user, id, version, resolution).await?;
+    if let Some(v) = info.applied_version {
+        ctx.live.changed(info.dataset.id, v, user);
+    }
+    Ok(info)
 }
 
 pub async fn reject(

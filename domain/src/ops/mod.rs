@@ -14,4 +14,4 @@ pub mod portal;
 pub mod session;
 
 pub use crate::actor::Actor;
-pub use crate::services::Services as Ctx;
+pub use crate::ctx::Services as Ctx;

@@ -202,7 +202,7 @@ pub async fn public_page(ctx: &Ctx, page: u64, per_page: u64) -> Result<CatalogP
         .or_internal()?;
     let mut datasets = Vec::with_capacity(slugs.len());
     for s in slugs {
-        datasets.push(catalog::detail(db, &Viewer::Public, &s).await?);
+        datasets.push(catalog::detail::detail(db, &Viewer::Public, &s).await?);
     }
     Ok(CatalogPage {
         page,

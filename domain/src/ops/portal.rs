@@ -18,8 +18,13 @@ pub async fn report_problem(
     id_or_slug: &str,
     input: &FeedbackInput,
 ) -> Result<feedback::create::Outcome, AppError> {
-    ctx.report_problem(client, &actor.viewer(), id_or_slug, input)
-        .await
+    let new = input.validate()?;
+    if let Some(limit) = &ctx.feedback_limit {
+        limit
+            .check(client)
+            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+    }
+    feedback::create::create(&ctx.db, &actor.viewer(), id_or_slug, new, input.is_bot()).await
 }
 
 /// Residents' reports about a dataset, for those who may read them (`None` for anonymous

@@ -105,12 +105,15 @@ impl ViewCounter {
 }
 
 /// Flush the view counts every few seconds until the server stops.
-pub fn spawn_flusher(services: super::Services) -> tokio::task::JoinHandle<()> {
+pub fn spawn_flusher(
+    views: std::sync::Arc<ViewCounter>,
+    db: DatabaseConnection,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
         loop {
             tick.tick().await;
-            if let Err(e) = services.views.flush(&services.db).await {
+            if let Err(e) = views.flush(&db).await {
                 tracing::warn!(error = %e, "could not store page views");
             }
         }

@@ -11,9 +11,10 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 
-use super::api_v1::{check_id, viewer};
+use super::api_v1::{actor, check_id};
 use super::limits::ClientIp;
 use super::{ApiError, AppState};
+use domain::ops;
 use domain::services::feedback::create::Outcome;
 
 pub async fn submit(
@@ -36,11 +37,8 @@ pub async fn submit(
                 &format!("body: not a report form ({})", e.body_text()),
             )
         })?;
-        let viewer = viewer(&state, &headers).await?;
-        state
-            .services
-            .report_problem(ip, &viewer, &slug, &input)
-            .await
+        let actor = actor(&state, &headers).await?;
+        ops::portal::report_problem(&state.services, &actor, ip, &slug, &input).await
     }
     .await;
     if json {

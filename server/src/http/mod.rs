@@ -33,7 +33,7 @@ pub use error::ApiError;
 use api_v1::collab;
 
 use crate::config::Config;
-use domain::services::Services;
+use domain::ctx::Services;
 
 #[derive(Clone)]
 pub struct AppState {

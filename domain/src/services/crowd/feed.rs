@@ -14,10 +14,11 @@ use types::error::AppError;
 
 use super::citydata::{self, CityReading};
 use super::simulate::{self, SimSpot};
+use crate::ctx::Services;
 use crate::db::begin_write;
 use crate::entities::{crowd_hourly, crowd_reading, hot_spot};
 use crate::services::harvest::fetch::FetchPolicy;
-use crate::services::{OrInternal, Services};
+use crate::services::OrInternal;
 
 /// Where readings come from.
 #[derive(Debug, Clone, PartialEq)]

@@ -24,13 +24,14 @@ use types::model::{Distribution, Role, SessionUser, Status};
 
 use super::fetch::{self, FetchError, FetchPolicy};
 use super::remote::{self, RecordError, RemoteDataset};
+use crate::ctx::Services;
 use crate::db::begin_write;
 use crate::entities::{dataset, harvest_source, job, user};
 use crate::net::outbound::{same_origin, Outbound};
 use crate::services::datasets::create::{self, NewDataset};
 use crate::services::datasets::update::apply;
 use crate::services::jobs::Progress;
-use crate::services::{OrInternal, Services};
+use crate::services::OrInternal;
 
 /// Records asked for per CKAN page, and the most pages a run follows.
 const CKAN_ROWS: usize = 100;

@@ -11,15 +11,23 @@ use types::error::AppError;
 use types::jobs::{JobKind, JobOutcome, JobStatus};
 
 use super::{Progress, HEARTBEAT, MAX_ATTEMPTS, STALE_AFTER};
+use crate::ctx::Services;
 use crate::db::begin_write;
 use crate::entities::{harvest_source, job};
-use crate::services::{OrInternal, Services};
+use crate::services::OrInternal;
 
 /// How often an idle worker looks for work it was not woken for (other instances' jobs,
 /// schedules).
 const POLL: Duration = Duration::from_secs(2);
 
 /// Run the worker until the server stops.
+impl Services {
+    /// Start the background job worker (until the server stops).
+    pub fn start_jobs(&self) -> tokio::task::JoinHandle<()> {
+        spawn(self.clone())
+    }
+}
+
 pub fn spawn(services: Services) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let instance = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());

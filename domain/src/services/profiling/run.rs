@@ -9,9 +9,10 @@ use types::error::AppError;
 use types::jobs::{JobOutcome, ProfileOutcome};
 
 use super::engine;
+use crate::ctx::Services;
 use crate::entities::{job, profile};
 use crate::services::jobs::Progress;
-use crate::services::{OrInternal, Services};
+use crate::services::OrInternal;
 
 pub async fn run(
     services: &Services,

@@ -8,10 +8,11 @@ use types::error::AppError;
 use types::jobs::JobKind;
 use types::model::{SessionUser, Status, Viewer};
 
+use crate::ctx::Services;
 use crate::services::catalog::find_visible;
 use crate::services::datasets::children;
 use crate::services::jobs::NewJob;
-use crate::services::{OrInternal, Services};
+use crate::services::OrInternal;
 
 /// The largest data file accepted for profiling.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;

@@ -8,9 +8,10 @@ use types::jobs::{JobKind, JobOutcome};
 use types::model::SessionUser;
 
 use super::{import, sheet};
+use crate::ctx::Services;
 use crate::entities::{job, user};
 use crate::services::jobs::{NewJob, Progress};
-use crate::services::{auth, OrInternal, Services};
+use crate::services::{auth, OrInternal};
 
 /// Queue the import of `bytes` (a CSV or XLSX file called `file_name`) by `user`.
 pub async fn queue(

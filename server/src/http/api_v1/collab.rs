@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use super::{bad_body, check_id, if_match, staff, unknown_param};
 use crate::http::{ApiError, AppState};
+use domain::ops::{self, Actor};
 use domain::services::proposals::list::Scope;
 use domain::services::{activity, notifications, proposals};
 
@@ -135,10 +136,15 @@ pub async fn accept(
     let user = staff(&state, &headers).await?;
     let expected = if_match(&headers)?;
     let acceptance: Acceptance = optional_json(&body, "{\"resolution\": {…}}")?;
-    let info = state
-        .services
-        .apply_acceptance(&user, pid, expected, &acceptance.resolution)
-        .await?;
+    let actor = Actor::Staff(user);
+    let info = ops::collab::accept(
+        &state.services,
+        &actor,
+        pid,
+        expected,
+        &acceptance.resolution,
+    )
+    .await?;
     Ok(Json(info))
 }
 

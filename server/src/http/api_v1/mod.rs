@@ -22,9 +22,9 @@ pub mod portal;
 pub mod transfer;
 
 use super::{ApiError, AppState};
-use domain::ops::Actor;
+use domain::ops::{self, Actor};
 use domain::services::datasets::update::Updated;
-use domain::services::{auth, catalog, comments, datasets};
+use domain::services::{auth, comments, datasets};
 
 /// Who is asking: the member of staff behind a request's API key (`Authorization: Bearer
 /// dn_…`) or session cookie, or anonymous without either. A key that does not work is 401,
@@ -138,8 +138,8 @@ pub async fn dataset(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     check_id(&id)?;
-    let viewer = viewer(&state, &headers).await?;
-    let detail: DatasetDetail = catalog::detail(&state.services.db, &viewer, &id).await?;
+    let actor = actor(&state, &headers).await?;
+    let detail: DatasetDetail = ops::catalog::dataset(&state.services, &actor, &id).await?;
     let tag = etag(detail.version);
     Ok(([(header::ETAG, tag)], Json(detail)).into_response())
 }
@@ -198,10 +198,8 @@ async fn write_dataset(
         )
         .into());
     }
-    let updated: Updated = state
-        .services
-        .apply_update(&user, &id, expected, &patch)
-        .await?;
+    let updated: Updated =
+        ops::collab::update(&state.services, &Actor::Staff(user), &id, expected, &patch).await?;
     let tag = etag(updated.version);
     Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }
@@ -292,10 +290,8 @@ pub async fn revert(
         })?;
     let user = staff(&state, &headers).await?;
     let expected = if_match(&headers)?;
-    let updated = state
-        .services
-        .apply_revert(&user, &id, expected, to)
-        .await?;
+    let updated =
+        ops::collab::revert(&state.services, &Actor::Staff(user), &id, expected, to).await?;
     let tag = etag(updated.version);
     Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }
