@@ -83,6 +83,10 @@ pub async fn accept(
     Ok(info)
 }
 
+pub async fn proposal(ctx: &Ctx, actor: &Actor, id: i32) -> Result<ProposalInfo, AppError> {
+    proposals::list::get(&ctx.db, actor.user()?, id).await
+}
+
 pub async fn reject(
     ctx: &Ctx,
     actor: &Actor,

@@ -46,6 +46,16 @@ pub async fn dataset_feedback(
         .map(Some)
 }
 
+/// Reports the actor may read, newest first, optionally for one dataset or in one status.
+pub async fn feedback(
+    ctx: &Ctx,
+    actor: &Actor,
+    dataset: Option<i32>,
+    status: Option<FeedbackStatus>,
+) -> Result<Vec<FeedbackInfo>, AppError> {
+    feedback::list::list(&ctx.db, actor.user()?, dataset, status).await
+}
+
 /// Mark a report resolved, or open again.
 pub async fn set_feedback_status(
     ctx: &Ctx,
@@ -56,21 +66,31 @@ pub async fn set_feedback_status(
     feedback::resolve::set_status(&ctx.db, actor.user()?, id, status).await
 }
 
+/// Keys are managed by people signed in, never with a key (a leaked key cannot make more).
+fn key_owner(actor: &Actor) -> Result<&types::model::SessionUser, AppError> {
+    match actor {
+        Actor::ApiKey(_) => Err(AppError::Forbidden),
+        other => other.user(),
+    }
+}
+
 /// The actor's own API keys.
 pub async fn api_keys(ctx: &Ctx, actor: &Actor) -> Result<Vec<ApiKeyInfo>, AppError> {
-    api_keys::list::list(&ctx.db, actor.user()?).await
+    api_keys::list::list(&ctx.db, key_owner(actor)?).await
 }
 
 /// Make a key; the answer carries the key itself, shown this once.
 pub async fn create_api_key(ctx: &Ctx, actor: &Actor, name: &str) -> Result<NewApiKey, AppError> {
-    api_keys::create::create(&ctx.db, actor.user()?, name).await
+    api_keys::create::create(&ctx.db, key_owner(actor)?, name).await
 }
 
 pub async fn revoke_api_key(ctx: &Ctx, actor: &Actor, id: i32) -> Result<ApiKeyInfo, AppError> {
-    api_keys::revoke::revoke(&ctx.db, actor.user()?, id).await
+    api_keys::revoke::revoke(&ctx.db, key_owner(actor)?, id).await
 }
 
 /// Every user's keys with their owners (administrators).
 pub async fn all_api_keys(ctx: &Ctx, actor: &Actor) -> Result<Vec<OwnedApiKey>, AppError> {
-    api_keys::list::all(&ctx.db, actor.admin()?).await
+    let admin = key_owner(actor)?;
+    admin.require_admin()?;
+    api_keys::list::all(&ctx.db, admin).await
 }

@@ -10,10 +10,17 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 
-use super::{admin_user, bad_body};
+use super::{actor, bad_body};
 use crate::http::limits::bearer;
 use crate::http::{ApiError, AppState};
-use domain::services::{admin, api_keys};
+use domain::ops::{self, Actor};
+
+/// An administrator (401 or 403 before the body is read).
+async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError> {
+    let actor = actor(state, headers).await?;
+    actor.admin()?;
+    Ok(actor)
+}
 
 fn body<T>(b: Result<Json<T>, JsonRejection>, what: &str) -> Result<T, AppError> {
     b.map(|Json(x)| x).map_err(|e| bad_body(e, what))
@@ -24,10 +31,10 @@ pub async fn departments(
     headers: HeaderMap,
     input: Result<Json<DepartmentInput>, JsonRejection>,
 ) -> Result<Json<DepartmentRef>, ApiError> {
-    admin_user(&state, &headers).await?;
+    let actor = admin(&state, &headers).await?;
     let input = body(input, "a department")?;
     Ok(Json(
-        admin::save_department::save_department(&state.services.db, &input).await?,
+        ops::admin::save_department(&state.services, &actor, &input).await?,
     ))
 }
 
@@ -36,10 +43,10 @@ pub async fn users(
     headers: HeaderMap,
     input: Result<Json<UserInput>, JsonRejection>,
 ) -> Result<Json<SessionUser>, ApiError> {
-    let me = admin_user(&state, &headers).await?;
+    let actor = admin(&state, &headers).await?;
     let input = body(input, "a user")?;
     Ok(Json(
-        admin::save_user::save_user(&state.services.db, &me, &input).await?,
+        ops::admin::save_user(&state.services, &actor, &input).await?,
     ))
 }
 
@@ -48,10 +55,10 @@ pub async fn terms(
     headers: HeaderMap,
     input: Result<Json<TermInput>, JsonRejection>,
 ) -> Result<Json<TermRef>, ApiError> {
-    admin_user(&state, &headers).await?;
+    let actor = admin(&state, &headers).await?;
     let input = body(input, "a term")?;
     Ok(Json(
-        admin::save_term::save_term(&state.services.db, &state.services.search, &input).await?,
+        ops::admin::save_term(&state.services, &actor, &input).await?,
     ))
 }
 
@@ -64,6 +71,8 @@ pub async fn keys(
     if bearer(&headers).is_some() {
         return Err(AppError::Forbidden.into());
     }
-    let me = admin_user(&state, &headers).await?;
-    Ok(Json(api_keys::list::all(&state.services.db, &me).await?))
+    let actor = admin(&state, &headers).await?;
+    Ok(Json(
+        ops::portal::all_api_keys(&state.services, &actor).await?,
+    ))
 }

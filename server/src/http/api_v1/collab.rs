@@ -12,11 +12,10 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{bad_body, check_id, if_match, staff, unknown_param};
+use super::{actor, bad_body, check_id, if_match, unknown_param};
 use crate::http::{ApiError, AppState};
-use domain::ops::{self, Actor};
+use domain::ops;
 use domain::services::proposals::list::Scope;
-use domain::services::{activity, notifications, proposals};
 
 /// A JSON body that may be left out (empty: the default).
 fn optional_json<T: serde::de::DeserializeOwned + Default>(
@@ -62,10 +61,11 @@ pub async fn propose(
     body: Result<Json<DatasetPatch>, JsonRejection>,
 ) -> Result<(StatusCode, Json<ProposalInfo>), ApiError> {
     check_id(&id)?;
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.user()?;
     let base = if_match(&headers)?;
     let Json(patch) = body.map_err(|e| bad_body(e, "a dataset change"))?;
-    let saved = proposals::create::create(&state.services.db, &user, &id, base, &patch).await?;
+    let saved = ops::collab::propose(&state.services, &actor, &id, base, &patch).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }
 
@@ -76,8 +76,8 @@ pub async fn dataset_proposals(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<ProposalInfo>>, ApiError> {
     check_id(&id)?;
-    let user = staff(&state, &headers).await?;
-    let list = proposals::list::list(&state.services.db, &user, Scope::Dataset(id.clone())).await?;
+    let actor = actor(&state, &headers).await?;
+    let list = ops::collab::proposals(&state.services, &actor, Scope::Dataset(id.clone())).await?;
     Ok(Json(list))
 }
 
@@ -97,9 +97,9 @@ pub async fn list_proposals(
             )
         })?;
     }
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        proposals::list::list(&state.services.db, &user, scope).await?,
+        ops::collab::proposals(&state.services, &actor, scope).await?,
     ))
 }
 
@@ -110,9 +110,9 @@ pub async fn get_proposal(
     Path(pid): Path<String>,
 ) -> Result<Json<ProposalInfo>, ApiError> {
     let pid = proposal_id(&pid)?;
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        proposals::list::get(&state.services.db, &user, pid).await?,
+        ops::collab::proposal(&state.services, &actor, pid).await?,
     ))
 }
 
@@ -133,10 +133,10 @@ pub async fn accept(
     body: Bytes,
 ) -> Result<Json<ProposalInfo>, ApiError> {
     let pid = proposal_id(&pid)?;
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.user()?;
     let expected = if_match(&headers)?;
     let acceptance: Acceptance = optional_json(&body, "{\"resolution\": {…}}")?;
-    let actor = Actor::Staff(user);
     let info = ops::collab::accept(
         &state.services,
         &actor,
@@ -162,10 +162,11 @@ pub async fn reject(
     body: Result<Json<Rejection>, JsonRejection>,
 ) -> Result<Json<ProposalInfo>, ApiError> {
     let pid = proposal_id(&pid)?;
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.user()?;
     let Json(r) = body.map_err(|e| bad_body(e, "{\"reason\": \"…\"}"))?;
     Ok(Json(
-        proposals::decide::reject(&state.services.db, &user, pid, &r.reason).await?,
+        ops::collab::reject(&state.services, &actor, pid, &r.reason).await?,
     ))
 }
 
@@ -176,9 +177,9 @@ pub async fn withdraw(
     Path(pid): Path<String>,
 ) -> Result<Json<ProposalInfo>, ApiError> {
     let pid = proposal_id(&pid)?;
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        proposals::decide::withdraw(&state.services.db, &user, pid).await?,
+        ops::collab::withdraw(&state.services, &actor, pid).await?,
     ))
 }
 
@@ -187,9 +188,9 @@ pub async fn list_notifications(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Notifications>, ApiError> {
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        notifications::list::list(&state.services.db, &user).await?,
+        ops::collab::notifications(&state.services, &actor).await?,
     ))
 }
 
@@ -206,9 +207,10 @@ pub async fn mark_read(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.user()?;
     let m: MarkRead = optional_json(&body, "{\"ids\": [1, 2]}")?;
-    let n = notifications::read::mark_read(&state.services.db, &user, m.ids.as_deref()).await?;
+    let n = ops::collab::mark_read(&state.services, &actor, m.ids.as_deref()).await?;
     Ok(Json(serde_json::json!({ "marked": n })))
 }
 
@@ -241,8 +243,8 @@ pub async fn activity(
             .into())
         }
     };
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        activity::feed(&state.services.db, &user, &scope).await?,
+        ops::collab::activity(&state.services, &actor, &scope).await?,
     ))
 }

@@ -19,9 +19,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::Stream;
 
-use super::{bad_body, check_id, no_params, staff, unknown_param};
+use super::{actor, bad_body, check_id, no_params, staff, unknown_param};
 use crate::http::{ApiError, AppState};
-use domain::services::{harvest, jobs, profiling};
+use domain::ops::{self, Actor};
+use domain::services::{jobs, profiling};
 
 fn job_id(raw: &str) -> Result<i32, AppError> {
     raw.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -35,8 +36,8 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<JobInfo>>, ApiError> {
     no_params(raw)?;
-    let user = staff(&state, &headers).await?;
-    Ok(Json(jobs::list(&state.services.db, &user, 100).await?))
+    let actor = actor(&state, &headers).await?;
+    Ok(Json(ops::jobs::list(&state.services, &actor).await?))
 }
 
 pub async fn get(
@@ -45,8 +46,8 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<JobInfo>, ApiError> {
     let id = job_id(&id)?;
-    let user = staff(&state, &headers).await?;
-    Ok(Json(jobs::get(&state.services.db, &user, id).await?))
+    let actor = actor(&state, &headers).await?;
+    Ok(Json(ops::jobs::get(&state.services, &actor, id).await?))
 }
 
 /// The job's state as it changes (checked twice a second), ending when the job ends or the
@@ -126,10 +127,11 @@ fn is_done_marker(i: &JobInfo) -> bool {
     i.id == -1
 }
 
-async fn admin(state: &AppState, headers: &HeaderMap) -> Result<app::model::SessionUser, AppError> {
-    let user = staff(state, headers).await?;
-    user.require_admin()?;
-    Ok(user)
+/// An administrator (401 or 403 before the body is read).
+async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError> {
+    let actor = actor(state, headers).await?;
+    actor.admin()?;
+    Ok(actor)
 }
 
 pub async fn sources(
@@ -138,8 +140,10 @@ pub async fn sources(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<HarvestSourceInfo>>, ApiError> {
     no_params(raw)?;
-    admin(&state, &headers).await?;
-    Ok(Json(harvest::list(&state.services.db).await?))
+    let actor = admin(&state, &headers).await?;
+    Ok(Json(
+        ops::jobs::harvest_sources(&state.services, &actor).await?,
+    ))
 }
 
 pub async fn save_source(
@@ -147,12 +151,11 @@ pub async fn save_source(
     headers: HeaderMap,
     input: Result<Json<HarvestSourceInput>, JsonRejection>,
 ) -> Result<Json<HarvestSourceInfo>, ApiError> {
-    admin(&state, &headers).await?;
+    let actor = admin(&state, &headers).await?;
     let Json(input) = input.map_err(|e| bad_body(e, "a harvest source"))?;
-    let saved = harvest::save_source::save_source(&state.services.db, &input).await?;
-    // A new schedule is due at once: let the worker look.
-    state.services.jobs_wake.notify_one();
-    Ok(Json(saved))
+    Ok(Json(
+        ops::jobs::save_harvest_source(&state.services, &actor, &input).await?,
+    ))
 }
 
 pub async fn run_source(
@@ -161,10 +164,8 @@ pub async fn run_source(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = job_id(&id)?;
-    let user = admin(&state, &headers).await?;
-    let s = harvest::find(&state.services.db, id).await?;
-    let job = harvest::queue_run(&state.services.db, &s, Some(user.id)).await?;
-    state.services.jobs_wake.notify_one();
+    let actor = admin(&state, &headers).await?;
+    let job = ops::jobs::run_harvest_source(&state.services, &actor, id).await?;
     Ok(accepted(job))
 }
 

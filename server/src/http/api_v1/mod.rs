@@ -72,8 +72,13 @@ pub async fn search(
 ) -> Result<Json<SearchResult>, ApiError> {
     let (lang, pairs) = split_lang(parse_query_string(raw.as_deref().unwrap_or("")))?;
     let query = SearchQuery::from_pairs(pairs)?;
-    let viewer = viewer(&state, &headers).await?;
-    Ok(Json(state.services.search.search(&viewer, &query, lang)?))
+    let actor = actor(&state, &headers).await?;
+    Ok(Json(ops::catalog::search(
+        &state.services,
+        &actor,
+        &query,
+        lang,
+    )?))
 }
 
 pub(super) fn check_id(id: &str) -> Result<(), AppError> {
@@ -232,9 +237,9 @@ pub async fn revisions(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<datasets::history::RevisionInfo>>, ApiError> {
     check_id(&id)?;
-    let viewer = Viewer::Staff(staff(&state, &headers).await?);
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        datasets::history::list(&state.services.db, &viewer, &id).await?,
+        ops::collab::revisions(&state.services, &actor, &id).await?,
     ))
 }
 
@@ -264,9 +269,9 @@ pub async fn compare_revisions(
     let from =
         from.ok_or_else(|| AppError::validation("from", "from: 필요합니다.", "from: required."))?;
     let to = to.ok_or_else(|| AppError::validation("to", "to: 필요합니다.", "to: required."))?;
-    let viewer = Viewer::Staff(staff(&state, &headers).await?);
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        datasets::history::compare(&state.services.db, &viewer, &id, from, to).await?,
+        ops::collab::compare(&state.services, &actor, &id, from, to).await?,
     ))
 }
 
@@ -303,9 +308,9 @@ pub async fn comments(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<comments::CommentInfo>>, ApiError> {
     check_id(&id)?;
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        comments::list::list(&state.services.db, &user, &id).await?,
+        ops::collab::comments(&state.services, &actor, &id).await?,
     ))
 }
 
@@ -323,9 +328,10 @@ pub async fn add_comment(
     body: Result<Json<NewComment>, JsonRejection>,
 ) -> Result<(axum::http::StatusCode, Json<comments::CommentInfo>), ApiError> {
     check_id(&id)?;
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.user()?;
     let Json(new) = body.map_err(|e| bad_body(e, "{\"body\": \"…\"}"))?;
-    let saved = comments::create::create(&state.services.db, &user, &id, &new.body).await?;
+    let saved = ops::collab::add_comment(&state.services, &actor, &id, &new.body).await?;
     Ok((axum::http::StatusCode::CREATED, Json(saved)))
 }
 
@@ -348,8 +354,8 @@ pub async fn suggest(
             AppError::validation("q", "q: 200자 이하", "q: at most 200 characters.").into(),
         );
     }
-    let viewer = viewer(&state, &headers).await?;
-    Ok(Json(state.services.search.suggest(&viewer, &q, 8)?))
+    let actor = actor(&state, &headers).await?;
+    Ok(Json(ops::catalog::suggest(&state.services, &actor, &q)?))
 }
 
 /// `GET /api/v1/freshness`: on time / due soon / overdue per department, and the overdue list.
@@ -357,9 +363,9 @@ pub async fn freshness(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<app::freshness::FreshnessReport>, ApiError> {
-    let viewer = viewer(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        domain::services::freshness::report(&state.services.db, &viewer).await?,
+        ops::catalog::freshness(&state.services, &actor).await?,
     ))
 }
 

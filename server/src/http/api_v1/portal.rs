@@ -13,10 +13,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 
-use super::{bad_body, staff, unknown_param};
+use super::{actor, bad_body, unknown_param};
 use crate::http::limits::bearer;
 use crate::http::{ApiError, AppState};
-use domain::services::{api_keys, feedback};
+use domain::ops::{self, Actor};
 
 fn id_param(name: &str, v: &str) -> Result<i32, AppError> {
     v.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -49,9 +49,9 @@ pub async fn list_feedback(
             other => return Err(unknown_param(other).into()),
         }
     }
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
     Ok(Json(
-        feedback::list::list(&state.services.db, &user, dataset, status).await?,
+        ops::portal::feedback(&state.services, &actor, dataset, status).await?,
     ))
 }
 
@@ -62,9 +62,9 @@ async fn set_status(
     status: FeedbackStatus,
 ) -> Result<Json<FeedbackInfo>, ApiError> {
     let id = id_param("id", id)?;
-    let user = staff(state, headers).await?;
+    let actor = actor(state, headers).await?;
     Ok(Json(
-        feedback::resolve::set_status(&state.services.db, &user, id, status).await?,
+        ops::portal::set_feedback_status(&state.services, &actor, id, status).await?,
     ))
 }
 
@@ -85,22 +85,23 @@ pub async fn reopen_feedback(
 }
 
 /// Key management needs the person, signed in: not another key.
-async fn key_owner(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<app::model::SessionUser, AppError> {
+/// Who manages keys: a bearer key is refused before it is even looked up (see
+/// `ops::portal`, which refuses key actors too).
+async fn key_owner(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError> {
     if bearer(headers).is_some() {
         return Err(AppError::Forbidden);
     }
-    staff(state, headers).await
+    let actor = actor(state, headers).await?;
+    actor.user()?;
+    Ok(actor)
 }
 
 pub async fn list_keys(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<ApiKeyInfo>>, ApiError> {
-    let user = key_owner(&state, &headers).await?;
-    Ok(Json(api_keys::list::list(&state.services.db, &user).await?))
+    let actor = key_owner(&state, &headers).await?;
+    Ok(Json(ops::portal::api_keys(&state.services, &actor).await?))
 }
 
 #[derive(serde::Deserialize)]
@@ -114,9 +115,9 @@ pub async fn create_key(
     headers: HeaderMap,
     body: Result<Json<NewKey>, JsonRejection>,
 ) -> Result<(StatusCode, Json<NewApiKey>), ApiError> {
-    let user = key_owner(&state, &headers).await?;
+    let actor = key_owner(&state, &headers).await?;
     let Json(new) = body.map_err(|e| bad_body(e, "{\"name\": \"…\"}"))?;
-    let made = api_keys::create::create(&state.services.db, &user, &new.name).await?;
+    let made = ops::portal::create_api_key(&state.services, &actor, &new.name).await?;
     Ok((StatusCode::CREATED, Json(made)))
 }
 
@@ -126,8 +127,8 @@ pub async fn revoke_key(
     Path(id): Path<String>,
 ) -> Result<Json<ApiKeyInfo>, ApiError> {
     let id = id_param("id", &id)?;
-    let user = key_owner(&state, &headers).await?;
+    let actor = key_owner(&state, &headers).await?;
     Ok(Json(
-        api_keys::revoke::revoke(&state.services.db, &user, id).await?,
+        ops::portal::revoke_api_key(&state.services, &actor, id).await?,
     ))
 }
