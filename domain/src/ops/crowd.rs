@@ -3,7 +3,7 @@
 
 use types::crowd::{
     AlertNote, AlertRuleInfo, AlertRuleInput, CrowdAdmin, EmergencyInfo, EmergencyInput,
-    LocalPointCreated, LocalPointInput, PublicAlerts, SpotDetail, PANEL_TREND_HOURS,
+    LocalPointCreated, LocalPointInput, PublicAlerts, SpotDetail, TrendPoint, PANEL_TREND_HOURS,
 };
 use types::error::AppError;
 use types::model::HotSpotStatus;
@@ -28,6 +28,27 @@ pub async fn public_alerts(ctx: &Ctx) -> Result<PublicAlerts, AppError> {
 pub async fn spot(ctx: &Ctx, code: &str) -> Result<SpotDetail, AppError> {
     types::crowd::check_spot_code(code)?;
     crowd::detail(&ctx.db, code, PANEL_TREND_HOURS).await
+}
+
+/// One place's readings over the last `hours` (public): its code and the points, oldest first.
+pub async fn history(
+    ctx: &Ctx,
+    code: &str,
+    hours: i64,
+) -> Result<(String, Vec<TrendPoint>), AppError> {
+    types::crowd::check_spot_code(code)?;
+    let spot = crowd::find_spot(&ctx.db, code).await?;
+    let points = crowd::history(&ctx.db, &spot, hours, chrono::Utc::now()).await?;
+    Ok((spot.code, points))
+}
+
+/// Replace a local point's push token (administrators): the new token, shown once.
+pub async fn rotate_token(
+    ctx: &Ctx,
+    actor: &Actor,
+    code: &str,
+) -> Result<LocalPointCreated, AppError> {
+    crowd::local::rotate_token(&ctx.db, actor.admin()?, code).await
 }
 
 /// Rules, the alert log, emergency mode and the places (staff).

@@ -220,16 +220,6 @@ pub(super) async fn staff(
     }
 }
 
-/// The signed-in administrator, or 401/403.
-pub(super) async fn admin_user(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<app::model::SessionUser, AppError> {
-    let user = staff(state, headers).await?;
-    user.require_admin()?;
-    Ok(user)
-}
-
 /// `GET /api/v1/datasets/{id}/revisions`: the history, newest first (staff).
 pub async fn revisions(
     State(state): State<AppState>,

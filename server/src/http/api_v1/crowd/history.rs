@@ -9,11 +9,10 @@ use app::search::parse_query_string;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::Utc;
 
 use super::super::{no_params, unknown_param};
 use crate::http::{ApiError, AppState};
-use domain::services::crowd;
+use domain::ops;
 
 pub async fn spot(
     State(state): State<AppState>,
@@ -22,9 +21,7 @@ pub async fn spot(
 ) -> Result<Json<SpotDetail>, ApiError> {
     check_spot_code(&code)?;
     no_params(raw)?;
-    Ok(Json(
-        crowd::detail(&state.services.db, &code, app::crowd::PANEL_TREND_HOURS).await?,
-    ))
+    Ok(Json(ops::crowd::spot(&state.services, &code).await?))
 }
 
 pub async fn history(
@@ -63,8 +60,7 @@ pub async fn history(
             other => return Err(unknown_param(other).into()),
         }
     }
-    let spot = crowd::find_spot(&state.services.db, &code).await?;
-    let points = crowd::history(&state.services.db, &spot, hours, Utc::now()).await?;
+    let (spot_code, points) = ops::crowd::history(&state.services, &code, hours).await?;
     if !csv {
         return Ok(Json(points).into_response());
     }
@@ -77,7 +73,7 @@ pub async fn history(
         ]
     });
     Ok(super::csv_file(
-        &format!("crowd-{}-{hours}h.csv", spot.code),
+        &format!("crowd-{spot_code}-{hours}h.csv"),
         &["observed_at", "level", "population_min", "population_max"],
         rows,
     )?)

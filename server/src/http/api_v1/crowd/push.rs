@@ -13,7 +13,6 @@ use axum::Json;
 use chrono::Utc;
 
 use super::super::bad_body;
-use crate::http::api_v1::admin_user;
 use crate::http::{ApiError, AppState};
 use domain::ops;
 use domain::services::crowd::local;
@@ -36,9 +35,9 @@ pub async fn rotate(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Json<LocalPointCreated>, ApiError> {
-    let admin = admin_user(&state, &headers).await?;
+    let actor = super::super::actor(&state, &headers).await?;
     Ok(Json(
-        local::rotate_token(&state.services.db, &admin, &code).await?,
+        ops::crowd::rotate_token(&state.services, &actor, &code).await?,
     ))
 }
 
