@@ -3,10 +3,10 @@
 //! and the metadata of dataset pages.
 
 use domain::entities::{dataset, hot_spot};
-use dongne_tests::{both_databases, Backend};
+use dongne_tests::{both_databases, Backend, DatasetBuilder, UserBuilder};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::{app, PASSWORD};
+use super::app;
 
 both_databases!(
     demo_catalog_is_loaded_and_served,
@@ -96,13 +96,11 @@ async fn public_never_sees_internal_datasets(backend: Backend) {
     let Some(app) = app(backend).await else {
         return;
     };
-    let internal = dataset::Entity::find()
-        .filter(dataset::Column::Visibility.eq("internal"))
-        .filter(dataset::Column::Status.eq("published"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("demo data has internal datasets");
+    let internal = DatasetBuilder::new(&app)
+        .title("내부 검토용 주차 현황", "Parking, for internal review")
+        .internal()
+        .create()
+        .await;
     let anon = app.client();
     let r = anon
         .get(app.url(&format!("/datasets/{}", internal.slug)))
@@ -133,11 +131,7 @@ async fn public_never_sees_internal_datasets(backend: Backend) {
     assert_eq!(r.status(), 404);
 
     // Staff see it.
-    let (staff, status) = app.login("viewer", PASSWORD).await;
-    assert!(
-        status.is_success() || status.is_redirection(),
-        "login failed: {status}"
-    );
+    let staff = UserBuilder::new(&app).viewer().login().await;
     let r = staff
         .get(app.url(&format!("/datasets/{}", internal.slug)))
         .send()
@@ -270,7 +264,11 @@ async fn dataset_pages_carry_open_graph_and_schema_org_metadata(backend: Backend
     let Some(app) = app(backend).await else {
         return;
     };
-    let (d, _, _) = dongne_tests::public_dataset(&app).await;
+    let d = DatasetBuilder::new(&app)
+        .public()
+        .file("CSV", "https://files.example/trees.csv")
+        .create()
+        .await;
     let html = dongne_tests::get(app.url(&format!("/datasets/{}", d.slug)))
         .await
         .unwrap()

@@ -2,7 +2,7 @@
 //! bad login input answered as such, roles checked on the server, cross-site writes refused.
 
 use domain::entities::user;
-use dongne_tests::{both_databases, Backend, TestApp};
+use dongne_tests::{both_databases, Backend, DatasetBuilder, TestApp, UserBuilder};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use super::{app, PASSWORD};
@@ -199,8 +199,18 @@ async fn role_checks_are_enforced_on_the_server(backend: Backend) {
     assert_eq!(r.status(), 401);
     let r = app.client().get(app.url("/admin")).send().await.unwrap();
     assert_eq!(r.status(), 401);
+    // A steward of parks, a dataset of theirs and one of another department.
+    let own = DatasetBuilder::new(&app).department("parks").create().await;
+    let others = DatasetBuilder::new(&app)
+        .department("smart-city")
+        .create()
+        .await;
+    let steward = UserBuilder::new(&app)
+        .steward()
+        .department("parks")
+        .login()
+        .await;
     // A steward is not an admin.
-    let (steward, _) = app.login("parks-steward", PASSWORD).await;
     let r = steward
         .post(app.url("/api/admin_overview"))
         .send()
@@ -211,7 +221,7 @@ async fn role_checks_are_enforced_on_the_server(backend: Backend) {
     // proposal (the edit page opens in proposal mode).
     let r = steward
         .post(app.url("/api/dataset_for_edit"))
-        .form(&[("slug", "parks-green-spaces")])
+        .form(&[("slug", own.slug.as_str())])
         .send()
         .await
         .unwrap();
@@ -220,7 +230,7 @@ async fn role_checks_are_enforced_on_the_server(backend: Backend) {
     assert_eq!(ctx["direct"], true);
     let r = steward
         .post(app.url("/api/dataset_for_edit"))
-        .form(&[("slug", "public-wifi")])
+        .form(&[("slug", others.slug.as_str())])
         .send()
         .await
         .unwrap();
@@ -228,7 +238,7 @@ async fn role_checks_are_enforced_on_the_server(backend: Backend) {
     let ctx: serde_json::Value = r.json().await.unwrap();
     assert_eq!(ctx["direct"], false);
     let r = steward
-        .get(app.url("/datasets/public-wifi/edit"))
+        .get(app.url(&format!("/datasets/{}/edit", others.slug)))
         .send()
         .await
         .unwrap();
@@ -239,16 +249,16 @@ async fn role_checks_are_enforced_on_the_server(backend: Backend) {
         .unwrap()
         .contains("data-testid=\"propose-mode\""));
     // A viewer edits nothing.
-    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let viewer = UserBuilder::new(&app).viewer().login().await;
     let r = viewer
         .post(app.url("/api/dataset_for_edit"))
-        .form(&[("slug", "parks-green-spaces")])
+        .form(&[("slug", own.slug.as_str())])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
     // The admin sees the overview, with every department and user.
-    let (admin, _) = app.login("admin", PASSWORD).await;
+    let admin = UserBuilder::new(&app).admin().login().await;
     let r = admin
         .post(app.url("/api/admin_overview"))
         .send()

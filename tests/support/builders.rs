@@ -5,6 +5,7 @@
 //! let parks = DatasetBuilder::new(&app).department("parks").public().create().await;
 //! let editor = UserBuilder::new(&app).editor().department("transport").create().await;
 //! let client = editor.login(&app).await;
+//! let steward = UserBuilder::new(&app).steward().department("parks").login().await;
 //! ```
 //!
 //! Datasets are registered the way imports and harvests register them
@@ -374,6 +375,12 @@ impl<'a> UserBuilder<'a> {
         .await
         .expect("user inserted");
         TestUser { model }
+    }
+
+    /// Create the user and sign in: a client holding their session.
+    pub async fn login(self) -> reqwest::Client {
+        let app = self.app;
+        self.create().await.login(app).await
     }
 }
 
