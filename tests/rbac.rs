@@ -20,6 +20,7 @@
 //! entry to [`matrix::matrix`] (in `rbac/matrix.rs`) with the rule the handler enforces and the
 //! smallest request that reaches its permission check.
 
+mod doors;
 mod matrix;
 
 use std::collections::BTreeSet;
