@@ -1,9 +1,12 @@
 //! Proposals across departments, notifications, activity feeds and live presence, through the
 //! real router on SQLite and PostgreSQL.
+//!
+//! Every test works on a public dataset of its own in the [`OWNER`] department and on users it
+//! makes: the owning department's staff, another department's ([`OTHER`]) and a viewer.
 
 use domain::entities::dataset;
 use dongne_tests::{
-    both_databases, dataset_version, public_dataset, send, Backend, SseStream, TestApp,
+    both_databases, dataset_version, send, Backend, DatasetBuilder, SseStream, TestApp, UserBuilder,
 };
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
@@ -18,7 +21,19 @@ both_databases!(
     permission_matrix_for_collaboration,
 );
 
-const PASSWORD: &str = "dongne-demo";
+/// The department owning the datasets of these tests.
+const OWNER: &str = "parks";
+/// Another department: its staff propose, they do not edit.
+const OTHER: &str = "transport";
+
+/// A public dataset of the owning department.
+async fn owned_dataset(app: &TestApp) -> dataset::Model {
+    DatasetBuilder::new(app)
+        .department(OWNER)
+        .public()
+        .create()
+        .await
+}
 /// Presence and change notices reach open streams within this.
 const LIVE_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -26,9 +41,17 @@ async fn proposal_accepted_after_a_conflicting_edit(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = public_dataset(&app).await;
-    let (proposer, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
-    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let d = owned_dataset(&app).await;
+    let proposer = UserBuilder::new(&app)
+        .editor()
+        .department(OTHER)
+        .login()
+        .await;
+    let steward = UserBuilder::new(&app)
+        .steward()
+        .department(OWNER)
+        .login()
+        .await;
     let v = dataset_version(&app, d.id).await;
     // The outsider cannot edit the dataset, but may propose a change to it.
     let (s, _) = send(
@@ -157,9 +180,7 @@ async fn proposal_accepted_after_a_conflicting_edit(backend: Backend) {
         .json()
         .await
         .unwrap();
-    if d.visibility == "public" {
-        assert_eq!(found["items"][0]["dataset"]["id"], d.id, "{found}");
-    }
+    assert_eq!(found["items"][0]["dataset"]["id"], d.id, "{found}");
     // Decided once: a second decision is refused.
     let (s, _) = send(
         steward
@@ -174,12 +195,20 @@ async fn proposals_refused_rejected_and_withdrawn(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = public_dataset(&app).await;
+    let d = owned_dataset(&app).await;
     let url = app.url(&format!("/api/v1/datasets/{}/proposals", d.id));
     let v = dataset_version(&app, d.id).await;
-    let (proposer, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
-    let (viewer, _) = app.login("viewer", PASSWORD).await;
-    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
+    let proposer = UserBuilder::new(&app)
+        .editor()
+        .department(OTHER)
+        .login()
+        .await;
+    let viewer = UserBuilder::new(&app).viewer().login().await;
+    let steward = UserBuilder::new(&app)
+        .steward()
+        .department(OWNER)
+        .login()
+        .await;
     let anon = dongne_tests::plain_client();
     let change = json!({ "description_en": "Proposed description" });
     #[allow(clippy::type_complexity)]
@@ -310,11 +339,19 @@ async fn notifications_and_activity(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = public_dataset(&app).await;
+    let d = owned_dataset(&app).await;
     let v = dataset_version(&app, d.id).await;
-    let (proposer, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
-    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
-    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let proposer = UserBuilder::new(&app)
+        .editor()
+        .department(OTHER)
+        .login()
+        .await;
+    let steward = UserBuilder::new(&app)
+        .steward()
+        .department(OWNER)
+        .login()
+        .await;
+    let viewer = UserBuilder::new(&app).viewer().login().await;
     let notes = |c: &reqwest::Client| {
         let req = c.get(app.url("/api/v1/notifications"));
         async move { send(req).await.1 }
@@ -329,6 +366,7 @@ async fn notifications_and_activity(backend: Backend) {
             .collect()
     };
     let before = notes(&steward).await["unread"].as_u64().unwrap();
+    assert_eq!(before, 0, "a new steward has nothing unread");
     // A proposal and a comment reach the owning steward.
     let (_, p) = send(
         proposer
@@ -411,7 +449,7 @@ async fn notifications_and_activity(backend: Backend) {
     }
     assert_eq!(k[0], "proposal_accepted", "newest first: {k:?}");
     let (_, feed) =
-        send(viewer.get(app.url(&format!("/api/v1/activity?department={owner}")))).await;
+        send(viewer.get(app.url(&format!("/api/v1/activity?department={OWNER}")))).await;
     assert!(feed
         .as_array()
         .unwrap()
@@ -448,10 +486,14 @@ async fn live_presence_and_change_notices(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, _) = public_dataset(&app).await;
+    let d = owned_dataset(&app).await;
     let url = |mode: &str| app.url(&format!("/api/v1/datasets/{}/live?mode={mode}", d.slug));
-    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
-    let (viewer, _) = app.login("viewer", PASSWORD).await;
+    let steward = UserBuilder::new(&app)
+        .steward()
+        .department(OWNER)
+        .login()
+        .await;
+    let viewer = UserBuilder::new(&app).viewer().login().await;
     let mut editing = SseStream::open(&steward, url("edit")).await;
     let first = editing.expect("presence", LIVE_WITHIN).await;
     assert_eq!(names(&first).len(), 1);
@@ -500,11 +542,19 @@ async fn server_functions_check_permissions(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = public_dataset(&app).await;
+    let d = owned_dataset(&app).await;
     let v = dataset_version(&app, d.id).await;
-    let (steward, _) = app.login(&format!("{owner}-steward"), PASSWORD).await;
-    let (viewer, _) = app.login("viewer", PASSWORD).await;
-    let (outsider, _) = app.login(&format!("{other}-editor"), PASSWORD).await;
+    let steward = UserBuilder::new(&app)
+        .steward()
+        .department(OWNER)
+        .login()
+        .await;
+    let viewer = UserBuilder::new(&app).viewer().login().await;
+    let outsider = UserBuilder::new(&app)
+        .editor()
+        .department(OTHER)
+        .login()
+        .await;
     let anon = app.client();
     let save = |c: &reqwest::Client, version: i32, title: &str| {
         c.post(app.url("/api/save_dataset"))
@@ -566,15 +616,27 @@ async fn permission_matrix_for_collaboration(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (d, owner, other) = public_dataset(&app).await;
-    let users: Vec<(&str, Option<String>)> = vec![
+    let d = owned_dataset(&app).await;
+    let users: Vec<(&str, Option<UserBuilder>)> = vec![
         ("anonymous", None),
-        ("viewer", Some("viewer".to_string())),
-        ("own editor", Some(format!("{owner}-editor"))),
-        ("own steward", Some(format!("{owner}-steward"))),
-        ("other editor", Some(format!("{other}-editor"))),
-        ("other steward", Some(format!("{other}-steward"))),
-        ("admin", Some("admin".to_string())),
+        ("viewer", Some(UserBuilder::new(&app).viewer())),
+        (
+            "own editor",
+            Some(UserBuilder::new(&app).editor().department(OWNER)),
+        ),
+        (
+            "own steward",
+            Some(UserBuilder::new(&app).steward().department(OWNER)),
+        ),
+        (
+            "other editor",
+            Some(UserBuilder::new(&app).editor().department(OTHER)),
+        ),
+        (
+            "other steward",
+            Some(UserBuilder::new(&app).steward().department(OTHER)),
+        ),
+        ("admin", Some(UserBuilder::new(&app).admin())),
     ];
     use StatusCode as S;
     // (action, expected status per user, in the order above)
@@ -629,9 +691,11 @@ async fn permission_matrix_for_collaboration(backend: Backend) {
         ),
     ];
     let mut clients = Vec::new();
-    for (_, login) in &users {
-        clients.push(match login {
-            Some(u) => app.login(u, PASSWORD).await.0,
+    let mut who = Vec::new();
+    for (name, user) in users {
+        who.push(name);
+        clients.push(match user {
+            Some(u) => u.login().await,
             None => dongne_tests::plain_client(),
         });
     }
@@ -639,7 +703,7 @@ async fn permission_matrix_for_collaboration(backend: Backend) {
     let proposer = clients[4].clone();
     let mut n = 0;
     for (action, expected) in matrix {
-        for (i, (who, _)) in users.iter().enumerate() {
+        for (i, who) in who.iter().enumerate() {
             n += 1;
             let c = &clients[i];
             let v = dataset_version(&app, d.id).await;

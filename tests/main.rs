@@ -19,5 +19,6 @@ mod properties;
 mod proxy;
 mod rbac;
 mod search;
+mod shapes;
 mod transfer;
 mod xss;

@@ -2,6 +2,10 @@
 //! PostgreSQL database created for it and dropped afterwards) and a real server on a loopback
 //! port, driven over HTTP.
 
+pub mod builders;
+
+pub use builders::{DatasetBuilder, DepartmentBuilder, TestUser, UserBuilder, TEST_PASSWORD};
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
