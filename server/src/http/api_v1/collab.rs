@@ -128,7 +128,7 @@ pub async fn dataset_proposals(
     tag = "collaboration",
     summary = "A review queue (open proposals you may decide) or your own proposals",
     params(
-        ("scope" = Option<ProposalScope>, Query, description = "`review` (the default) or `mine`."),
+        ("scope" = inline(Option<ProposalScope>), Query, description = "`review` (the default) or `mine`."),
     ),
     responses(
         (status = 200, description = "Proposals, newest first (at most 100).", body = Vec<ProposalInfo>),

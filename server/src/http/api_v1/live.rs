@@ -52,7 +52,7 @@ async fn next(att: &mut Attendance) -> Option<LiveMessage> {
     description = "Each event is a LiveMessage as JSON, named by its `type`: `presence` (everyone who has it open, first at once) and `changed` (a saved change and the new version). Keeps going until the reader leaves.",
     params(
         ("id" = String, Path, min_length = 1, max_length = 200, description = "The dataset's numeric id or slug."),
-        ("mode" = Option<LiveMode>, Query, description = "Whether the reader is on the edit page (default view)."),
+        ("mode" = inline(Option<LiveMode>), Query, description = "Whether the reader is on the edit page (default view)."),
     ),
     responses(
         (status = 200, description = "Server-Sent Events carrying LiveMessage.", content_type = "text/event-stream", body = String),

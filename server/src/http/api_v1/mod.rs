@@ -80,7 +80,7 @@ fn split_lang(pairs: Vec<(String, String)>) -> Result<(Lang, Vec<(String, String
     summary = "Search datasets",
     params(
         SearchQuery,
-        ("lang" = Option<LangCode>, Query, description = "Language of highlights."),
+        ("lang" = inline(Option<LangCode>), Query, description = "Language of highlights."),
     ),
     responses(
         (status = 200, description = "Results, facet counts and timing.", body = SearchResult),

@@ -7,7 +7,7 @@
 use axum::Json;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{Ref, RefOr};
+use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa::{IntoParams, Modify, OpenApi, PartialSchema, ToSchema};
 
 use error::*;
@@ -159,8 +159,8 @@ pub mod error {
     }
 }
 
-/// A query parameter's value that is one of a few words (described here; the handlers read
-/// the text).
+// Query parameter values that are one of a few words (described here; the handlers read the
+// text).
 #[allow(dead_code)]
 #[derive(ToSchema)]
 #[schema(rename_all = "lowercase")]
@@ -264,7 +264,12 @@ impl Modify for Layers {
                     add(op, 403, "Forbidden");
                 }
                 // The body limits (`RequestBodyLimitLayer`).
-                if op.request_body.is_some() {
+                if let Some(body) = op.request_body.as_mut() {
+                    // A file the handler reads as it comes (no schema: the bytes themselves)
+                    // is required.
+                    if body.content.values().all(|c| c.schema.is_none()) {
+                        body.required = Some(Required::True);
+                    }
                     add(op, 413, "PayloadTooLarge");
                 }
                 if crate::http::limits::limited(path) {
@@ -361,6 +366,32 @@ mod tests {
         );
         let stale: Vec<_> = documented.difference(&served).collect();
         assert!(stale.is_empty(), "documented but not served: {stale:?}");
+    }
+
+    /// Every `$ref` names a component the document has (a type used only in a parameter is
+    /// not collected by itself: such types are inlined).
+    #[test]
+    fn every_reference_resolves() {
+        fn refs<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                        out.push(r);
+                    }
+                    m.values().for_each(|v| refs(v, out));
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let doc = openapi_document();
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(!found.is_empty());
+        for r in found {
+            let pointer = r.strip_prefix('#').expect("a local reference");
+            assert!(doc.pointer(pointer).is_some(), "unresolvable: {r}");
+        }
     }
 
     /// Every error answer points at the one error shape.

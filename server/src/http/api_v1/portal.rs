@@ -36,7 +36,7 @@ fn id_param(name: &str, v: &str) -> Result<i32, AppError> {
     tag = "portal",
     summary = "Residents' problem reports: the caller's department's (stewards, editors), all (admins); open first, newest first",
     params(
-        ("status" = Option<FeedbackStatus>, Query, description = "Only open or only resolved reports."),
+        ("status" = inline(Option<FeedbackStatus>), Query, description = "Only open or only resolved reports."),
         ("dataset" = Option<i32>, Query, minimum = 1, description = "Only this dataset's reports."),
     ),
     responses(

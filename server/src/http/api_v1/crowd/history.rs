@@ -54,7 +54,7 @@ pub async fn spot(
     params(
         ("code" = String, Path, description = "The place's code."),
         ("hours" = Option<i64>, Query, minimum = 1, maximum = 2160, description = "How many hours back (default 24)."),
-        ("format" = Option<JsonOrCsv>, Query, description = "json (the default) or csv."),
+        ("format" = inline(Option<JsonOrCsv>), Query, description = "json (the default) or csv."),
     ),
     responses(
         (status = 200, description = "The readings, or as CSV.", content((Vec<TrendPoint> = "application/json"), (String = "text/csv"))),

@@ -62,7 +62,7 @@ fn frame_json(json: &str) -> Response {
     tag = "crowd",
     summary = "Every hot spot's current crowd level (public)",
     params(
-        ("format" = Option<JsonOrCsv>, Query, description = "json (the default) or csv."),
+        ("format" = inline(Option<JsonOrCsv>), Query, description = "json (the default) or csv."),
     ),
     responses(
         (status = 200, description = "Every place's status, or as CSV one row per place with a `stale` column.", content((Vec<HotSpotStatus> = "application/json"), (String = "text/csv"))),
