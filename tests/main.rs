@@ -13,6 +13,7 @@ mod hostile;
 mod http;
 mod jobs;
 mod login;
+mod openapi;
 mod outbound;
 mod portal;
 mod properties;

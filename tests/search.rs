@@ -443,7 +443,7 @@ async fn json_api_validates_and_documents_itself(backend: Backend) {
         .json()
         .await
         .unwrap();
-    assert_eq!(doc["openapi"], "3.0.3");
+    assert_eq!(doc["openapi"], "3.1.0");
     for path in [
         "/api/v1/datasets",
         "/api/v1/datasets/{id}",

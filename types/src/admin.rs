@@ -34,8 +34,10 @@ fn name(e: &mut Vec<FieldError>, field: &str, v: &str) {
 
 /// Create a department, or rename the one with this code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentInput {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z0-9._-]{2,40}$"))]
     pub code: String,
     pub name_ko: String,
     pub name_en: String,
@@ -55,16 +57,21 @@ pub const MIN_PASSWORD: usize = 10;
 
 /// Create a user, or change the one with this username (a password left out is kept).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z0-9._-]{3,40}$"))]
     pub username: String,
     pub display_name: String,
     /// `admin`, `steward`, `editor` or `viewer`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::model::Role))]
     pub role: String,
     /// The department's code; required for everyone but admins.
     #[serde(default)]
     pub department: Option<String>,
+    /// Required for a new user; left out, the password is kept.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 10))]
     pub password: Option<String>,
     /// `false` signs the user out everywhere and refuses their logins.
     #[serde(default = "yes")]
@@ -116,6 +123,7 @@ impl UserInput {
 
 /// Add a term to a classification scheme, or relabel the term with this code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TermInput {
     pub scheme: String,
@@ -169,6 +177,7 @@ mod tests {
 
 /// An API key as its owner sees it (the key itself is shown once, when made).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKeyInfo {
     pub id: i32,
     pub name: String,
@@ -181,6 +190,7 @@ pub struct ApiKeyInfo {
 
 /// An API key with its owner, as administrators see every key.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnedApiKey {
     #[serde(flatten)]
     pub key: ApiKeyInfo,
@@ -193,6 +203,7 @@ pub struct OwnedApiKey {
 
 /// A key just made: `secret` is the only time the key is shown.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewApiKey {
     pub key: ApiKeyInfo,
     pub secret: String,

@@ -10,6 +10,7 @@ use crate::model::coded_enum;
 
 /// A dataset named in a list (proposal, notification, activity).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatasetRef {
     pub id: i32,
     pub slug: String,
@@ -24,6 +25,7 @@ impl DatasetRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommentInfo {
     pub id: i32,
     pub author: Option<String>,
@@ -33,6 +35,7 @@ pub struct CommentInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevisionInfo {
     pub version: i32,
     pub author: Option<String>,
@@ -58,6 +61,7 @@ coded_enum!(
 /// (`base`), the value now (`current`, "theirs") and the value the change wants (`proposed`,
 /// "mine"). A conflict: the field changed since `base` and to something else than `proposed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     pub field: String,
     pub base: Value,
@@ -68,6 +72,7 @@ pub struct FieldChange {
 
 /// Where a change stands against the current version (a proposal, or an edit that lost a race).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rebase {
     pub base_version: i32,
     pub current_version: i32,
@@ -85,6 +90,7 @@ impl Rebase {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalInfo {
     pub id: i32,
     pub dataset: DatasetRef,
@@ -152,6 +158,7 @@ impl NotificationKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotificationInfo {
     /// 0 for computed notices (overdue datasets), which cannot be marked read.
     pub id: i32,
@@ -164,6 +171,7 @@ pub struct NotificationInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notifications {
     pub unread: u64,
     pub items: Vec<NotificationInfo>,
@@ -181,6 +189,7 @@ coded_enum!(
 
 /// One event in a feed (per dataset, department or user), newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityItem {
     pub kind: ActivityKind,
     pub at: DateTime<Utc>,
@@ -205,6 +214,7 @@ pub enum FeedScope {
 
 /// Someone with a dataset open (live presence).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Present {
     pub user_id: i32,
     pub name: String,
@@ -214,6 +224,7 @@ pub struct Present {
 
 /// What the live stream of a dataset (`/api/v1/datasets/{id}/live`, Server-Sent Events) says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveMessage {
     /// Everyone who has the dataset open now (one entry per person).

@@ -11,6 +11,7 @@ use crate::model::{CrowdLevel, HotSpotStatus};
 
 /// One hour of a feed's forecast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForecastPoint {
     pub at: DateTime<Utc>,
     pub level: CrowdLevel,
@@ -20,6 +21,7 @@ pub struct ForecastPoint {
 
 /// One point of a place's history: a raw reading, or an hour folded from several.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendPoint {
     pub at: DateTime<Utc>,
     /// The level (an hour's average for folded hours).
@@ -30,6 +32,7 @@ pub struct TrendPoint {
 
 /// A place with its recent trend and its latest forecast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SpotDetail {
     pub status: HotSpotStatus,
     pub trend: Vec<TrendPoint>,
@@ -43,6 +46,7 @@ pub const PANEL_TREND_HOURS: i64 = 6;
 
 /// An alert as everyone may see it (the public banner): where, how crowded, since when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertInfo {
     pub id: i32,
     pub spot_code: String,
@@ -64,6 +68,7 @@ impl AlertInfo {
 
 /// Emergency mode: the pinned place and the public safety message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmergencyInfo {
     pub id: i32,
     pub spot_code: Option<String>,
@@ -85,6 +90,7 @@ impl EmergencyInfo {
 /// What every open map shows above the map: open alerts and emergency mode. Pushed to every
 /// subscriber as the `alerts` event.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicAlerts {
     pub alerts: Vec<AlertInfo>,
     pub emergency: Option<EmergencyInfo>,
@@ -92,6 +98,7 @@ pub struct PublicAlerts {
 
 /// A staff note on an alert.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertNote {
     pub author: String,
     pub body: String,
@@ -100,6 +107,7 @@ pub struct AlertNote {
 
 /// An alert in the staff log: who acknowledged it and the notes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertLogEntry {
     pub alert: AlertInfo,
     pub rule_id: i32,
@@ -108,6 +116,7 @@ pub struct AlertLogEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertRuleInfo {
     pub id: i32,
     /// `None`: every place.
@@ -146,14 +155,18 @@ impl AlertRuleInfo {
 /// A new alert rule. `spot_code` empty or missing: every place. At least one of `min_level`
 /// (1–4) and `min_population` is required.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertRuleInput {
     #[serde(default)]
     pub spot_code: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 4))]
     pub min_level: Option<i16>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub min_population: Option<i32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1440))]
     pub for_minutes: i32,
 }
 
@@ -314,10 +327,13 @@ pub fn validate_note(body: &str) -> Result<String, AppError> {
 
 /// Start emergency mode: the place to pin (optional) and the safety message in both languages.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmergencyInput {
     #[serde(default)]
     pub spot_code: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
     pub message_ko: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
     pub message_en: String,
 }
 
@@ -356,7 +372,9 @@ impl EmergencyInput {
 
 /// A local point an administrator adds, with its own feed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalPointInput {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{1,40}$"))]
     pub code: String,
     pub name_ko: String,
     pub name_en: String,
@@ -417,6 +435,7 @@ impl LocalPointInput {
 
 /// A new local point and its push token (shown once; only its hash is stored).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalPointCreated {
     pub code: String,
     pub token: String,

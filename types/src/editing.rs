@@ -8,17 +8,26 @@ use crate::model::{DataColumn, Distribution, Status, UpdateCycle, Visibility};
 /// A change to a dataset's metadata: only the fields present change. `message` describes the
 /// change in the revision history.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DatasetPatch {
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title_ko: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title_en: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
     pub description_ko: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
     pub description_en: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     pub keywords: Option<Vec<String>>,
     pub license: Option<String>,
     pub source_institution: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::update_cycle_code))]
     pub update_cycle: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::model::Visibility>))]
     pub visibility: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::model::Status>))]
     pub status: Option<String>,
     pub spatial_coverage: Option<String>,
     pub contact_name: Option<String>,
@@ -29,11 +38,16 @@ pub struct DatasetPatch {
     pub last_updated: Option<String>,
     /// Classification terms as `scheme:code`, for the schemes people classify by hand
     /// ([`EDITABLE_SCHEMES`]); the department and update-cycle terms follow those fields.
+    #[cfg_attr(feature = "openapi", schema(max_items = 50, example = json!(["theme:environment"])))]
     pub terms: Option<Vec<String>>,
     /// Files and APIs, in display order (replaces the list).
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub distributions: Option<Vec<Distribution>>,
     /// The data dictionary, in column order (replaces the list).
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub columns: Option<Vec<DataColumn>>,
+    /// What changed, for the revision history.
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub message: Option<String>,
 }
 
@@ -53,6 +67,7 @@ pub const COLUMN_TYPES: &[&str] = &[
 
 /// One problem with one field, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message_ko: String,

@@ -11,6 +11,7 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AppError {
     /// Input failed validation: `field` names what is wrong, `message` says why (in Korean and English).
     #[error("invalid {field}: {message_en}")]

@@ -135,6 +135,7 @@ fn link_count(text: &str) -> usize {
 
 /// A report as its department sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedbackInfo {
     pub id: i32,
     pub dataset: DatasetRef,

@@ -31,6 +31,7 @@ impl Freshness {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     pub on_time: u64,
     pub due_soon: u64,
@@ -54,12 +55,14 @@ impl Counts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepartmentFreshness {
     pub department: DepartmentRef,
     pub counts: Counts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LateDataset {
     pub dataset: DatasetRef,
     pub department: DepartmentRef,
@@ -69,6 +72,7 @@ pub struct LateDataset {
 
 /// The district's freshness (published datasets the reader can see).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FreshnessReport {
     pub today: NaiveDate,
     pub total: Counts,

@@ -37,6 +37,7 @@ impl JobStatus {
 
 /// What a finished job produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobOutcome {
     Import(ImportReport),
@@ -45,6 +46,7 @@ pub enum JobOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileOutcome {
     pub dataset_slug: String,
     pub url: String,
@@ -53,6 +55,7 @@ pub struct ProfileOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobInfo {
     pub id: i32,
     pub kind: JobKind,
@@ -101,6 +104,7 @@ coded_enum!(
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HarvestRecord {
     /// The record's identifier at the source.
     pub key: String,
@@ -110,6 +114,7 @@ pub struct HarvestRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HarvestFailure {
     pub key: Option<String>,
     pub reason: String,
@@ -117,6 +122,7 @@ pub struct HarvestFailure {
 
 /// A harvest run's report: what happened to every record.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HarvestReport {
     pub source_id: i32,
     pub source_name: String,
@@ -130,6 +136,7 @@ pub struct HarvestReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HarvestSourceInfo {
     pub id: i32,
     pub name: String,
@@ -148,12 +155,16 @@ pub struct HarvestSourceInfo {
 
 /// Create (no id) or change a harvest source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HarvestSourceInput {
     #[serde(default)]
     pub id: Option<i32>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = HarvestKind))]
     pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(format = "uri"))]
     pub url: String,
     /// The department code the harvested datasets belong to.
     pub department: String,
@@ -162,9 +173,11 @@ pub struct HarvestSourceInput {
     #[serde(default)]
     pub default_terms: Vec<String>,
     /// `public` or `internal`: what new datasets from the source start as.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::model::Visibility))]
     pub visibility: String,
     /// Run every this many minutes (none: on demand only).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 5))]
     pub interval_minutes: Option<i32>,
     pub enabled: bool,
 }
@@ -299,6 +312,7 @@ impl HarvestSourceInput {
 
 /// The newest profile of one distribution's data file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DistributionProfile {
     pub id: i32,
     pub url: String,

@@ -12,6 +12,8 @@ pub mod freshness;
 pub mod i18n;
 pub mod jobs;
 pub mod model;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod profiling;
 pub mod search;
 pub mod transfer;

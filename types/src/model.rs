@@ -11,6 +11,7 @@ macro_rules! coded_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $ko:literal, $en:literal;)+ }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -92,6 +93,7 @@ impl UpdateCycle {
 
 /// Crowd congestion as published by the city (1 = 여유 … 4 = 붐빔).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CrowdLevel {
     Relaxed = 1,
     Normal = 2,
@@ -146,6 +148,7 @@ impl CrowdLevel {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepartmentRef {
     pub id: i32,
     pub code: String,
@@ -161,6 +164,7 @@ impl DepartmentRef {
 
 /// The signed-in user, as the UI and permission checks see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionUser {
     pub id: i32,
     pub username: String,
@@ -231,6 +235,7 @@ impl Viewer {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TermRef {
     pub scheme: String,
     pub code: String,
@@ -251,6 +256,7 @@ pub struct TermCount {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatasetSummary {
     pub id: i32,
     pub slug: String,
@@ -277,23 +283,35 @@ impl DatasetSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Distribution {
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::distribution_kind))]
     pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     pub format: String,
+    #[cfg_attr(feature = "openapi", schema(format = "uri", pattern = "^https?://"))]
     pub url: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub size_bytes: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataColumn {
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::column_type))]
     pub data_type: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub description: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub unit: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevisionSummary {
     pub version: i32,
     pub author: Option<String>,
@@ -303,6 +321,7 @@ pub struct RevisionSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatasetDetail {
     pub summary: DatasetSummary,
     pub description_ko: String,
@@ -378,6 +397,7 @@ pub fn sort_spots(spots: &mut [HotSpotStatus], now: DateTime<Utc>) {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HotSpotStatus {
     pub code: String,
     pub name_ko: String,

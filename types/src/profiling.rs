@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The profile of one data file attached to a dataset distribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// `"csv"`, `"xlsx"` or `"geojson"`.
     pub format: String,
@@ -26,6 +27,7 @@ pub struct Profile {
 
 /// The profile of one column; proposes one data dictionary entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ColumnProfile {
     pub name: String,
     /// One of: text, integer, number, date, datetime, time, boolean, geometry.

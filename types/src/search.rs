@@ -11,6 +11,7 @@ use crate::model::DatasetSummary;
 
 /// A classification a search can be narrowed by (the URL parameter name is `param()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FacetKey {
     Theme,
@@ -87,6 +88,7 @@ impl FacetKey {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SearchSort {
     /// Best match first (most recently updated first when there is no text).
@@ -110,7 +112,7 @@ pub const MAX_PER_PAGE: u64 = 100;
 pub const DEFAULT_PER_PAGE: u64 = 20;
 pub const MAX_QUERY_CHARS: usize = 200;
 pub const MAX_PAGE: u64 = 10_000;
-const MAX_VALUES_PER_FACET: usize = 50;
+pub(crate) const MAX_VALUES_PER_FACET: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchQuery {
@@ -325,12 +327,14 @@ pub fn encode(s: &str) -> String {
 
 /// A run of text, highlighted where it matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Seg {
     pub text: String,
     pub hit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub dataset: DatasetSummary,
     /// The title in the reader's language with matches marked (empty when nothing matched).
@@ -340,6 +344,7 @@ pub struct SearchHit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetValue {
     pub term: String,
     pub label: String,
@@ -354,6 +359,7 @@ impl FacetValue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResult {
     pub total: u64,
     pub page: u64,
@@ -372,6 +378,7 @@ impl SearchResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     pub slug: String,
     pub title_ko: String,

@@ -42,6 +42,7 @@ pub fn field_for_header(header: &str) -> Option<&'static str> {
 
 /// What an import did (or, in a dry run, would do) with each row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RowAction {
     Create,
@@ -50,6 +51,7 @@ pub enum RowAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RowOutcome {
     /// The spreadsheet row (the header is row 1).
     pub row: usize,
@@ -59,6 +61,7 @@ pub struct RowOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub dry_run: bool,
     pub created: usize,

@@ -64,7 +64,7 @@ pub fn came_over_tls(req: &Request, trusted_proxies: &[domain::net::Cidr]) -> bo
                 .is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
 }
 
-fn limited(path: &str) -> bool {
+pub(crate) fn limited(path: &str) -> bool {
     (path.starts_with("/api/v1/") && !path.starts_with("/api/v1/crowd"))
         || path.starts_with("/api/3/")
         || path.starts_with("/catalog.")

@@ -366,6 +366,7 @@ fn too_many() -> AppError {
 
 /// What a push stored.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushReport {
     pub stored: usize,
     /// Not newer than the place's latest reading.

@@ -20,6 +20,7 @@ use crate::services::OrInternal;
 
 /// The outcome of an accepted change.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Updated {
     pub id: i32,
     /// The dataset's version now (unchanged when the change changed nothing).

@@ -12,6 +12,8 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::openapi::error::*;
+use super::openapi::{Marked, ProposalScope};
 use super::{actor, bad_body, check_id, if_match, unknown_param};
 use crate::http::{ApiError, AppState};
 use domain::ops;
@@ -54,6 +56,28 @@ fn params(raw: Option<String>, allowed: &[&str]) -> Result<Vec<(String, String)>
 }
 
 /// `POST /api/v1/datasets/{id}/proposals` with `If-Match` (the version seen) and a change.
+#[utoipa::path(
+    post,
+    path = "/api/v1/datasets/{id}/proposals",
+    operation_id = "propose",
+    tag = "collaboration",
+    summary = "Propose a change to a dataset you may not edit (editors, stewards, admins)",
+    description = "If-Match carries the version the proposal is based on (the current one). Status cannot be proposed. The owning department's stewards are notified.",
+    params(
+        ("id" = String, Path, min_length = 1, max_length = 200, description = "The dataset's numeric id or slug."),
+        ("If-Match" = String, Header, description = "The dataset version the change is based on (the ETag of GET), like `\"3\"`.", example = json!("\"3\"")),
+    ),
+    request_body = DatasetPatch,
+    responses(
+        (status = 201, description = "The open proposal.", body = ProposalInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 428, response = PreconditionRequired),
+    )
+)]
 pub async fn propose(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -70,6 +94,22 @@ pub async fn propose(
 }
 
 /// `GET /api/v1/datasets/{id}/proposals`: every proposal on one dataset, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{id}/proposals",
+    operation_id = "listDatasetProposals",
+    tag = "collaboration",
+    summary = "Every proposal on a dataset, newest first (signed-in staff)",
+    params(
+        ("id" = String, Path, min_length = 1, max_length = 200, description = "The dataset's numeric id or slug."),
+    ),
+    responses(
+        (status = 200, description = "Proposals; open ones carry `rebase` (each field's base, current and proposed value, conflicts marked).", body = Vec<ProposalInfo>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn dataset_proposals(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -82,6 +122,21 @@ pub async fn dataset_proposals(
 }
 
 /// `GET /api/v1/proposals?scope=review|mine` (default `review`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/proposals",
+    operation_id = "listProposals",
+    tag = "collaboration",
+    summary = "A review queue (open proposals you may decide) or your own proposals",
+    params(
+        ("scope" = inline(Option<ProposalScope>), Query, description = "`review` (the default) or `mine`."),
+    ),
+    responses(
+        (status = 200, description = "Proposals, newest first (at most 100).", body = Vec<ProposalInfo>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub async fn list_proposals(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -104,6 +159,22 @@ pub async fn list_proposals(
 }
 
 /// `GET /api/v1/proposals/{pid}`
+#[utoipa::path(
+    get,
+    path = "/api/v1/proposals/{pid}",
+    operation_id = "getProposal",
+    tag = "collaboration",
+    summary = "One proposal",
+    params(
+        ("pid" = i32, Path, minimum = 1, description = "The proposal."),
+    ),
+    responses(
+        (status = 200, description = "The proposal.", body = ProposalInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn get_proposal(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -116,16 +187,39 @@ pub async fn get_proposal(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Acceptance {
     /// `{ field: value }`: the value to keep for fields that changed since the proposal.
     #[serde(default)]
+    #[schema(value_type = Object)]
     resolution: Map<String, Value>,
 }
 
 /// `POST /api/v1/proposals/{pid}/accept` with `If-Match` (the dataset version reviewed) and an
 /// optional `{ "resolution": { field: value } }`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/proposals/{pid}/accept",
+    operation_id = "acceptProposal",
+    tag = "collaboration",
+    summary = "Accept a proposal (stewards of the owning department, admins): applied as a revision crediting the proposer",
+    description = "If-Match carries the dataset version reviewed. Fields changed since the proposal to another value must be settled in `resolution` ({ field: value to keep }), else 409 naming the first. The body may be left out.",
+    params(
+        ("pid" = i32, Path, minimum = 1, description = "The proposal."),
+        ("If-Match" = String, Header, description = "The dataset version the change is based on (the ETag of GET), like `\"3\"`.", example = json!("\"3\"")),
+    ),
+    request_body(content = Option<Acceptance>, description = "Optional: the values to keep."),
+    responses(
+        (status = 200, description = "The accepted proposal with `applied_version`.", body = ProposalInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 428, response = PreconditionRequired),
+    )
+)]
 pub async fn accept(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -148,13 +242,33 @@ pub async fn accept(
     Ok(Json(info))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rejection {
+    #[schema(min_length = 1, max_length = 500)]
     reason: String,
 }
 
 /// `POST /api/v1/proposals/{pid}/reject` `{ "reason": "…" }`
+#[utoipa::path(
+    post,
+    path = "/api/v1/proposals/{pid}/reject",
+    operation_id = "rejectProposal",
+    tag = "collaboration",
+    summary = "Reject a proposal with a reason (stewards of the owning department, admins)",
+    params(
+        ("pid" = i32, Path, minimum = 1, description = "The proposal."),
+    ),
+    request_body = Rejection,
+    responses(
+        (status = 200, description = "The rejected proposal.", body = ProposalInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn reject(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -171,6 +285,23 @@ pub async fn reject(
 }
 
 /// `POST /api/v1/proposals/{pid}/withdraw` (the proposer).
+#[utoipa::path(
+    post,
+    path = "/api/v1/proposals/{pid}/withdraw",
+    operation_id = "withdrawProposal",
+    tag = "collaboration",
+    summary = "Withdraw your own open proposal",
+    params(
+        ("pid" = i32, Path, minimum = 1, description = "The proposal."),
+    ),
+    responses(
+        (status = 200, description = "The withdrawn proposal.", body = ProposalInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn withdraw(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -184,6 +315,17 @@ pub async fn withdraw(
 }
 
 /// `GET /api/v1/notifications`
+#[utoipa::path(
+    get,
+    path = "/api/v1/notifications",
+    operation_id = "listNotifications",
+    tag = "collaboration",
+    summary = "Your notifications: proposals received and decided, comments on your department's datasets, and its overdue datasets (id 0, computed)",
+    responses(
+        (status = 200, description = "The unread count and the notifications.", body = Notifications),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub async fn list_notifications(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -194,7 +336,7 @@ pub async fn list_notifications(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkRead {
     /// Absent: all of them.
@@ -202,19 +344,49 @@ pub struct MarkRead {
 }
 
 /// `POST /api/v1/notifications/read` `{ "ids": [..] }` or `{}` for all.
+#[utoipa::path(
+    post,
+    path = "/api/v1/notifications/read",
+    operation_id = "markNotificationsRead",
+    tag = "collaboration",
+    summary = "Mark notifications read: `{ \"ids\": [..] }`, or all without a body",
+    request_body(content = Option<MarkRead>, description = "Optional: which ones (all without it)."),
+    responses(
+        (status = 200, description = "How many were marked.", body = Marked),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub async fn mark_read(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Marked>, ApiError> {
     let actor = actor(&state, &headers).await?;
     actor.user()?;
     let m: MarkRead = optional_json(&body, "{\"ids\": [1, 2]}")?;
     let n = ops::collab::mark_read(&state.services, &actor, m.ids.as_deref()).await?;
-    Ok(Json(serde_json::json!({ "marked": n })))
+    Ok(Json(Marked { marked: n }))
 }
 
 /// `GET /api/v1/activity?dataset=slug | department=code | (nothing: mine)`
+#[utoipa::path(
+    get,
+    path = "/api/v1/activity",
+    operation_id = "activity",
+    tag = "collaboration",
+    summary = "An activity feed: a dataset's, a department's, or (neither) your own",
+    params(
+        ("dataset" = Option<String>, Query, max_length = 200, description = "A dataset's numeric id or slug."),
+        ("department" = Option<String>, Query, description = "A department's code."),
+    ),
+    responses(
+        (status = 200, description = "Revisions, comments and proposals, newest first (at most 50).", body = Vec<ActivityItem>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn activity(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -19,6 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::Stream;
 
+use super::openapi::error::*;
+use super::openapi::JobAccepted;
 use super::{actor, bad_body, check_id, no_params, staff, unknown_param};
 use crate::http::{ApiError, AppState};
 use domain::ops::{self, Actor};
@@ -30,6 +32,18 @@ fn job_id(raw: &str) -> Result<i32, AppError> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs",
+    operation_id = "listJobs",
+    tag = "jobs",
+    summary = "The newest background jobs (imports, harvests, profiling): all for administrators, the caller's own for other staff",
+    responses(
+        (status = 200, description = "The jobs, newest first (at most 100).", body = Vec<JobInfo>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -40,6 +54,22 @@ pub async fn list(
     Ok(Json(ops::jobs::list(&state.services, &actor).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{id}",
+    operation_id = "getJob",
+    tag = "jobs",
+    summary = "One job (its creator or an administrator)",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The job."),
+    ),
+    responses(
+        (status = 200, description = "The job.", body = JobInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -53,6 +83,22 @@ pub async fn get(
 /// The job's state as it changes (checked twice a second), ending when the job ends or the
 /// server stops. Every event carries the whole `JobInfo`, so a reconnecting reader is current
 /// at once.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{id}/events",
+    operation_id = "followJob",
+    tag = "jobs",
+    summary = "The job's state as it changes (text/event-stream, event `job` carrying the whole JobInfo), ending when the job ends",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The job."),
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events: `job` with a JobInfo.", content_type = "text/event-stream", body = String),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -134,6 +180,19 @@ async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError>
     Ok(actor)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/harvest/sources",
+    operation_id = "listHarvestSources",
+    tag = "jobs",
+    summary = "Harvest sources with their last run (administrators)",
+    responses(
+        (status = 200, description = "The sources.", body = Vec<HarvestSourceInfo>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn sources(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -146,6 +205,21 @@ pub async fn sources(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/harvest/sources",
+    operation_id = "saveHarvestSource",
+    tag = "jobs",
+    summary = "Create a harvest source, or change the one with `id` (administrators)",
+    request_body = HarvestSourceInput,
+    responses(
+        (status = 200, description = "The source.", body = HarvestSourceInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn save_source(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -158,6 +232,23 @@ pub async fn save_source(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/harvest/sources/{id}/run",
+    operation_id = "runHarvestSource",
+    tag = "jobs",
+    summary = "Run a source now (administrators)",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The source."),
+    ),
+    responses(
+        (status = 202, description = "The run is queued.", body = JobAccepted, headers(("Location" = String, description = "The job: `/api/v1/jobs/{job}`."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn run_source(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -173,11 +264,32 @@ fn accepted(job: i32) -> Response {
     (
         StatusCode::ACCEPTED,
         [(header::LOCATION, format!("/api/v1/jobs/{job}"))],
-        Json(serde_json::json!({ "job": job })),
+        Json(JobAccepted { job }),
     )
         .into_response()
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/datasets/{id}/profile",
+    operation_id = "profileDataFile",
+    tag = "jobs",
+    summary = "Profile a data file of one of the dataset's distributions (editors of the dataset); the file is the body (up to 200 MB)",
+    params(
+        ("id" = String, Path, min_length = 1, max_length = 200, description = "The dataset's numeric id or slug."),
+        ("url" = String, Query, description = "The distribution's URL."),
+        ("name" = Option<String>, Query, description = "The file name (its extension picks the format: .csv, .xlsx, .geojson)."),
+    ),
+    request_body(description = "The data file.", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/geo+json"))),
+    responses(
+        (status = 202, description = "The job; its outcome holds the profile, and the dataset page shows it.", body = JobAccepted, headers(("Location" = String, description = "The job: `/api/v1/jobs/{job}`."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    )
+)]
 pub async fn profile(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -13,6 +13,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::openapi::error::*;
+use super::openapi::LiveMode;
 use super::{check_id, staff, unknown_param};
 use crate::http::{ApiError, AppState};
 use domain::live::Attendance;
@@ -41,6 +43,24 @@ async fn next(att: &mut Attendance) -> Option<LiveMessage> {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{id}/live",
+    operation_id = "followDataset",
+    tag = "collaboration",
+    summary = "Who else has the dataset open, and changes saved to it, as they happen (text/event-stream; signed-in staff who can see the dataset)",
+    description = "Each event is a LiveMessage as JSON, named by its `type`: `presence` (everyone who has it open, first at once) and `changed` (a saved change and the new version). Keeps going until the reader leaves.",
+    params(
+        ("id" = String, Path, min_length = 1, max_length = 200, description = "The dataset's numeric id or slug."),
+        ("mode" = inline(Option<LiveMode>), Query, description = "Whether the reader is on the edit page (default view)."),
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events carrying LiveMessage.", content_type = "text/event-stream", body = String),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn live(
     State(state): State<AppState>,
     headers: HeaderMap,

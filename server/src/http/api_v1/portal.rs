@@ -13,6 +13,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 
+use super::openapi::error::*;
 use super::{actor, bad_body, unknown_param};
 use crate::http::limits::bearer;
 use crate::http::{ApiError, AppState};
@@ -28,6 +29,23 @@ fn id_param(name: &str, v: &str) -> Result<i32, AppError> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/feedback",
+    operation_id = "listFeedback",
+    tag = "portal",
+    summary = "Residents' problem reports: the caller's department's (stewards, editors), all (admins); open first, newest first",
+    params(
+        ("status" = inline(Option<FeedbackStatus>), Query, description = "Only open or only resolved reports."),
+        ("dataset" = Option<i32>, Query, minimum = 1, description = "Only this dataset's reports."),
+    ),
+    responses(
+        (status = 200, description = "The reports.", body = Vec<FeedbackInfo>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn list_feedback(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -68,6 +86,23 @@ async fn set_status(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/feedback/{id}/resolve",
+    operation_id = "resolveFeedback",
+    tag = "portal",
+    summary = "Mark a report resolved (its department, admins)",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The report."),
+    ),
+    responses(
+        (status = 200, description = "The report.", body = FeedbackInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn resolve_feedback(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -76,6 +111,23 @@ pub async fn resolve_feedback(
     set_status(&state, &headers, &id, FeedbackStatus::Resolved).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/feedback/{id}/reopen",
+    operation_id = "reopenFeedback",
+    tag = "portal",
+    summary = "Open a resolved report again (its department, admins)",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The report."),
+    ),
+    responses(
+        (status = 200, description = "The report.", body = FeedbackInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn reopen_feedback(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -96,6 +148,18 @@ async fn key_owner(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppEr
     Ok(actor)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/keys",
+    operation_id = "listApiKeys",
+    tag = "portal",
+    summary = "The caller's API keys (signed-in session, not a key)",
+    responses(
+        (status = 200, description = "The keys (never the secrets).", body = Vec<ApiKeyInfo>),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn list_keys(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -104,12 +168,27 @@ pub async fn list_keys(
     Ok(Json(ops::portal::api_keys(&state.services, &actor).await?))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/keys",
+    operation_id = "createApiKey",
+    tag = "portal",
+    summary = "Make an API key for oneself; the answer is the only time the key is shown. Send it as `Authorization: Bearer dn_…`: it reads as its owner and is not rate limited",
+    request_body = NewKey,
+    responses(
+        (status = 201, description = "The key and its secret.", body = NewApiKey),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn create_key(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -121,6 +200,23 @@ pub async fn create_key(
     Ok((StatusCode::CREATED, Json(made)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/keys/{id}",
+    operation_id = "revokeApiKey",
+    tag = "portal",
+    summary = "Revoke one's API key (admins: anyone's); it stops working at once",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The key."),
+    ),
+    responses(
+        (status = 200, description = "The key, revoked.", body = ApiKeyInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn revoke_key(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -10,11 +10,34 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use super::openapi::error::*;
+use super::openapi::{ExportParams, ImportQueued};
 use super::{staff, unknown_param, viewer};
 use crate::http::{ApiError, AppState};
+use app::transfer::ImportReport;
 use domain::services::jobs;
 use domain::services::transfer::{export, import, job, sheet};
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/import",
+    operation_id = "importSheet",
+    tag = "transfer",
+    summary = "Import dataset metadata from a CSV (UTF-8) or XLSX sheet: all rows or none, upserted by slug, each a revision by the caller",
+    description = "Headers are field names (see export) or their Korean/English labels. Every problem is reported with its row and column (`error.detail.InvalidFields.errors[].field` like `row 3, title_ko`) and nothing is written. Re-importing the same file changes nothing.",
+    params(
+        ("dry_run" = Option<bool>, Query, description = "Report what would change without writing."),
+        ("name" = Option<String>, Query, description = "The file name (its extension picks the format; kept in the revision message)."),
+    ),
+    request_body(description = "The sheet.", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses(
+        (status = 200, description = "What was (or, in a dry run, would be) done with each row.", body = ImportReport),
+        (status = 202, description = "A real import runs as a background job; when it takes longer than 20 s the answer is the job to follow.", body = ImportQueued, headers(("Location" = String, description = "The job: `/api/v1/jobs/{job}`."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn import_sheet(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -77,7 +100,10 @@ pub async fn import_sheet(
         (_, _, _) => Ok((
             StatusCode::ACCEPTED,
             location,
-            Json(serde_json::json!({ "job": id, "status": info.status })),
+            Json(ImportQueued {
+                job: id,
+                status: info.status,
+            }),
         )
             .into_response()),
     }
@@ -86,6 +112,23 @@ pub async fn import_sheet(
 /// How long an import request waits for its job before answering 202.
 const IMPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/export",
+    operation_id = "exportSheet",
+    tag = "transfer",
+    summary = "The catalog the caller may see, as CSV, XLSX or JSON with the import's columns",
+    description = "`department=code` alone exports that department's datasets; any search parameters export that search's results.",
+    params(
+        ExportParams,
+    ),
+    responses(
+        (status = 200, description = "The file (an attachment).", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn export_sheet(
     State(state): State<AppState>,
     headers: HeaderMap,

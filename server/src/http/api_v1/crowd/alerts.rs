@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use super::super::openapi::error::*;
 use super::super::{actor, bad_body, staff};
 use crate::http::{ApiError, AppState};
 use domain::ops;
@@ -32,6 +33,17 @@ fn id_of(raw: &str) -> Result<i32, AppError> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/crowd/rules",
+    operation_id = "crowdAlertRules",
+    tag = "crowd",
+    summary = "Alert rules (staff)",
+    responses(
+        (status = 200, description = "The rules.", body = Vec<AlertRuleInfo>),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub async fn rules(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -40,6 +52,21 @@ pub async fn rules(
     Ok(Json(alerts::rules(&state.services.db).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/crowd/rules",
+    operation_id = "addCrowdAlertRule",
+    tag = "crowd",
+    summary = "Add an alert rule (administrators): one place or every place; level at or above min_level, or population above min_population, held for for_minutes",
+    request_body = AlertRuleInput,
+    responses(
+        (status = 201, description = "The rule.", body = AlertRuleInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn add_rule(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -52,6 +79,23 @@ pub async fn add_rule(
     Ok((StatusCode::CREATED, Json(rule)).into_response())
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/crowd/rules/{id}",
+    operation_id = "deleteCrowdAlertRule",
+    tag = "crowd",
+    summary = "Delete an alert rule and its alerts (administrators)",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The rule."),
+    ),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn delete_rule(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -63,6 +107,17 @@ pub async fn delete_rule(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/crowd/alerts/log",
+    operation_id = "crowdAlertLog",
+    tag = "crowd",
+    summary = "The alert log, open alerts first, with who acknowledged and staff notes (staff)",
+    responses(
+        (status = 200, description = "The log (at most 200).", body = Vec<AlertLogEntry>),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub async fn log(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -71,6 +126,22 @@ pub async fn log(
     Ok(Json(alerts::log(&state.services.db, 200).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/crowd/alerts/{id}/ack",
+    operation_id = "acknowledgeCrowdAlert",
+    tag = "crowd",
+    summary = "Acknowledge an alert (staff; again changes nothing)",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The alert."),
+    ),
+    responses(
+        (status = 204, description = "Acknowledged."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn acknowledge(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -82,11 +153,29 @@ pub async fn acknowledge(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct NoteInput {
+    #[schema(max_length = 2000)]
     body: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/crowd/alerts/{id}/notes",
+    operation_id = "annotateCrowdAlert",
+    tag = "crowd",
+    summary = "Write a note on an alert (staff)",
+    params(
+        ("id" = i32, Path, minimum = 1, description = "The alert."),
+    ),
+    request_body = NoteInput,
+    responses(
+        (status = 201, description = "The note.", body = AlertNote),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn annotate(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -101,6 +190,21 @@ pub async fn annotate(
     Ok((StatusCode::CREATED, Json(note)).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/crowd/emergency",
+    operation_id = "startEmergency",
+    tag = "crowd",
+    summary = "Start emergency mode (administrators): pin a place and show the public a safety message; the public map becomes the light list",
+    request_body = EmergencyInput,
+    responses(
+        (status = 200, description = "Emergency mode.", body = EmergencyInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn start_emergency(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -114,6 +218,19 @@ pub async fn start_emergency(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/crowd/emergency",
+    operation_id = "endEmergency",
+    tag = "crowd",
+    summary = "End emergency mode (administrators)",
+    responses(
+        (status = 204, description = "Ended."),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn end_emergency(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -10,10 +10,28 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use super::super::openapi::error::*;
+use super::super::openapi::JsonOrCsv;
 use super::super::{no_params, unknown_param};
 use crate::http::{ApiError, AppState};
+use app::crowd::TrendPoint;
 use domain::ops;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/crowd/spots/{code}",
+    operation_id = "crowdSpot",
+    tag = "crowd",
+    summary = "One place: its status, six-hour trend and the forecast ahead (public)",
+    params(
+        ("code" = String, Path, description = "The place's code."),
+    ),
+    responses(
+        (status = 200, description = "The place.", body = SpotDetail),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn spot(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -24,6 +42,23 @@ pub async fn spot(
     Ok(Json(ops::crowd::spot(&state.services, &code).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/crowd/spots/{code}/history",
+    operation_id = "crowdHistory",
+    tag = "crowd",
+    summary = "A place's readings over the last hours, oldest first: raw for seven days, hourly before (public)",
+    params(
+        ("code" = String, Path, description = "The place's code."),
+        ("hours" = Option<i64>, Query, minimum = 1, maximum = 2160, description = "How many hours back (default 24)."),
+        ("format" = inline(Option<JsonOrCsv>), Query, description = "json (the default) or csv."),
+    ),
+    responses(
+        (status = 200, description = "The readings, or as CSV.", content((Vec<TrendPoint> = "application/json"), (String = "text/csv"))),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn history(
     State(state): State<AppState>,
     Path(code): Path<String>,

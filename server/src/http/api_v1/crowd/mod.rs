@@ -12,7 +12,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::no_params;
+use super::openapi::error::*;
+use super::openapi::JsonOrCsv;
 use crate::http::{ApiError, AppState};
+use app::crowd::PublicAlerts;
+use app::model::HotSpotStatus;
 use domain::services::crowd::live::{AlertsFrame, CrowdFrame};
 
 /// Rows as a CSV download named `filename`, never cached.
@@ -51,6 +55,20 @@ fn frame_json(json: &str) -> Response {
 
 /// `GET /api/v1/crowd[?format=json|csv]`: every place's current level; as CSV (open data) with
 /// one row per place and a `stale` column.
+#[utoipa::path(
+    get,
+    path = "/api/v1/crowd",
+    operation_id = "crowdStatus",
+    tag = "crowd",
+    summary = "Every hot spot's current crowd level (public)",
+    params(
+        ("format" = inline(Option<JsonOrCsv>), Query, description = "json (the default) or csv."),
+    ),
+    responses(
+        (status = 200, description = "Every place's status, or as CSV one row per place with a `stale` column.", content((Vec<HotSpotStatus> = "application/json"), (String = "text/csv"))),
+        (status = 400, response = BadRequest),
+    )
+)]
 pub async fn status(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -121,6 +139,17 @@ struct Pending {
 /// A comment line every 15 s keeps idle connections (and proxies) from timing out.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/crowd/events",
+    operation_id = "followCrowd",
+    tag = "crowd",
+    summary = "Crowd levels and alerts as they change (text/event-stream, public): event `crowd` with every hot spot's status and event `alerts` with the open alerts and emergency mode at once, then each after every change; the event id is the change's sequence number in its channel",
+    responses(
+        (status = 200, description = "Server-Sent Events: `crowd` with [HotSpotStatus], `alerts` with PublicAlerts.", content_type = "text/event-stream", body = String),
+        (status = 400, response = BadRequest),
+    )
+)]
 pub async fn events(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -206,6 +235,17 @@ pub mod history;
 pub mod push;
 
 /// `GET /api/v1/crowd/alerts`: open alerts and emergency mode (public, as every map shows them).
+#[utoipa::path(
+    get,
+    path = "/api/v1/crowd/alerts",
+    operation_id = "crowdAlerts",
+    tag = "crowd",
+    summary = "Open crowd alerts (one per place, worst first) and emergency mode (public)",
+    responses(
+        (status = 200, description = "The open alerts and emergency mode.", body = PublicAlerts),
+        (status = 400, response = BadRequest),
+    )
+)]
 pub async fn public_alerts(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,

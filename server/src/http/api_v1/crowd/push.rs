@@ -13,10 +13,26 @@ use axum::Json;
 use chrono::Utc;
 
 use super::super::bad_body;
+use super::super::openapi::error::*;
 use crate::http::{ApiError, AppState};
 use domain::ops;
 use domain::services::crowd::local;
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/crowd/spots",
+    operation_id = "addLocalPoint",
+    tag = "crowd",
+    summary = "Add a local point with its own feed (administrators); the answer carries its push token, shown once",
+    request_body = LocalPointInput,
+    responses(
+        (status = 201, description = "The place's code and push token.", body = LocalPointCreated),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -30,6 +46,23 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/crowd/spots/{code}/token",
+    operation_id = "rotateLocalPointToken",
+    tag = "crowd",
+    summary = "Replace a local point's push token (administrators); the old one stops working",
+    params(
+        ("code" = String, Path, description = "The place's code."),
+    ),
+    responses(
+        (status = 200, description = "The place's code and new push token.", body = LocalPointCreated),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn rotate(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -41,6 +74,24 @@ pub async fn rotate(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/crowd/spots/{code}/readings",
+    operation_id = "pushCrowdReadings",
+    tag = "crowd",
+    summary = "Push readings of a local point (Authorization: Bearer <its token>); all rows or none; alerts are evaluated and open maps updated",
+    params(
+        ("code" = String, Path, description = "The place's code."),
+    ),
+    security(("pushToken" = [])),
+    request_body(description = "JSON: one reading or an array (at most 1000) of { observed_at? (RFC 3339), level (1-4 or 여유/보통/약간 붐빔/붐빔 or relaxed/normal/slightly busy/busy), population_min, population_max }. CSV: columns observed_at (optional), level, population_min, population_max.", content((Object = "application/json"), (String = "text/csv"))),
+    responses(
+        (status = 200, description = "How many were stored and ignored (ignored: not newer than the place's latest reading).", body = local::PushReport),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn readings(
     State(state): State<AppState>,
     headers: HeaderMap,
