@@ -80,12 +80,16 @@ pub fn package(d: &DatasetDetail, site: &str) -> Value {
             extras.push(json!({ "key": k, "value": v }));
         }
     }
+    // One extra per key (CKAN refuses duplicate keys): a scheme named like a fixed extra
+    // (`update_cycle`) is already there.
     for t in d
         .terms
         .iter()
         .filter(|t| t.scheme != "theme" && t.scheme != "department")
     {
-        extras.push(json!({ "key": format!("{}", t.scheme), "value": t.code }));
+        if !extras.iter().any(|e| e["key"] == t.scheme.as_str()) {
+            extras.push(json!({ "key": t.scheme, "value": t.code }));
+        }
     }
     json!({
         "id": id,
