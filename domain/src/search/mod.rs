@@ -9,11 +9,11 @@ mod query;
 mod source;
 pub mod tokenizer;
 
+pub use source::DocSource;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-use collect::{FacetIds, Flat, Flats};
-use document::{facet_for_scheme, schema, Fields};
 use sea_orm::DatabaseConnection;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 use types::error::AppError;
@@ -21,10 +21,10 @@ use types::i18n::Lang;
 use types::model::*;
 use types::search::*;
 
-pub use source::DocSource;
-use tokenizer::{koen_tokens, prefix_tokens, FnTokenizer};
-
 use crate::services::{internal, OrInternal};
+use collect::{FacetIds, Flat, Flats};
+use document::{facet_for_scheme, schema, Fields};
+use tokenizer::{koen_tokens, prefix_tokens, FnTokenizer};
 
 pub struct SearchIndex {
     reader: IndexReader,

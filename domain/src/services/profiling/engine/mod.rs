@@ -23,9 +23,10 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use types::profiling::Profile;
+
 use csv_file::profile_csv;
 use geojson::profile_geojson;
-use types::profiling::Profile;
 use xlsx::profile_xlsx;
 
 const MAX_COLUMNS: usize = 1000;
