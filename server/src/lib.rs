@@ -5,8 +5,6 @@
 //! `types::error::AppError` domain errors (in the `domain` crate); HTTP statuses come from
 //! `AppError::status`, in one place.
 
-pub mod bench;
-pub mod bench_crowd;
 pub mod cli;
 pub mod config;
 pub mod http;
@@ -18,8 +16,20 @@ use std::sync::Arc;
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
-use crate::config::Config;
+use crate::config::{Config, LogFormat};
 use domain::{cluster, db, entities, search, seed, services};
+
+/// Log to standard error (JSON or text), filtered by `RUST_LOG` (default: info, quieter SQL).
+pub fn init_tracing(format: &LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
 
 /// Connect, migrate and (when enabled and empty) load the demo data.
 pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnection> {

@@ -1,7 +1,7 @@
 #![recursion_limit = "256"]
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use server::config::{Config, LogFormat};
+use server::config::Config;
 
 /// Dongne: the district data platform.
 #[derive(Parser)]
@@ -42,58 +42,6 @@ enum Command {
     Harvest {
         #[command(subcommand)]
         action: HarvestAction,
-    },
-    /// Benchmark search at scale against a plain-SQL baseline (run with --release).
-    BenchSearch {
-        /// How many datasets the synthetic catalog has.
-        #[arg(long, default_value_t = 100_000)]
-        datasets: usize,
-        /// How many times each query is measured.
-        #[arg(long, default_value_t = 20)]
-        rounds: usize,
-        /// Measure only this query string (repeatable), say `--query 'q=공원&theme=environment'`,
-        /// instead of the fixed set: for profiling one query.
-        #[arg(long = "query")]
-        queries: Vec<String>,
-        /// Leave out the plain-SQL baseline (it takes minutes at 100,000 datasets).
-        #[arg(long)]
-        skip_sql: bool,
-    },
-    /// Benchmark the crowd map in an emergency: live subscribers, update latency and the light
-    /// list under load, against a baseline (run with --release; see scripts/bench-crowd).
-    BenchCrowd {
-        /// Live Server-Sent Events subscribers during the surge.
-        #[arg(long, default_value_t = 10_000)]
-        subscribers: usize,
-        /// Seconds of /crowd/lite load in each phase.
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        /// Readings pushed during the surge.
-        #[arg(long, default_value_t = 10)]
-        updates: usize,
-        /// Concurrent /crowd/lite clients.
-        #[arg(long, default_value_t = 32)]
-        lite_clients: usize,
-    },
-    /// The subscriber half of the crowd benchmark against a server that is already running: open
-    /// live SSE subscribers, print `ready N`, push readings to a local point and print the update
-    /// latency (see scripts/load-surge, which loads the public pages meanwhile).
-    BenchSubscribers {
-        /// The running server, `http://127.0.0.1:PORT` (signs in as the demo administrator).
-        #[arg(long)]
-        url: String,
-        /// Live Server-Sent Events subscribers to hold.
-        #[arg(long, default_value_t = 10_000)]
-        subscribers: usize,
-        /// Seconds over which the readings are pushed.
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        /// Readings pushed.
-        #[arg(long, default_value_t = 10)]
-        updates: usize,
-        /// After `ready`, wait for SIGUSR1 before pushing.
-        #[arg(long)]
-        wait_signal: bool,
     },
 }
 
@@ -161,7 +109,7 @@ enum HarvestAction {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env().context("reading configuration")?;
-    init_tracing(&config.log_format);
+    server::init_tracing(&config.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::serve(config).await,
         Command::Migrate => {
@@ -187,50 +135,6 @@ async fn main() -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             Ok(())
-        }
-        Command::BenchCrowd {
-            subscribers,
-            seconds,
-            updates,
-            lite_clients,
-        } => {
-            server::bench_crowd::run(server::bench_crowd::Options {
-                subscribers,
-                seconds,
-                updates,
-                lite_clients,
-            })
-            .await
-        }
-        Command::BenchSubscribers {
-            url,
-            subscribers,
-            seconds,
-            updates,
-            wait_signal,
-        } => {
-            server::bench_crowd::hold(server::bench_crowd::HoldOptions {
-                url,
-                subscribers,
-                seconds,
-                updates,
-                wait_signal,
-            })
-            .await
-        }
-        Command::BenchSearch {
-            datasets,
-            rounds,
-            queries,
-            skip_sql,
-        } => {
-            server::bench::run(server::bench::Options {
-                datasets,
-                rounds,
-                queries,
-                skip_sql,
-            })
-            .await
         }
         Command::Import {
             file,
@@ -282,16 +186,5 @@ async fn main() -> anyhow::Result<()> {
             };
             server::prepare_database(&config).await.map(|_| ())
         }
-    }
-}
-
-fn init_tracing(format: &LogFormat) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    match format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
     }
 }

@@ -1,6 +1,6 @@
-//! `server bench-crowd`: the crowd emergency benchmark. Starts this binary as a real server
-//! (child process, its own SQLite file, demo data, simulated feed) on loopback, then from this
-//! process:
+//! `bench crowd`: the crowd emergency benchmark. Starts a real server (this binary's `serve`
+//! mode as a child process, its own SQLite file, demo data, simulated feed) on loopback, then
+//! from this process:
 //!
 //! 1. baseline: `/crowd/lite` under load with no live subscribers (requests/s, latency), and
 //!    reading updates reaching 100 subscribers;
@@ -12,7 +12,7 @@
 //!
 //! Client and server share the machine's cores, as they would on one 2-core box.
 //!
-//! `server bench-subscribers` ([`hold`]) is the subscriber half alone, against a server that is
+//! `bench subscribers` ([`hold`]) is the subscriber half alone, against a server that is
 //! already running: `scripts/load-surge` holds the subscribers with it while `wrk` loads the
 //! public pages.
 
@@ -36,7 +36,7 @@ pub struct Options {
     pub lite_clients: usize,
 }
 
-/// `server bench-subscribers`: subscribers held on a running server.
+/// `bench subscribers`: subscribers held on a running server.
 pub struct HoldOptions {
     /// The running server, `http://127.0.0.1:PORT`.
     pub url: String,

@@ -1,4 +1,4 @@
-//! `server bench-search`: the search benchmark. Builds a synthetic catalog shaped like the demo
+//! `bench search`: the search benchmark. Builds a synthetic catalog shaped like the demo
 //! one, indexes it, and answers a fixed set of realistic queries with facets through the
 //! service layer, through the HTTP endpoint, and with the best plain-SQL baseline (SQLite FTS5
 //! trigram, plus LIKE for two-character words) in the same process, printing latencies and
@@ -12,7 +12,7 @@ use app::model::Viewer;
 use app::search::{encode, parse_query_string, SearchQuery};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait};
 
-use crate::config::Config;
+use server::config::Config;
 
 /// Realistic queries: Korean, English, mixed, typos, with and without facets.
 pub const QUERIES: &[&str] = &[
@@ -151,7 +151,7 @@ async fn run_in(url: &str, options: &Options) -> anyhow::Result<()> {
         _ => None,
     })?;
     let started = Instant::now();
-    let db = crate::prepare_database(&config).await?;
+    let db = server::prepare_database(&config).await?;
     let extra = datasets.saturating_sub(domain::seed::DATASET_COUNT);
     let txn = domain::db::begin_write(&db).await?;
     for (k, chunk) in domain::seed::synthetic_plan(extra)
@@ -218,8 +218,8 @@ async fn run_in(url: &str, options: &Options) -> anyhow::Result<()> {
         println!("  {ms:>8.3} ms  {q}");
     }
 
-    // The HTTP endpoint, through a real server process (`server serve`) on the same database, on
-    // loopback; its memory is read from /proc once it has served every query.
+    // The HTTP endpoint, through a real server process (`bench serve`, as `server serve`) on the
+    // same database, on loopback; its memory is read from /proc once it has served every query.
     drop(services);
     let server = ServerProcess::start(url).await?;
     let addr = server.addr;
@@ -309,7 +309,8 @@ async fn run_in(url: &str, options: &Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `server serve` as a child process on the benchmark's database; killed when dropped.
+/// The server as a child process (this binary's `serve` mode, as `server serve`) on the
+/// benchmark's database; killed when dropped.
 struct ServerProcess {
     child: std::process::Child,
     addr: std::net::SocketAddr,
@@ -325,7 +326,7 @@ impl ServerProcess {
             .env("DONGNE_DEMO_DATA", "false")
             .env("RUST_LOG", "warn")
             .spawn()
-            .context("starting `server serve`")?;
+            .context("starting `bench serve`")?;
         let server = ServerProcess { child, addr };
         let started = Instant::now();
         loop {
