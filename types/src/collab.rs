@@ -19,7 +19,7 @@ pub struct DatasetRef {
 
 impl DatasetRef {
     pub fn title(&self, lang: Lang) -> &str {
-        lang.t(&self.title_ko, &self.title_en)
+        lang.pick(&self.title_ko, &self.title_en)
     }
 }
 
@@ -47,10 +47,10 @@ pub struct RevisionInfo {
 
 coded_enum!(
     ProposalStatus {
-        Open = "open", "검토 대기", "Open";
-        Accepted = "accepted", "반영됨", "Accepted";
-        Rejected = "rejected", "반려됨", "Rejected";
-        Withdrawn = "withdrawn", "철회됨", "Withdrawn";
+        Open = "open", proposal_status.open;
+        Accepted = "accepted", proposal_status.accepted;
+        Rejected = "rejected", proposal_status.rejected;
+        Withdrawn = "withdrawn", proposal_status.withdrawn;
     }
 );
 
@@ -112,12 +112,12 @@ coded_enum!(
     /// `Overdue` is computed, not stored: a dataset of the reader's department is past its
     /// update date.
     NotificationKind {
-        ProposalReceived = "proposal_received", "변경 제안 받음", "Proposal received";
-        ProposalAccepted = "proposal_accepted", "제안 반영", "Proposal accepted";
-        ProposalRejected = "proposal_rejected", "제안 반려", "Proposal rejected";
-        Comment = "comment", "댓글", "Comment";
-        Overdue = "overdue", "갱신 지연", "Overdue";
-        Feedback = "feedback", "주민 의견", "Report from a resident";
+        ProposalReceived = "proposal_received", notification_kind.proposal_received;
+        ProposalAccepted = "proposal_accepted", notification_kind.proposal_accepted;
+        ProposalRejected = "proposal_rejected", notification_kind.proposal_rejected;
+        Comment = "comment", notification_kind.comment;
+        Overdue = "overdue", notification_kind.overdue;
+        Feedback = "feedback", notification_kind.feedback;
     }
 );
 
@@ -171,11 +171,11 @@ pub struct Notifications {
 
 coded_enum!(
     ActivityKind {
-        Revision = "revision", "수정", "edited";
-        Comment = "comment", "댓글", "commented";
-        ProposalOpened = "proposal_opened", "변경 제안", "proposed a change";
-        ProposalAccepted = "proposal_accepted", "제안 반영", "accepted a proposal";
-        ProposalRejected = "proposal_rejected", "제안 반려", "rejected a proposal";
+        Revision = "revision", activity_kind.revision;
+        Comment = "comment", activity_kind.comment;
+        ProposalOpened = "proposal_opened", activity_kind.proposal_opened;
+        ProposalAccepted = "proposal_accepted", activity_kind.proposal_accepted;
+        ProposalRejected = "proposal_rejected", activity_kind.proposal_rejected;
     }
 );
 

@@ -15,3 +15,5 @@ pub mod model;
 pub mod profiling;
 pub mod search;
 pub mod transfer;
+
+pub use locales::t;
