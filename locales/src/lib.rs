@@ -86,3 +86,24 @@ mod tests {
         assert_eq!(Lang::En.other(), Lang::Ko);
     }
 }
+
+#[cfg(test)]
+mod text_tests {
+    use super::Lang;
+
+    /// Spaces at either end survive (some keys are joined into sentences), and values go in.
+    #[test]
+    fn text_keeps_spaces_and_takes_values() {
+        assert_eq!(crate::t!(Lang::En, crowd_rule.or), " or ");
+        assert_eq!(crate::t!(Lang::Ko, crowd_rule.or), " 또는 ");
+        assert_eq!(
+            crate::t!(Lang::Ko, edit.proposal_sent, id = 7).to_string(),
+            "제안 #7을 보냈습니다. 담당 부서의 데이터 관리책임자가 검토합니다. "
+        );
+        assert_eq!(
+            crate::t!(Lang::En, history.proposed_by, p = "Kim").to_string(),
+            " (proposed by Kim)"
+        );
+        assert_eq!(crate::t!(Lang::En, layout.language_name), "English");
+    }
+}

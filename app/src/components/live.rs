@@ -82,10 +82,7 @@ pub fn LiveBar(
                 });
                 view! {
                     <div class="notice" role="status" data-testid="changed-notice">
-                        <p>{match lang {
-                            Lang::Ko => format!("{by} 님이 이 데이터를 바꿨습니다 (버전 {v})."),
-                            Lang::En => format!("{by} changed this dataset (version {v})."),
-                        }}</p>
+                        <p>{t!(lang, live.changed_by, by = &by, v = v).to_string()}</p>
                         {merge}
                         <button type="button" class="button secondary" on:click=move |_| {
                             #[cfg(feature = "hydrate")]

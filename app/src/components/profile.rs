@@ -76,18 +76,15 @@ fn ProfileView(p: DistributionProfile, slug: String, can_edit: bool) -> impl Int
         bounds,
         warnings,
     } = profile;
-    let summary = match lang {
-        Lang::Ko => format!(
-            "{file_name} · {} · {rows}행 · {}개 항목",
-            format.to_uppercase(),
-            columns.len()
-        ),
-        Lang::En => format!(
-            "{file_name} · {} · {rows} rows · {} columns",
-            format.to_uppercase(),
-            columns.len()
-        ),
-    };
+    let summary = t!(
+        lang,
+        profile.summary,
+        file = &file_name,
+        format = format.to_uppercase(),
+        rows = rows,
+        columns = columns.len()
+    )
+    .to_string();
     let encoding = encoding.map(|e| format!(" · {e}"));
     let heads = columns
         .iter()
@@ -122,10 +119,7 @@ fn ProfileView(p: DistributionProfile, slug: String, can_edit: bool) -> impl Int
     let coords = match (lat_column, lon_column) {
         (Some(lat), Some(lon)) if !points.is_empty() => Some(view! {
             <h4>{t!(lang, profile.map_preview)}</h4>
-            <p class="hint">{match lang {
-                Lang::Ko => format!("좌표 항목: {lat}, {lon} · 점 {}개 표시", points.len()),
-                Lang::En => format!("Coordinates: {lat}, {lon} · {} points shown", points.len()),
-            }}</p>
+            <p class="hint">{t!(lang, profile.coordinates, lat = &lat, lon = &lon, n = points.len()).to_string()}</p>
             <MapPreview id points bounds/>
         }),
         _ => None,
@@ -205,10 +199,7 @@ fn MapPreview(id: i32, points: Vec<[f64; 2]>, bounds: Option<[[f64; 2]; 2]>) -> 
             mount_leaflet(&map_id, &points, [[min_lat, min_lon], [max_lat, max_lon]])
         });
     }
-    let label = match lang {
-        Lang::Ko => format!("좌표 {}개의 분포", points.len()),
-        Lang::En => format!("Where the {} points are", points.len()),
-    };
+    let label = t!(lang, profile.points_map, n = points.len()).to_string();
     view! {
         <div class="map-preview" id=map_id data-testid="map-preview">
             <svg viewBox=format!("0 0 {vw:.0} {vh:.0}") role="img" aria-label=label class="points">

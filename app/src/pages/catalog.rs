@@ -249,10 +249,7 @@ fn Results(r: SearchResult, query: SearchQuery) -> impl IntoView {
             </details>
             <section class="results" aria-live="polite" aria-busy="false">
                 <p class="result-count" data-testid="result-count">
-                    {match lang {
-                        Lang::Ko => format!("{}건 · {}/{}쪽 · {:.1}ms", r.total, query.page, page_count, r.took_ms),
-                        Lang::En => format!("{} datasets · page {} of {} · {:.1} ms", r.total, query.page, page_count, r.took_ms),
-                    }}
+                    {t!(lang, catalog.result_count, total = r.total, page = query.page, pages = page_count, ms = format!("{:.1}", r.took_ms)).to_string()}
                 </p>
                 <p class="sort">{t!(lang, catalog.sort)} {sort_links}</p>
                 {(r.total > 0).then(|| {

@@ -152,7 +152,7 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
         <Meta property="og:url" content=canonical.clone()/>
         <Meta property="og:title" content=title.clone()/>
         <Meta property="og:description" content=meta_description/>
-        <Meta property="og:locale" content=if lang == Lang::Ko { "ko_KR" } else { "en_US" }/>
+        <Meta property="og:locale" content=t!(lang, dataset.og_locale)/>
         <script type="application/ld+json" inner_html=json_ld></script>
         <article class="dataset">
             <p class="breadcrumb"><a href="/datasets">{t!(lang, dataset.datasets)}</a></p>
@@ -334,10 +334,7 @@ fn ReportProblem(slug: String, department: String) -> impl IntoView {
             {notice}
             <details open=open>
                 <summary>{t!(lang, dataset.something_wrong_with_this_data)}</summary>
-                <p class="hint">{match lang {
-                    Lang::Ko => format!("{department}에 전달됩니다. 개인정보는 쓰지 마세요."),
-                    Lang::En => format!("This goes to {department}. Please do not include personal data."),
-                }}</p>
+                <p class="hint">{t!(lang, dataset.report_goes_to, department = &department).to_string()}</p>
                 <form method="post" action=action>
                     <label for="report-kind">{t!(lang, dataset.kind_of_problem)}</label>
                     <select id="report-kind" name="kind" required>{kinds}</select>

@@ -331,10 +331,7 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
             view! {
                 <section class="merge" data-testid="merge-view" aria-labelledby="merge-h">
                     <h2 id="merge-h">{t!(lang, edit.merge_with_a_change_saved)}</h2>
-                    <p>{move || match lang {
-                        Lang::Ko => format!("다른 사람이 먼저 저장해 지금은 버전 {}입니다. 아무것도 덮어쓰지 않았습니다. 결과를 확인하고 다시 저장하세요.", version.get()),
-                        Lang::En => format!("Someone saved first; the dataset is now at version {}. Nothing was overwritten. Check the result and save again.", version.get()),
-                    }}</p>
+                    <p>{move || t!(lang, edit.saved_first, v = version.get()).to_string()}</p>
                     <div class="table-wrap"><table>
                         <thead><tr>
                             <th scope="col">{t!(lang, edit.field)}</th>
@@ -354,18 +351,12 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
         outcome.with(|o| {
             o.as_ref().map(|o| match o {
                 Outcome::Saved(v) => view! {
-                    <p class="success" role="status" data-testid="saved">{match lang {
-                        Lang::Ko => format!("저장했습니다 (버전 {v})."),
-                        Lang::En => format!("Saved (version {v})."),
-                    }}</p>
+                    <p class="success" role="status" data-testid="saved">{t!(lang, edit.saved_version, v = v).to_string()}</p>
                 }
                 .into_any(),
                 Outcome::Proposed(id) => view! {
                     <p class="success" role="status" data-testid="proposed">
-                        {match lang {
-                            Lang::Ko => format!("제안 #{id}을 보냈습니다. 담당 부서의 데이터 관리책임자가 검토합니다. "),
-                            Lang::En => format!("Proposal #{id} sent. The owning department's stewards will review it. "),
-                        }}
+                        {t!(lang, edit.proposal_sent, id = id).to_string()}
                         <a href="/review">{t!(lang, edit.see_my_proposals)}</a>
                     </p>
                 }

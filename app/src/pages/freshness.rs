@@ -55,16 +55,17 @@ fn Report(r: FreshnessReport, mine: Option<i32>) -> impl IntoView {
         .max()
         .unwrap_or(1);
     let t = &r.total;
-    let summary = match lang {
-        Lang::Ko => format!(
-            "{} 기준 게시 데이터 {}종: 최신 {} · 곧 갱신 {} · 갱신 지연 {} · 주기 없음 {}",
-            r.today, t.total(), t.on_time, t.due_soon, t.overdue, t.no_schedule
-        ),
-        Lang::En => format!(
-            "{} published datasets on {}: {} on time · {} due soon · {} overdue · {} without a schedule",
-            t.total(), r.today, t.on_time, t.due_soon, t.overdue, t.no_schedule
-        ),
-    };
+    let summary = t!(
+        lang,
+        freshness.summary,
+        today = r.today,
+        total = t.total(),
+        on_time = t.on_time,
+        due_soon = t.due_soon,
+        overdue = t.overdue,
+        no_schedule = t.no_schedule
+    )
+    .to_string();
     let rows = r
         .departments
         .iter()
@@ -89,10 +90,7 @@ fn Report(r: FreshnessReport, mine: Option<i32>) -> impl IntoView {
                 <li class:mine=mine == Some(l.department.id)>
                     <a href=href>{l.dataset.title(lang).to_string()}</a> " · "
                     {l.department.name(lang).to_string()} " · "
-                    {match lang {
-                        Lang::Ko => format!("예정일 {} ({}일 지남)", l.next_due, l.days_late),
-                        Lang::En => format!("due {} ({} days late)", l.next_due, l.days_late),
-                    }}
+                    {t!(lang, freshness.due_late, due = l.next_due, days = l.days_late).to_string()}
                 </li>
             }
         })

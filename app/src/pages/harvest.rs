@@ -63,10 +63,7 @@ fn SourceCard(s: HarvestSourceInfo, run: ServerAction<RunHarvestSource>) -> impl
     let lang = expect_context::<Lang>();
     let now = Utc::now();
     let schedule = match s.interval_minutes {
-        Some(m) if s.enabled => match lang {
-            Lang::Ko => format!("{m}분마다"),
-            Lang::En => format!("every {m} min"),
-        },
+        Some(m) if s.enabled => t!(lang, harvest.every_minutes, m = m).to_string(),
         _ if !s.enabled => t!(lang, harvest.disabled).to_string(),
         _ => t!(lang, harvest.on_demand_only).to_string(),
     };

@@ -107,10 +107,7 @@ fn History(revs: Vec<RevisionInfo>, slug: String, reverted: RwSignal<u32>) -> im
                 .as_object()
                 .map(|m| m.keys().map(|k| field_label(k, lang)).collect::<Vec<_>>().join(", "))
                 .unwrap_or_default();
-            let credit = r.proposer.clone().map(|p| match lang {
-                Lang::Ko => format!(" (제안: {p})"),
-                Lang::En => format!(" (proposed by {p})"),
-            });
+            let credit = r.proposer.clone().map(|p| t!(lang, history.proposed_by, p = &p).to_string());
             view! {
                 <li>
                     <strong>{format!("v{v}")}</strong> " · "

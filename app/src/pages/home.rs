@@ -34,10 +34,7 @@ pub fn HomePage() -> impl IntoView {
                         let popular = (!d.popular.is_empty()).then(|| {
                             let items = d.popular.into_iter().map(|(s, views)| {
                                 let href = format!("/datasets/{}", s.slug);
-                                let count = match lang {
-                                    Lang::Ko => format!("조회 {views}회"),
-                                    Lang::En => format!("{views} views"),
-                                };
+                                let count = t!(lang, home.views, views = views).to_string();
                                 view! {
                                     <li>
                                         <a href=href>{s.title(lang).to_string()}</a>
@@ -57,10 +54,7 @@ pub fn HomePage() -> impl IntoView {
                         crowd.retain(|h| h.is_local);
                         view! {
                             <p class="stats" data-testid="stats">
-                                {match lang {
-                                    Lang::Ko => format!("데이터 {}종 · 부서 {}곳", d.dataset_count, d.department_count),
-                                    Lang::En => format!("{} datasets · {} departments", d.dataset_count, d.department_count),
-                                }}
+                                {t!(lang, home.stats, datasets = d.dataset_count, departments = d.department_count).to_string()}
                             </p>
                             <div class="home-grid">
                                 <section aria-labelledby="themes-h">

@@ -109,10 +109,7 @@ pub fn ImportPage() -> impl IntoView {
                 .collect_view();
             view! {
                 <section class="import-problems" data-testid="import-problems" role="alert">
-                    <h2>{match lang {
-                        Lang::Ko => format!("문제 {n}건: 아무것도 가져오지 않았습니다"),
-                        Lang::En => format!("{n} problem(s): nothing was imported"),
-                    }}</h2>
+                    <h2>{t!(lang, import.problems, n = n).to_string()}</h2>
                     <div class="table-wrap"><table>
                         <thead><tr><th scope="col">{t!(lang, import.where_label)}</th><th scope="col">{t!(lang, import.why)}</th></tr></thead>
                         <tbody>{rows}</tbody>
@@ -123,16 +120,14 @@ pub fn ImportPage() -> impl IntoView {
         }
         State::Preview(r) | State::Done(r) => {
             let done = !r.dry_run;
-            let summary = match lang {
-                Lang::Ko => format!(
-                    "새로 등록 {} · 수정 {} · 변경 없음 {}",
-                    r.created, r.updated, r.unchanged
-                ),
-                Lang::En => format!(
-                    "{} new · {} updated · {} unchanged",
-                    r.created, r.updated, r.unchanged
-                ),
-            };
+            let summary = t!(
+                lang,
+                import.summary,
+                created = r.created,
+                updated = r.updated,
+                unchanged = r.unchanged
+            )
+            .to_string();
             let rows = r
                 .rows
                 .into_iter()

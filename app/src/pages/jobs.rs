@@ -153,35 +153,27 @@ fn Outcome(o: JobOutcome) -> impl IntoView {
     let lang = expect_context::<Lang>();
     match o {
         JobOutcome::Import(r) => {
-            let summary = match lang {
-                Lang::Ko => format!(
-                    "새로 등록 {} · 수정 {} · 변경 없음 {}",
-                    r.created, r.updated, r.unchanged
-                ),
-                Lang::En => format!(
-                    "{} new · {} updated · {} unchanged",
-                    r.created, r.updated, r.unchanged
-                ),
-            };
+            let summary = t!(
+                lang,
+                import.summary,
+                created = r.created,
+                updated = r.updated,
+                unchanged = r.unchanged
+            )
+            .to_string();
             view! { <p role="status" data-testid="job-summary">{summary}</p> }.into_any()
         }
         JobOutcome::Harvest(r) => view! { <HarvestReportView r/> }.into_any(),
         JobOutcome::Profile(p) => {
             let href = format!("/datasets/{}#profile-h", p.dataset_slug);
-            let summary = match lang {
-                Lang::Ko => format!(
-                    "{}: {}행, {}개 항목",
-                    p.file_name,
-                    p.profile.rows,
-                    p.profile.columns.len()
-                ),
-                Lang::En => format!(
-                    "{}: {} rows, {} columns",
-                    p.file_name,
-                    p.profile.rows,
-                    p.profile.columns.len()
-                ),
-            };
+            let summary = t!(
+                lang,
+                jobs.profile_summary,
+                file = &p.file_name,
+                rows = p.profile.rows,
+                columns = p.profile.columns.len()
+            )
+            .to_string();
             view! {
                 <p role="status" data-testid="job-summary">{summary}</p>
                 <p><a class="button" href=href>{t!(lang, jobs.see_it_on_the_dataset)}</a></p>
@@ -195,26 +187,17 @@ fn Outcome(o: JobOutcome) -> impl IntoView {
 #[component]
 pub fn HarvestReportView(r: HarvestReport) -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let summary = match lang {
-        Lang::Ko => format!(
-            "가져온 항목 {} · 새로 등록 {} · 수정 {} · 변경 없음 {} · 보관 {} · 실패 {}",
-            r.fetched,
-            r.created,
-            r.updated,
-            r.unchanged,
-            r.archived,
-            r.failed.len()
-        ),
-        Lang::En => format!(
-            "{} fetched · {} new · {} updated · {} unchanged · {} archived · {} failed",
-            r.fetched,
-            r.created,
-            r.updated,
-            r.unchanged,
-            r.archived,
-            r.failed.len()
-        ),
-    };
+    let summary = t!(
+        lang,
+        jobs.harvest_summary,
+        fetched = r.fetched,
+        created = r.created,
+        updated = r.updated,
+        unchanged = r.unchanged,
+        archived = r.archived,
+        failed = r.failed.len()
+    )
+    .to_string();
     let changes = r
         .records
         .into_iter()

@@ -38,10 +38,7 @@ pub fn NotificationsPage() -> impl IntoView {
                             view! { <ul class="notifications">{n.items.into_iter().map(|i| view! { <Note i/> }).collect_view()}</ul> }.into_any()
                         };
                         view! {
-                            <p data-testid="unread">{match lang {
-                                Lang::Ko => format!("읽지 않은 알림 {unread}개"),
-                                Lang::En => format!("{unread} unread"),
-                            }} " "
+                            <p data-testid="unread">{t!(lang, notifications.unread_count, n = unread).to_string()} " "
                             {(unread > 0).then(|| view! { <button type="button" class="button secondary" on:click=mark>{t!(lang, notifications.mark_all_read)}</button> })}
                             </p>
                             {items}
@@ -55,10 +52,7 @@ pub fn NotificationsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let department = user.await.ok().flatten().and_then(|u| u.department);
                 department.map(|d| {
-                    let title = match lang {
-                        Lang::Ko => format!("{} 활동", d.name_ko),
-                        Lang::En => format!("Activity in {}", d.name_en),
-                    };
+                    let title = t!(lang, notifications.department_activity, name = lang.pick(&d.name_ko, &d.name_en)).to_string();
                     view! { <Feed title items=department_feed/> }
                 })
             })}
