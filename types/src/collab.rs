@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::i18n::Lang;
 use crate::model::coded_enum;
+use crate::t;
 
 /// A dataset named in a list (proposal, notification, activity).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,29 +125,19 @@ coded_enum!(
 impl NotificationKind {
     /// The sentence shown for it: "{actor} …" about the dataset.
     pub fn text(self, lang: Lang, actor: &str) -> String {
-        match (self, lang) {
-            (NotificationKind::ProposalReceived, Lang::Ko) => {
-                format!("{actor} 님이 변경을 제안했습니다")
+        match self {
+            NotificationKind::ProposalReceived => {
+                t!(lang, notification_text.proposal_received, actor).to_string()
             }
-            (NotificationKind::ProposalReceived, Lang::En) => format!("{actor} proposed a change"),
-            (NotificationKind::ProposalAccepted, Lang::Ko) => {
-                format!("{actor} 님이 제안을 반영했습니다")
+            NotificationKind::ProposalAccepted => {
+                t!(lang, notification_text.proposal_accepted, actor).to_string()
             }
-            (NotificationKind::ProposalAccepted, Lang::En) => {
-                format!("{actor} accepted your proposal")
+            NotificationKind::ProposalRejected => {
+                t!(lang, notification_text.proposal_rejected, actor).to_string()
             }
-            (NotificationKind::ProposalRejected, Lang::Ko) => {
-                format!("{actor} 님이 제안을 반려했습니다")
-            }
-            (NotificationKind::ProposalRejected, Lang::En) => {
-                format!("{actor} rejected your proposal")
-            }
-            (NotificationKind::Comment, Lang::Ko) => format!("{actor} 님이 댓글을 남겼습니다"),
-            (NotificationKind::Comment, Lang::En) => format!("{actor} commented"),
-            (NotificationKind::Overdue, Lang::Ko) => "갱신 예정일이 지났습니다".to_string(),
-            (NotificationKind::Overdue, Lang::En) => "is overdue for its update".to_string(),
-            (NotificationKind::Feedback, Lang::Ko) => "주민이 문제를 알려 왔습니다".to_string(),
-            (NotificationKind::Feedback, Lang::En) => "a resident reported a problem".to_string(),
+            NotificationKind::Comment => t!(lang, notification_text.comment, actor).to_string(),
+            NotificationKind::Overdue => t!(lang, notification_text.overdue).to_string(),
+            NotificationKind::Feedback => t!(lang, notification_text.feedback).to_string(),
         }
     }
 }
