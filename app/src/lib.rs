@@ -9,6 +9,7 @@ pub use types::{
     search, transfer,
 };
 pub mod components;
+mod labels;
 pub mod markdown;
 mod pages;
 mod pwa;
@@ -23,6 +24,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use types::t;
 
 use crate::components::layout::{Footer, Header};
 use crate::i18n::Lang;
@@ -141,12 +143,12 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/dongne.css"/>
         <Title formatter=move |t: String| {
-            let title = if t.is_empty() { lang.t("동네 데이터", "Dongne data").to_string() }
-                else { format!("{t} · {}", lang.t("동네 데이터", "Dongne data")) };
+            let title = if t.is_empty() { t!(lang, app.dongne_data).to_string() }
+                else { format!("{t} · {}", t!(lang, app.dongne_data)) };
             markdown::raw_text(title)
         }/>
         <Router>
-            <a class="skip-link" href="#main">{lang.t("본문 바로가기", "Skip to content")}</a>
+            <a class="skip-link" href="#main">{t!(lang, app.skip_to_content)}</a>
             <Header/>
             <pages::crowd::EmergencyNotice/>
             <main id="main" tabindex="-1">

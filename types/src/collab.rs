@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::i18n::Lang;
 use crate::model::coded_enum;
+use crate::t;
 
 /// A dataset named in a list (proposal, notification, activity).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,7 +21,7 @@ pub struct DatasetRef {
 
 impl DatasetRef {
     pub fn title(&self, lang: Lang) -> &str {
-        lang.t(&self.title_ko, &self.title_en)
+        lang.pick(&self.title_ko, &self.title_en)
     }
 }
 
@@ -50,10 +51,10 @@ pub struct RevisionInfo {
 
 coded_enum!(
     ProposalStatus {
-        Open = "open", "검토 대기", "Open";
-        Accepted = "accepted", "반영됨", "Accepted";
-        Rejected = "rejected", "반려됨", "Rejected";
-        Withdrawn = "withdrawn", "철회됨", "Withdrawn";
+        Open = "open", proposal_status.open;
+        Accepted = "accepted", proposal_status.accepted;
+        Rejected = "rejected", proposal_status.rejected;
+        Withdrawn = "withdrawn", proposal_status.withdrawn;
     }
 );
 
@@ -118,41 +119,31 @@ coded_enum!(
     /// `Overdue` is computed, not stored: a dataset of the reader's department is past its
     /// update date.
     NotificationKind {
-        ProposalReceived = "proposal_received", "변경 제안 받음", "Proposal received";
-        ProposalAccepted = "proposal_accepted", "제안 반영", "Proposal accepted";
-        ProposalRejected = "proposal_rejected", "제안 반려", "Proposal rejected";
-        Comment = "comment", "댓글", "Comment";
-        Overdue = "overdue", "갱신 지연", "Overdue";
-        Feedback = "feedback", "주민 의견", "Report from a resident";
+        ProposalReceived = "proposal_received", notification_kind.proposal_received;
+        ProposalAccepted = "proposal_accepted", notification_kind.proposal_accepted;
+        ProposalRejected = "proposal_rejected", notification_kind.proposal_rejected;
+        Comment = "comment", notification_kind.comment;
+        Overdue = "overdue", notification_kind.overdue;
+        Feedback = "feedback", notification_kind.feedback;
     }
 );
 
 impl NotificationKind {
     /// The sentence shown for it: "{actor} …" about the dataset.
     pub fn text(self, lang: Lang, actor: &str) -> String {
-        match (self, lang) {
-            (NotificationKind::ProposalReceived, Lang::Ko) => {
-                format!("{actor} 님이 변경을 제안했습니다")
+        match self {
+            NotificationKind::ProposalReceived => {
+                t!(lang, notification_text.proposal_received, actor).to_string()
             }
-            (NotificationKind::ProposalReceived, Lang::En) => format!("{actor} proposed a change"),
-            (NotificationKind::ProposalAccepted, Lang::Ko) => {
-                format!("{actor} 님이 제안을 반영했습니다")
+            NotificationKind::ProposalAccepted => {
+                t!(lang, notification_text.proposal_accepted, actor).to_string()
             }
-            (NotificationKind::ProposalAccepted, Lang::En) => {
-                format!("{actor} accepted your proposal")
+            NotificationKind::ProposalRejected => {
+                t!(lang, notification_text.proposal_rejected, actor).to_string()
             }
-            (NotificationKind::ProposalRejected, Lang::Ko) => {
-                format!("{actor} 님이 제안을 반려했습니다")
-            }
-            (NotificationKind::ProposalRejected, Lang::En) => {
-                format!("{actor} rejected your proposal")
-            }
-            (NotificationKind::Comment, Lang::Ko) => format!("{actor} 님이 댓글을 남겼습니다"),
-            (NotificationKind::Comment, Lang::En) => format!("{actor} commented"),
-            (NotificationKind::Overdue, Lang::Ko) => "갱신 예정일이 지났습니다".to_string(),
-            (NotificationKind::Overdue, Lang::En) => "is overdue for its update".to_string(),
-            (NotificationKind::Feedback, Lang::Ko) => "주민이 문제를 알려 왔습니다".to_string(),
-            (NotificationKind::Feedback, Lang::En) => "a resident reported a problem".to_string(),
+            NotificationKind::Comment => t!(lang, notification_text.comment, actor).to_string(),
+            NotificationKind::Overdue => t!(lang, notification_text.overdue).to_string(),
+            NotificationKind::Feedback => t!(lang, notification_text.feedback).to_string(),
         }
     }
 }
@@ -179,11 +170,11 @@ pub struct Notifications {
 
 coded_enum!(
     ActivityKind {
-        Revision = "revision", "수정", "edited";
-        Comment = "comment", "댓글", "commented";
-        ProposalOpened = "proposal_opened", "변경 제안", "proposed a change";
-        ProposalAccepted = "proposal_accepted", "제안 반영", "accepted a proposal";
-        ProposalRejected = "proposal_rejected", "제안 반려", "rejected a proposal";
+        Revision = "revision", activity_kind.revision;
+        Comment = "comment", activity_kind.comment;
+        ProposalOpened = "proposal_opened", activity_kind.proposal_opened;
+        ProposalAccepted = "proposal_accepted", activity_kind.proposal_accepted;
+        ProposalRejected = "proposal_rejected", activity_kind.proposal_rejected;
     }
 );
 

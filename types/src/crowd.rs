@@ -2,6 +2,7 @@
 //! rules and the alerts they raise, emergency mode, and local points that push their own
 //! readings. Inputs validate themselves, naming the field that is wrong.
 
+use crate::t;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -62,7 +63,7 @@ pub struct AlertInfo {
 
 impl AlertInfo {
     pub fn spot_name(&self, lang: Lang) -> &str {
-        lang.t(&self.spot_name_ko, &self.spot_name_en)
+        lang.pick(&self.spot_name_ko, &self.spot_name_en)
     }
 }
 
@@ -83,7 +84,7 @@ pub struct EmergencyInfo {
 
 impl EmergencyInfo {
     pub fn message(&self, lang: Lang) -> &str {
-        lang.t(&self.message_ko, &self.message_en)
+        lang.pick(&self.message_ko, &self.message_en)
     }
 }
 
@@ -134,20 +135,17 @@ impl AlertRuleInfo {
     pub fn describe(&self, lang: Lang) -> String {
         let mut parts = Vec::new();
         if let Some(l) = self.min_level {
-            parts.push(format!("{}{}", l.label(lang), lang.t(" 이상", " or worse")));
+            parts.push(t!(lang, crowd_rule.level_or_worse, level = l.label(lang)).to_string());
         }
         if let Some(p) = self.min_population {
-            parts.push(format!(
-                "{}{p}{}",
-                lang.t("인구 ", "population over "),
-                lang.t("명 초과", "")
-            ));
+            parts.push(t!(lang, crowd_rule.population_over, n = p).to_string());
         }
-        let cond = parts.join(lang.t(" 또는 ", " or "));
+        let cond = parts.join(t!(lang, crowd_rule.or));
         if self.for_minutes == 0 {
             cond
         } else {
-            format!("{cond}, {}{}", self.for_minutes, lang.t("분 동안", " min"))
+            let minutes = self.for_minutes;
+            t!(lang, crowd_rule.for_minutes, cond, minutes).to_string()
         }
     }
 }

@@ -1,6 +1,7 @@
 //! "Report a problem": what residents send about a public dataset, and what the owning
 //! department sees. Pure data and validation, shared by the server and the UI (compiles to wasm).
 
+use crate::t;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -12,17 +13,17 @@ use crate::model::coded_enum;
 
 coded_enum!(
     FeedbackKind {
-        WrongData = "wrong_data", "데이터가 틀려요", "The data is wrong";
-        Outdated = "outdated", "갱신이 안 됐어요", "It is out of date";
-        BrokenLink = "broken_link", "파일·링크가 안 열려요", "A file or link does not work";
-        Other = "other", "기타", "Something else";
+        WrongData = "wrong_data", feedback_kind.wrong_data;
+        Outdated = "outdated", feedback_kind.outdated;
+        BrokenLink = "broken_link", feedback_kind.broken_link;
+        Other = "other", feedback_kind.other;
     }
 );
 
 coded_enum!(
     FeedbackStatus {
-        Open = "open", "접수", "Open";
-        Resolved = "resolved", "처리 완료", "Resolved";
+        Open = "open", feedback_status.open;
+        Resolved = "resolved", feedback_status.resolved;
     }
 );
 
@@ -150,10 +151,7 @@ pub struct FeedbackInfo {
 
 /// What the form says after a report was sent (`?feedback=sent`) or refused.
 pub fn sent_message(lang: Lang) -> &'static str {
-    lang.t(
-        "고맙습니다. 담당 부서에 전달했습니다.",
-        "Thank you. Your report went to the department in charge.",
-    )
+    t!(lang, feedback.thank_you_your_report_went)
 }
 
 #[cfg(test)]

@@ -12,10 +12,10 @@ pub const DUE_SOON_DAYS: i64 = 14;
 
 coded_enum!(
     Freshness {
-        OnTime = "on_time", "최신", "On time";
-        DueSoon = "due_soon", "곧 갱신", "Due soon";
-        Overdue = "overdue", "갱신 지연", "Overdue";
-        NoSchedule = "no_schedule", "주기 없음", "No schedule";
+        OnTime = "on_time", freshness_label.on_time;
+        DueSoon = "due_soon", freshness_label.due_soon;
+        Overdue = "overdue", freshness_label.overdue;
+        NoSchedule = "no_schedule", freshness_label.no_schedule;
     }
 );
 

@@ -1,6 +1,7 @@
 //! Background jobs (imports, harvests, data profiling) as the UI and the API see them, and the
 //! harvest sources administrators configure.
 
+use crate::t;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -14,18 +15,18 @@ use crate::transfer::ImportReport;
 
 coded_enum!(
     JobKind {
-        Import = "import", "가져오기", "Import";
-        Harvest = "harvest", "수집", "Harvest";
-        Profile = "profile", "데이터 프로파일링", "Data profiling";
+        Import = "import", job_kind.import;
+        Harvest = "harvest", job_kind.harvest;
+        Profile = "profile", job_kind.profile;
     }
 );
 
 coded_enum!(
     JobStatus {
-        Queued = "queued", "대기", "Queued";
-        Running = "running", "실행 중", "Running";
-        Succeeded = "succeeded", "완료", "Succeeded";
-        Failed = "failed", "실패", "Failed";
+        Queued = "queued", job_status.queued;
+        Running = "running", job_status.running;
+        Succeeded = "succeeded", job_status.succeeded;
+        Failed = "failed", job_status.failed;
     }
 );
 
@@ -88,18 +89,18 @@ impl JobInfo {
 
 coded_enum!(
     HarvestKind {
-        Ckan = "ckan", "CKAN 카탈로그", "CKAN catalog";
-        Dcat = "dcat", "DCAT 카탈로그 (JSON-LD)", "DCAT catalog (JSON-LD)";
-        Sheet = "sheet", "CSV/XLSX 시트 URL", "CSV/XLSX sheet at a URL";
+        Ckan = "ckan", harvest_kind.ckan;
+        Dcat = "dcat", harvest_kind.dcat;
+        Sheet = "sheet", harvest_kind.sheet;
     }
 );
 
 coded_enum!(
     HarvestAction {
-        Created = "created", "새로 등록", "Created";
-        Updated = "updated", "수정", "Updated";
-        Unchanged = "unchanged", "변경 없음", "Unchanged";
-        Archived = "archived", "보관 처리", "Archived";
+        Created = "created", harvest_action.created;
+        Updated = "updated", harvest_action.updated;
+        Unchanged = "unchanged", harvest_action.unchanged;
+        Archived = "archived", harvest_action.archived;
     }
 );
 
@@ -358,10 +359,10 @@ impl Profile {
 pub fn age(t: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     let s = (now - t).num_seconds().max(0);
     match s {
-        0..=59 => lang.t("방금", "just now").to_string(),
-        60..=3599 => format!("{}{}", s / 60, lang.t("분 전", " min ago")),
-        3600..=86_399 => format!("{}{}", s / 3600, lang.t("시간 전", " h ago")),
-        _ => format!("{}{}", s / 86_400, lang.t("일 전", " days ago")),
+        0..=59 => t!(lang, time.just_now).to_string(),
+        60..=3599 => t!(lang, time.minutes_ago, n = s / 60).to_string(),
+        3600..=86_399 => t!(lang, time.hours_ago, n = s / 3600).to_string(),
+        _ => t!(lang, time.days_ago, n = s / 86_400).to_string(),
     }
 }
 

@@ -17,3 +17,5 @@ pub mod openapi;
 pub mod profiling;
 pub mod search;
 pub mod transfer;
+
+pub use locales::t;

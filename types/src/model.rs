@@ -1,6 +1,7 @@
 //! Data shared by server and browser (DTOs). SeaORM entities stay in the server crate and are
 //! converted into these there.
 
+use crate::t;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +9,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 
 macro_rules! coded_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $ko:literal, $en:literal;)+ }) => {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $group:ident . $key:ident;)+ }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -28,7 +29,7 @@ macro_rules! coded_enum {
             }
 
             pub fn label(self, lang: Lang) -> &'static str {
-                match self { $($name::$variant => lang.t($ko, $en)),+ }
+                match self { $($name::$variant => $crate::t!(lang, $group.$key)),+ }
             }
         }
     };
@@ -38,37 +39,37 @@ pub(crate) use coded_enum;
 coded_enum!(
     /// What a staff member may do. Admins do everything; see `SessionUser::can_*`.
     Role {
-        Admin = "admin", "관리자", "Administrator";
-        Steward = "steward", "데이터 관리책임자", "Steward";
-        Editor = "editor", "편집자", "Editor";
-        Viewer = "viewer", "열람자", "Viewer";
+        Admin = "admin", role.admin;
+        Steward = "steward", role.steward;
+        Editor = "editor", role.editor;
+        Viewer = "viewer", role.viewer;
     }
 );
 
 coded_enum!(
     Visibility {
-        Public = "public", "공개", "Public";
-        Internal = "internal", "내부", "Internal";
+        Public = "public", visibility.public;
+        Internal = "internal", visibility.internal;
     }
 );
 
 coded_enum!(
     Status {
-        Draft = "draft", "초안", "Draft";
-        Published = "published", "게시", "Published";
-        Archived = "archived", "보관", "Archived";
+        Draft = "draft", status.draft;
+        Published = "published", status.published;
+        Archived = "archived", status.archived;
     }
 );
 
 coded_enum!(
     UpdateCycle {
-        RealTime = "realtime", "실시간", "Real-time";
-        Daily = "daily", "일간", "Daily";
-        Weekly = "weekly", "주간", "Weekly";
-        Monthly = "monthly", "월간", "Monthly";
-        Quarterly = "quarterly", "분기", "Quarterly";
-        Yearly = "yearly", "연간", "Yearly";
-        Irregular = "irregular", "수시", "Irregular";
+        RealTime = "realtime", update_cycle.real_time;
+        Daily = "daily", update_cycle.daily;
+        Weekly = "weekly", update_cycle.weekly;
+        Monthly = "monthly", update_cycle.monthly;
+        Quarterly = "quarterly", update_cycle.quarterly;
+        Yearly = "yearly", update_cycle.yearly;
+        Irregular = "irregular", update_cycle.irregular;
     }
 );
 
@@ -129,10 +130,10 @@ impl CrowdLevel {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            CrowdLevel::Relaxed => lang.t("여유", "Relaxed"),
-            CrowdLevel::Normal => lang.t("보통", "Normal"),
-            CrowdLevel::SlightlyBusy => lang.t("약간 붐빔", "Slightly busy"),
-            CrowdLevel::Busy => lang.t("붐빔", "Busy"),
+            CrowdLevel::Relaxed => t!(lang, crowd_level.relaxed),
+            CrowdLevel::Normal => t!(lang, crowd_level.normal),
+            CrowdLevel::SlightlyBusy => t!(lang, crowd_level.slightly_busy),
+            CrowdLevel::Busy => t!(lang, crowd_level.busy),
         }
     }
 
@@ -158,7 +159,7 @@ pub struct DepartmentRef {
 
 impl DepartmentRef {
     pub fn name(&self, lang: Lang) -> &str {
-        lang.t(&self.name_ko, &self.name_en)
+        lang.pick(&self.name_ko, &self.name_en)
     }
 }
 
@@ -245,7 +246,7 @@ pub struct TermRef {
 
 impl TermRef {
     pub fn label(&self, lang: Lang) -> &str {
-        lang.t(&self.label_ko, &self.label_en)
+        lang.pick(&self.label_ko, &self.label_en)
     }
 }
 
@@ -275,10 +276,10 @@ pub struct DatasetSummary {
 
 impl DatasetSummary {
     pub fn title(&self, lang: Lang) -> &str {
-        lang.t(&self.title_ko, &self.title_en)
+        lang.pick(&self.title_ko, &self.title_en)
     }
     pub fn summary(&self, lang: Lang) -> &str {
-        lang.t(&self.summary_ko, &self.summary_en)
+        lang.pick(&self.summary_ko, &self.summary_en)
     }
 }
 
@@ -415,7 +416,7 @@ pub struct HotSpotStatus {
 
 impl HotSpotStatus {
     pub fn name(&self, lang: Lang) -> &str {
-        lang.t(&self.name_ko, &self.name_en)
+        lang.pick(&self.name_ko, &self.name_en)
     }
 
     /// Readings older than this are stale and never shown as live.

@@ -1,6 +1,7 @@
 //! Search requests and results, shared by the JSON API, the server functions and the UI.
 //! The same parser validates URL parameters everywhere, naming the parameter that is wrong.
 
+use crate::t;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -74,15 +75,15 @@ impl FacetKey {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            FacetKey::Theme => lang.t("분야", "Theme"),
-            FacetKey::Department => lang.t("부서", "Department"),
-            FacetKey::Dong => lang.t("행정동", "Administrative dong"),
-            FacetKey::Source => lang.t("제공 기관", "Source institution"),
-            FacetKey::Type => lang.t("데이터 유형", "Data type"),
-            FacetKey::Cycle => lang.t("갱신 주기", "Update cycle"),
-            FacetKey::Format => lang.t("파일 형식", "Format"),
-            FacetKey::Visibility => lang.t("공개 여부", "Visibility"),
-            FacetKey::Freshness => lang.t("갱신 상태", "Freshness"),
+            FacetKey::Theme => t!(lang, facet.theme),
+            FacetKey::Department => t!(lang, facet.department),
+            FacetKey::Dong => t!(lang, facet.administrative_dong),
+            FacetKey::Source => t!(lang, facet.source_institution),
+            FacetKey::Type => t!(lang, facet.data_type),
+            FacetKey::Cycle => t!(lang, facet.update_cycle),
+            FacetKey::Format => t!(lang, facet.format),
+            FacetKey::Visibility => t!(lang, facet.visibility),
+            FacetKey::Freshness => t!(lang, facet.freshness),
         }
     }
 }
@@ -354,7 +355,7 @@ pub struct FacetValue {
 
 impl FacetValue {
     pub fn label(&self, lang: Lang) -> &str {
-        lang.t(&self.label, &self.label_en)
+        lang.pick(&self.label, &self.label_en)
     }
 }
 

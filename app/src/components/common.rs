@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use types::t;
 
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -13,7 +14,7 @@ pub fn ErrorBox(err: AppError) -> impl IntoView {
         resp.set_status(err.status());
     }
     let login = matches!(err, AppError::Unauthenticated).then(|| {
-        view! { <p><a href="/login">{lang.t("로그인하기", "Sign in")}</a></p> }
+        view! { <p><a href="/login">{t!(lang, common.sign_in)}</a></p> }
     });
     view! {
         <div class="error-box" role="alert">

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use types::t;
 
 use crate::collab::SchemeTerms;
 use crate::editing::{list_of, split_keywords, EditFields, COLUMN_TYPES, DISTRIBUTION_KINDS};
@@ -87,11 +88,11 @@ where
     view! {
         <span class="row-buttons">
             <button type="button" class="icon" on:click=move |_| move_row(rows, id, -1)
-                aria-label=move || format!("{} {}", name.get(), lang.t("위로", "up"))>"↑"</button>
+                aria-label=move || format!("{} {}", name.get(), t!(lang, editors.up))>"↑"</button>
             <button type="button" class="icon" on:click=move |_| move_row(rows, id, 1)
-                aria-label=move || format!("{} {}", name.get(), lang.t("아래로", "down"))>"↓"</button>
+                aria-label=move || format!("{} {}", name.get(), t!(lang, editors.down))>"↓"</button>
             <button type="button" class="icon danger" on:click=move |_| rows.update(|r| r.retain(|(k, _)| *k != id))
-                aria-label=move || format!("{} {}", name.get(), lang.t("삭제", "remove"))>"✕"</button>
+                aria-label=move || format!("{} {}", name.get(), t!(lang, editors.remove))>"✕"</button>
         </span>
     }
 }
@@ -120,18 +121,18 @@ pub fn DistributionsEditor(form: RwSignal<EditFields>) -> impl IntoView {
             <For each=move || rows.get() key=|(k, _)| *k let:((id, row))>
                 {
                     let name = Signal::derive(move || row.with(|d| d.title.clone()));
-                    let kinds = DISTRIBUTION_KINDS.iter().map(|&(code, ko, en)| view! {
-                        <option value=code selected=move || row.with(|d| d.kind == code)>{lang.t(ko, en)}</option>
+                    let kinds = DISTRIBUTION_KINDS.iter().map(|&(code, _, _)| view! {
+                        <option value=code selected=move || row.with(|d| d.kind == code)>{crate::labels::distribution_kind(code, lang)}</option>
                     }).collect_view();
                     view! {
                         <fieldset class="row">
                             <legend class="visually-hidden">{name}</legend>
-                            <label>{lang.t("이름", "Name")}
+                            <label>{t!(lang, editors.name)}
                                 <input type="text" prop:value=move || row.with(|d| d.title.clone())
                                     on:input=move |e| row.update(|d| d.title = event_target_value(&e))/></label>
-                            <label>{lang.t("유형", "Kind")}
+                            <label>{t!(lang, editors.kind)}
                                 <select on:change=move |e| row.update(|d| d.kind = event_target_value(&e))>{kinds}</select></label>
-                            <label>{lang.t("형식", "Format")}
+                            <label>{t!(lang, editors.format)}
                                 <input type="text" class="short" prop:value=move || row.with(|d| d.format.clone())
                                     on:input=move |e| row.update(|d| d.format = event_target_value(&e))/></label>
                             <label class="wide">"URL"
@@ -142,7 +143,7 @@ pub fn DistributionsEditor(form: RwSignal<EditFields>) -> impl IntoView {
                     }
                 }
             </For>
-            <button type="button" class="button secondary" on:click=add>{lang.t("파일·API 추가", "Add a distribution")}</button>
+            <button type="button" class="button secondary" on:click=add>{t!(lang, editors.add_a_distribution)}</button>
         </div>
     }
 }
@@ -177,15 +178,15 @@ pub fn ColumnsEditor(form: RwSignal<EditFields>) -> impl IntoView {
                     view! {
                         <fieldset class="row">
                             <legend class="visually-hidden">{name}</legend>
-                            <label>{lang.t("항목명", "Column")}
+                            <label>{t!(lang, editors.column)}
                                 <input type="text" prop:value=move || row.with(|c| c.name.clone())
                                     on:input=move |e| row.update(|c| c.name = event_target_value(&e))/></label>
-                            <label>{lang.t("유형", "Type")}
+                            <label>{t!(lang, editors.type_label)}
                                 <select on:change=move |e| row.update(|c| c.data_type = event_target_value(&e))>{types}</select></label>
-                            <label class="wide">{lang.t("설명", "Description")}
+                            <label class="wide">{t!(lang, editors.description)}
                                 <input type="text" prop:value=move || row.with(|c| c.description.clone().unwrap_or_default())
                                     on:input=move |e| row.update(|c| c.description = opt(event_target_value(&e)))/></label>
-                            <label>{lang.t("단위", "Unit")}
+                            <label>{t!(lang, editors.unit)}
                                 <input type="text" class="short" prop:value=move || row.with(|c| c.unit.clone().unwrap_or_default())
                                     on:input=move |e| row.update(|c| c.unit = opt(event_target_value(&e)))/></label>
                             <RowButtons rows id name/>
@@ -193,7 +194,7 @@ pub fn ColumnsEditor(form: RwSignal<EditFields>) -> impl IntoView {
                     }
                 }
             </For>
-            <button type="button" class="button secondary" on:click=add>{lang.t("항목 추가", "Add a column")}</button>
+            <button type="button" class="button secondary" on:click=add>{t!(lang, editors.add_a_column)}</button>
         </div>
     }
 }
@@ -244,9 +245,9 @@ pub fn TermsPicker(form: RwSignal<EditFields>, vocabulary: Vec<SchemeTerms>) -> 
                 .collect_view();
             view! {
                 <fieldset class="terms-picker" data-scheme=scheme>
-                    <legend>{lang.t(&st.scheme.name_ko, &st.scheme.name_en).to_string()}</legend>
-                    <label for=filter_id.clone() class="visually-hidden">{lang.t("분류 검색", "Search terms")}</label>
-                    <input id=filter_id type="search" placeholder=lang.t("검색", "Search")
+                    <legend>{lang.pick(&st.scheme.name_ko, &st.scheme.name_en).to_string()}</legend>
+                    <label for=filter_id.clone() class="visually-hidden">{t!(lang, editors.search_terms)}</label>
+                    <input id=filter_id type="search" placeholder={t!(lang, editors.search)}
                         prop:value=move || filter.get() on:input=move |e| filter.set(event_target_value(&e))/>
                     <div class="term-list">{boxes}</div>
                 </fieldset>

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use types::t;
 
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -32,11 +33,8 @@ pub fn Header() -> impl IntoView {
     let demo = crate::demo_mode().then(|| {
         view! {
             <p class="demo-banner" role="note" data-testid="demo-banner">
-                <strong>{lang.t("데모 모드", "Demo mode")}</strong>
-                {lang.t(
-                    " — 예시 데이터와, 비밀번호가 공개된 데모 계정으로 운영 중입니다. 실제 업무에 쓰지 마세요.",
-                    " — sample data, and demo accounts whose password is published. Not for real use.",
-                )}
+                <strong>{t!(lang, layout.demo_mode)}</strong>
+                {t!(lang, layout.sample_data_and_demo_accounts)}
             </p>
         }
     });
@@ -45,43 +43,43 @@ pub fn Header() -> impl IntoView {
         <header class="site-header">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"동"</span>
-                <span>{lang.t("동네 데이터", "Dongne data")}</span>
+                <span>{t!(lang, layout.dongne_data)}</span>
             </a>
-            <nav aria-label=lang.t("주요 메뉴", "Main")>
+            <nav aria-label={t!(lang, layout.main)}>
                 <ul class="nav">
-                    <li><a href="/datasets">{lang.t("데이터 목록", "Datasets")}</a></li>
-                    <li><a href="/crowd">{lang.t("실시간 혼잡도", "Crowd map")}</a></li>
-                    <li><a href="/freshness">{lang.t("갱신 현황", "Freshness")}</a></li>
+                    <li><a href="/datasets">{t!(lang, layout.datasets)}</a></li>
+                    <li><a href="/crowd">{t!(lang, layout.crowd_map)}</a></li>
+                    <li><a href="/freshness">{t!(lang, layout.freshness)}</a></li>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match user.await {
                                 Ok(Some(u)) => {
                                     let admin = u.is_admin().then(|| view! {
-                                        <li><a href="/admin">{lang.t("관리", "Admin")}</a></li>
+                                        <li><a href="/admin">{t!(lang, layout.admin)}</a></li>
                                     });
                                     view! {
-                                        <li><a href="/review">{lang.t("변경 제안", "Proposals")}</a></li>
-                                        <li><a href="/import">{lang.t("가져오기", "Import")}</a></li>
-                                        <li><a href="/notifications">{lang.t("알림", "Notifications")}</a></li>
-                                        <li><a href="/admin/crowd">{lang.t("혼잡 경보", "Crowd alerts")}</a></li>
+                                        <li><a href="/review">{t!(lang, layout.proposals)}</a></li>
+                                        <li><a href="/import">{t!(lang, layout.import)}</a></li>
+                                        <li><a href="/notifications">{t!(lang, layout.notifications)}</a></li>
+                                        <li><a href="/admin/crowd">{t!(lang, layout.crowd_alerts)}</a></li>
                                         {admin}
                                         <li class="user">
-                                            <a href="/account/keys" class="user-name" data-testid="user-name" title=lang.t("내 API 키", "My API keys")>{u.display_name.clone()}</a>
+                                            <a href="/account/keys" class="user-name" data-testid="user-name" title={t!(lang, layout.my_api_keys)}>{u.display_name.clone()}</a>
                                             <ActionForm action=auth.logout attr:class="inline">
-                                                <button type="submit" class="link-button">{lang.t("로그아웃", "Sign out")}</button>
+                                                <button type="submit" class="link-button">{t!(lang, layout.sign_out)}</button>
                                             </ActionForm>
                                         </li>
                                     }.into_any()
                                 }
                                 _ => view! {
-                                    <li><a href="/login">{lang.t("로그인", "Sign in")}</a></li>
+                                    <li><a href="/login">{t!(lang, layout.sign_in)}</a></li>
                                 }.into_any(),
                             }
                         })}
                     </Transition>
                     <li>
                         <a href=switch_href rel="external" hreflang=lang.other().code() lang=lang.other().code()>
-                            {lang.t("English", "한국어")}
+                            {t!(lang.other(), layout.language_name)}
                         </a>
                     </li>
                 </ul>
@@ -95,7 +93,7 @@ pub fn Footer() -> impl IntoView {
     let lang = expect_context::<Lang>();
     view! {
         <footer class="site-footer">
-            <p>{lang.t("동네 — 성동구 데이터 플랫폼 (오픈 소스)", "Dongne — the Seongdong-gu data platform (open source)")}</p>
+            <p>{t!(lang, layout.dongne_the_seongdong_gu_data)}</p>
         </footer>
     }
 }

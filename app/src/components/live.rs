@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use types::t;
 
 #[cfg(feature = "hydrate")]
 use crate::collab::LiveMessage;
@@ -51,7 +52,7 @@ pub fn LiveBar(
                 .iter()
                 .map(|x| {
                     let doing = if x.editing {
-                        lang.t(" (편집 중)", " (editing)")
+                        t!(lang, live.editing)
                     } else {
                         ""
                     };
@@ -62,7 +63,7 @@ pub fn LiveBar(
             view! {
                 <p class="presence" data-testid="presence">
                     <span class="dot" aria-hidden="true"></span>
-                    {lang.t("지금 함께 보는 사람: ", "Also here now: ")} {names}
+                    {t!(lang, live.also_here_now)} {names}
                 </p>
             }
         })
@@ -75,21 +76,18 @@ pub fn LiveBar(
                 let merge = on_merge.map(|cb| {
                     view! {
                         <button type="button" class="button" on:click=move |_| cb.run(())>
-                            {lang.t("내 편집과 병합", "Merge with my edit")}
+                            {t!(lang, live.merge_with_my_edit)}
                         </button>
                     }
                 });
                 view! {
                     <div class="notice" role="status" data-testid="changed-notice">
-                        <p>{match lang {
-                            Lang::Ko => format!("{by} 님이 이 데이터를 바꿨습니다 (버전 {v})."),
-                            Lang::En => format!("{by} changed this dataset (version {v})."),
-                        }}</p>
+                        <p>{t!(lang, live.changed_by, by = &by, v = v).to_string()}</p>
                         {merge}
                         <button type="button" class="button secondary" on:click=move |_| {
                             #[cfg(feature = "hydrate")]
                             crate::client::reload();
-                        }>{lang.t("새로고침", "Reload")}</button>
+                        }>{t!(lang, live.reload)}</button>
                     </div>
                 }
             })

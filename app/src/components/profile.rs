@@ -3,6 +3,7 @@
 //! the "use as data dictionary" link and the upload that profiles a new data file.
 
 use leptos::prelude::*;
+use types::t;
 
 use crate::components::common::ErrorBox;
 use crate::i18n::Lang;
@@ -40,7 +41,7 @@ pub fn ProfileSection(
         .then(|| view! { <ProfileUpload slug=slug.clone() distributions/> });
     view! {
         <section aria-labelledby="profile-h" class="profiles">
-            <h2 id="profile-h">{lang.t("데이터 미리 보기", "Data preview")}</h2>
+            <h2 id="profile-h">{t!(lang, profile.data_preview)}</h2>
             {leaflet}
             {list}
             {upload}
@@ -75,18 +76,15 @@ fn ProfileView(p: DistributionProfile, slug: String, can_edit: bool) -> impl Int
         bounds,
         warnings,
     } = profile;
-    let summary = match lang {
-        Lang::Ko => format!(
-            "{file_name} · {} · {rows}행 · {}개 항목",
-            format.to_uppercase(),
-            columns.len()
-        ),
-        Lang::En => format!(
-            "{file_name} · {} · {rows} rows · {} columns",
-            format.to_uppercase(),
-            columns.len()
-        ),
-    };
+    let summary = t!(
+        lang,
+        profile.summary,
+        file = &file_name,
+        format = format.to_uppercase(),
+        rows = rows,
+        columns = columns.len()
+    )
+    .to_string();
     let encoding = encoding.map(|e| format!(" · {e}"));
     let heads = columns
         .iter()
@@ -120,11 +118,8 @@ fn ProfileView(p: DistributionProfile, slug: String, can_edit: bool) -> impl Int
         .collect_view();
     let coords = match (lat_column, lon_column) {
         (Some(lat), Some(lon)) if !points.is_empty() => Some(view! {
-            <h4>{lang.t("지도 미리 보기", "Map preview")}</h4>
-            <p class="hint">{match lang {
-                Lang::Ko => format!("좌표 항목: {lat}, {lon} · 점 {}개 표시", points.len()),
-                Lang::En => format!("Coordinates: {lat}, {lon} · {} points shown", points.len()),
-            }}</p>
+            <h4>{t!(lang, profile.map_preview)}</h4>
+            <p class="hint">{t!(lang, profile.coordinates, lat = &lat, lon = &lon, n = points.len()).to_string()}</p>
             <MapPreview id points bounds/>
         }),
         _ => None,
@@ -138,28 +133,28 @@ fn ProfileView(p: DistributionProfile, slug: String, can_edit: bool) -> impl Int
     });
     let use_it = can_edit.then(|| {
         let href = format!("/datasets/{slug}/edit?columns_from={id}");
-        view! { <p><a class="button" href=href data-testid="use-profile">{lang.t("데이터 항목 정의로 사용", "Use as the data dictionary")}</a></p> }
+        view! { <p><a class="button" href=href data-testid="use-profile">{t!(lang, profile.use_as_the_data_dictionary)}</a></p> }
     });
     view! {
         <article class="profile" data-testid="profile">
             <h3>{summary}{encoding}</h3>
             <p class="hint"><time datetime=created_at.to_rfc3339()>{created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</time></p>
             {warnings}
-            <h4>{lang.t("처음 행들", "First rows")}</h4>
-            <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t("처음 행들", "First rows")>
+            <h4>{t!(lang, profile.first_rows)}</h4>
+            <div class="table-wrap" tabindex="0" role="region" aria-label={t!(lang, profile.first_rows)}>
                 <table class="preview" data-testid="preview-table">
                     <thead><tr>{heads}</tr></thead>
                     <tbody>{body}</tbody>
                 </table>
             </div>
             <details>
-                <summary>{lang.t("항목별 통계", "Column statistics")}</summary>
+                <summary>{t!(lang, profile.column_statistics)}</summary>
                 <div class="table-wrap"><table>
                     <thead><tr>
-                        <th scope="col">{lang.t("항목", "Column")}</th><th scope="col">{lang.t("유형", "Type")}</th>
-                        <th scope="col">{lang.t("빈 값", "Empty")}</th><th scope="col">{lang.t("최소", "Min")}</th>
-                        <th scope="col">{lang.t("최대", "Max")}</th><th scope="col">{lang.t("고유값(추정)", "Distinct (est.)")}</th>
-                        <th scope="col">{lang.t("예", "Samples")}</th>
+                        <th scope="col">{t!(lang, profile.column)}</th><th scope="col">{t!(lang, profile.type_label)}</th>
+                        <th scope="col">{t!(lang, profile.empty)}</th><th scope="col">{t!(lang, profile.min)}</th>
+                        <th scope="col">{t!(lang, profile.max)}</th><th scope="col">{t!(lang, profile.distinct_est)}</th>
+                        <th scope="col">{t!(lang, profile.samples)}</th>
                     </tr></thead>
                     <tbody>{stats}</tbody>
                 </table></div>
@@ -204,10 +199,7 @@ fn MapPreview(id: i32, points: Vec<[f64; 2]>, bounds: Option<[[f64; 2]; 2]>) -> 
             mount_leaflet(&map_id, &points, [[min_lat, min_lon], [max_lat, max_lon]])
         });
     }
-    let label = match lang {
-        Lang::Ko => format!("좌표 {}개의 분포", points.len()),
-        Lang::En => format!("Where the {} points are", points.len()),
-    };
+    let label = t!(lang, profile.points_map, n = points.len()).to_string();
     view! {
         <div class="map-preview" id=map_id data-testid="map-preview">
             <svg viewBox=format!("0 0 {vw:.0} {vh:.0}") role="img" aria-label=label class="points">
@@ -311,21 +303,18 @@ fn ProfileUpload(slug: String, distributions: Vec<Distribution>) -> impl IntoVie
     };
     view! {
         <details class="profile-upload" data-testid="profile-upload">
-            <summary>{lang.t("데이터 파일 분석하기", "Profile a data file")}</summary>
-            <p class="hint">{lang.t(
-                "CSV(UTF-8·CP949), XLSX, GeoJSON 파일을 올리면 행 수, 항목, 유형, 빈 값 비율 등을 분석해 데이터 항목 정의를 제안합니다. 큰 파일(수백 MB)도 됩니다.",
-                "Upload a CSV (UTF-8 or CP949), XLSX or GeoJSON file: Dongne counts rows, infers column types, null ratios and ranges, and proposes the data dictionary. Large files (hundreds of MB) work.",
-            )}</p>
-            <label for="profile-dist">{lang.t("배포", "Distribution")}</label>
+            <summary>{t!(lang, profile.profile_a_data_file)}</summary>
+            <p class="hint">{t!(lang, profile.upload_a_csv_utf_8)}</p>
+            <label for="profile-dist">{t!(lang, profile.distribution)}</label>
             <select id="profile-dist" on:change=move |e| chosen.set(event_target_value(&e))>{options}</select>
-            <label for="profile-file">{lang.t("파일", "File")}</label>
+            <label for="profile-file">{t!(lang, profile.file)}</label>
             <input id="profile-file" type="file" accept=".csv,.tsv,.txt,.xlsx,.geojson,.json"/>
             <p><button type="button" class="button" disabled=move || busy.get() on:click=start data-testid="profile-start">
-                {lang.t("올리고 분석", "Upload and profile")}</button></p>
+                {t!(lang, profile.upload_and_profile)}</button></p>
             {move || sent.get().filter(|_| busy.get()).map(|(a, b)| {
                 let p = if b > 0.0 { (a / b * 100.0).round() as u32 } else { 0 };
                 view! {
-                    <p>{lang.t("올리는 중", "Uploading")} " "
+                    <p>{t!(lang, profile.uploading)} " "
                         <progress max="100" value=p.to_string() aria-label=format!("{p}%")></progress> " " {format!("{p}%")}</p>
                 }
             })}

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use types::t;
 
 use crate::api::portal::{all_api_keys, RevokeApiKey};
 use crate::api::{load_admin, SaveDepartment, SaveTerm, SaveUser};
@@ -32,12 +33,12 @@ pub fn AdminPage() -> impl IntoView {
         |_| load_admin(),
     );
     view! {
-        <Title text=lang.t("관리", "Administration")/>
-        <h1>{lang.t("관리", "Administration")}</h1>
+        <Title text={t!(lang, admin.administration)}/>
+        <h1>{t!(lang, admin.administration)}</h1>
         <p class="actions">
-            <a class="button secondary" href="/admin/harvest">{lang.t("수집 원천", "Harvest sources")}</a>
-            <a class="button secondary" href="/admin/jobs">{lang.t("백그라운드 작업", "Background jobs")}</a>
-            <a class="button secondary" href="/admin/crowd">{lang.t("혼잡 경보", "Crowd alerts")}</a>
+            <a class="button secondary" href="/admin/harvest">{t!(lang, admin.harvest_sources)}</a>
+            <a class="button secondary" href="/admin/jobs">{t!(lang, admin.background_jobs)}</a>
+            <a class="button secondary" href="/admin/crowd">{t!(lang, admin.crowd_alerts)}</a>
         </p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -50,26 +51,26 @@ pub fn AdminPage() -> impl IntoView {
                             <tr><td><code>{u.username}</code></td><td>{u.display_name}</td><td>{u.role.label(lang)}</td><td>{u.department.unwrap_or_default()}</td></tr>
                         }).collect_view();
                         let schemes = o.schemes.into_iter().map(|(s, n)| view! {
-                            <li>{scheme_label(&s.code, lang)} " — " {n} {lang.t("개 분류어", " terms")}</li>
+                            <li>{scheme_label(&s.code, lang)} " — " {n} {t!(lang, admin.terms)}</li>
                         }).collect_view();
                         view! {
                             <section aria-labelledby="schemes-h">
-                                <h2 id="schemes-h">{lang.t("분류 체계", "Classification schemes")}</h2>
+                                <h2 id="schemes-h">{t!(lang, admin.classification_schemes)}</h2>
                                 <ul>{schemes}</ul>
                                 <TermForm action=term/>
                             </section>
                             <section aria-labelledby="depts-h">
-                                <h2 id="depts-h">{lang.t("부서", "Departments")}</h2>
+                                <h2 id="depts-h">{t!(lang, admin.departments)}</h2>
                                 <div class="table-wrap"><table>
-                                    <thead><tr><th scope="col">{lang.t("부서", "Department")}</th><th scope="col">{lang.t("사용자", "Users")}</th><th scope="col">{lang.t("데이터", "Datasets")}</th></tr></thead>
+                                    <thead><tr><th scope="col">{t!(lang, admin.department)}</th><th scope="col">{t!(lang, admin.users)}</th><th scope="col">{t!(lang, admin.datasets)}</th></tr></thead>
                                     <tbody>{depts}</tbody>
                                 </table></div>
                                 <DepartmentForm action=dept/>
                             </section>
                             <section aria-labelledby="users-h">
-                                <h2 id="users-h">{lang.t("사용자", "Users")}</h2>
+                                <h2 id="users-h">{t!(lang, admin.users)}</h2>
                                 <div class="table-wrap"><table>
-                                    <thead><tr><th scope="col">{lang.t("아이디", "Username")}</th><th scope="col">{lang.t("이름", "Name")}</th><th scope="col">{lang.t("역할", "Role")}</th><th scope="col">{lang.t("부서", "Department")}</th></tr></thead>
+                                    <thead><tr><th scope="col">{t!(lang, admin.username)}</th><th scope="col">{t!(lang, admin.name)}</th><th scope="col">{t!(lang, admin.role)}</th><th scope="col">{t!(lang, admin.department)}</th></tr></thead>
                                     <tbody>{users}</tbody>
                                 </table></div>
                                 <UserForm action=user/>
@@ -95,8 +96,7 @@ where
     move || {
         action.value().get().map(|r| match r {
             Ok(_) => {
-                view! { <p class="success" role="status">{lang.t("저장했습니다.", "Saved.")}</p> }
-                    .into_any()
+                view! { <p class="success" role="status">{t!(lang, admin.saved)}</p> }.into_any()
             }
             Err(err) => view! { <ErrorBox err/> }.into_any(),
         })
@@ -108,16 +108,16 @@ fn DepartmentForm(action: ServerAction<SaveDepartment>) -> impl IntoView {
     let lang = expect_context::<Lang>();
     view! {
         <details class="admin-form">
-            <summary>{lang.t("부서 추가·이름 변경", "Add or rename a department")}</summary>
+            <summary>{t!(lang, admin.add_or_rename_a_department)}</summary>
             <ActionForm action>
-                <label for="d-code">{lang.t("코드 (기존 코드면 이름 변경)", "Code (an existing code renames)")}</label>
+                <label for="d-code">{t!(lang, admin.code_an_existing_code_renames)}</label>
                 <input id="d-code" name="input[code]" required pattern="[a-z0-9._-]{2,40}"/>
-                <label for="d-ko">{lang.t("이름 (한국어)", "Name (Korean)")}</label>
+                <label for="d-ko">{t!(lang, admin.name_korean)}</label>
                 <input id="d-ko" name="input[name_ko]" required/>
-                <label for="d-en">{lang.t("이름 (영어)", "Name (English)")}</label>
+                <label for="d-en">{t!(lang, admin.name_english)}</label>
                 <input id="d-en" name="input[name_en]" required/>
                 {outcome(action)}
-                <p><button type="submit" class="button">{lang.t("저장", "Save")}</button></p>
+                <p><button type="submit" class="button">{t!(lang, admin.save)}</button></p>
             </ActionForm>
         </details>
     }
@@ -132,25 +132,25 @@ fn UserForm(action: ServerAction<SaveUser>) -> impl IntoView {
         .collect_view();
     view! {
         <details class="admin-form">
-            <summary>{lang.t("사용자 추가·변경", "Add or change a user")}</summary>
+            <summary>{t!(lang, admin.add_or_change_a_user)}</summary>
             <ActionForm action>
-                <label for="u-name">{lang.t("아이디 (기존 아이디면 변경)", "Username (an existing one is changed)")}</label>
+                <label for="u-name">{t!(lang, admin.username_an_existing_one_is)}</label>
                 <input id="u-name" name="input[username]" required pattern="[a-z0-9._-]{3,40}" autocomplete="off"/>
-                <label for="u-display">{lang.t("표시 이름", "Display name")}</label>
+                <label for="u-display">{t!(lang, admin.display_name)}</label>
                 <input id="u-display" name="input[display_name]" required/>
-                <label for="u-role">{lang.t("역할", "Role")}</label>
+                <label for="u-role">{t!(lang, admin.role)}</label>
                 <select id="u-role" name="input[role]">{roles}</select>
-                <label for="u-dept">{lang.t("부서 코드 (관리자는 비워 둠)", "Department code (empty for admins)")}</label>
+                <label for="u-dept">{t!(lang, admin.department_code_empty_for_admins)}</label>
                 <input id="u-dept" name="input[department]"/>
-                <label for="u-pass">{lang.t("비밀번호 (10자 이상, 비우면 유지)", "Password (10+ characters; empty keeps it)")}</label>
+                <label for="u-pass">{t!(lang, admin.password_10_characters_empty_keeps)}</label>
                 <input id="u-pass" name="input[password]" type="password" autocomplete="new-password"/>
-                <label for="u-active">{lang.t("상태", "Status")}</label>
+                <label for="u-active">{t!(lang, admin.status)}</label>
                 <select id="u-active" name="input[active]">
-                    <option value="true">{lang.t("활성", "Active")}</option>
-                    <option value="false">{lang.t("비활성 (로그인 차단)", "Inactive (cannot sign in)")}</option>
+                    <option value="true">{t!(lang, admin.active)}</option>
+                    <option value="false">{t!(lang, admin.inactive_cannot_sign_in)}</option>
                 </select>
                 {outcome(action)}
-                <p><button type="submit" class="button">{lang.t("저장", "Save")}</button></p>
+                <p><button type="submit" class="button">{t!(lang, admin.save)}</button></p>
             </ActionForm>
         </details>
     }
@@ -165,18 +165,18 @@ fn TermForm(action: ServerAction<SaveTerm>) -> impl IntoView {
         .collect_view();
     view! {
         <details class="admin-form">
-            <summary>{lang.t("분류어 추가·이름 변경", "Add or relabel a term")}</summary>
+            <summary>{t!(lang, admin.add_or_relabel_a_term)}</summary>
             <ActionForm action>
-                <label for="t-scheme">{lang.t("분류 체계", "Scheme")}</label>
+                <label for="t-scheme">{t!(lang, admin.scheme)}</label>
                 <select id="t-scheme" name="input[scheme]">{schemes}</select>
-                <label for="t-code">{lang.t("코드", "Code")}</label>
+                <label for="t-code">{t!(lang, admin.code)}</label>
                 <input id="t-code" name="input[code]" required pattern="[a-z0-9._-]{1,64}"/>
-                <label for="t-ko">{lang.t("이름 (한국어)", "Label (Korean)")}</label>
+                <label for="t-ko">{t!(lang, admin.label_korean)}</label>
                 <input id="t-ko" name="input[label_ko]" required/>
-                <label for="t-en">{lang.t("이름 (영어)", "Label (English)")}</label>
+                <label for="t-en">{t!(lang, admin.label_english)}</label>
                 <input id="t-en" name="input[label_en]" required/>
                 {outcome(action)}
-                <p><button type="submit" class="button">{lang.t("저장", "Save")}</button></p>
+                <p><button type="submit" class="button">{t!(lang, admin.save)}</button></p>
             </ActionForm>
         </details>
     }
@@ -190,17 +190,14 @@ fn ApiKeysSection(keys: KeysResource, revoke: ServerAction<RevokeApiKey>) -> imp
     let lang = expect_context::<Lang>();
     view! {
         <section aria-labelledby="keys-h">
-            <h2 id="keys-h">{lang.t("API 키", "API keys")}</h2>
-            <p class="hint">{lang.t(
-                "사용자를 비활성화하거나 새 비밀번호를 주면 그 사용자의 키는 모두 폐기됩니다.",
-                "Deactivating a user or giving them a new password revokes all their keys.",
-            )}</p>
+            <h2 id="keys-h">{t!(lang, admin.api_keys)}</h2>
+            <p class="hint">{t!(lang, admin.deactivating_a_user_or_giving)}</p>
             {outcome(revoke)}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match keys.await {
                         Ok(list) if list.is_empty() => view! {
-                            <p class="empty">{lang.t("키가 없습니다.", "No keys.")}</p>
+                            <p class="empty">{t!(lang, admin.no_keys)}</p>
                         }.into_any(),
                         Ok(list) => {
                             let rows = list.into_iter().map(|k| {
@@ -210,10 +207,10 @@ fn ApiKeysSection(keys: KeysResource, revoke: ServerAction<RevokeApiKey>) -> imp
                                 let action = (!k.key.revoked).then(|| view! {
                                     <ActionForm action=revoke attr:class="inline">
                                         <input type="hidden" name="id" value=k.key.id/>
-                                        <button type="submit" class="button secondary">{lang.t("폐기", "Revoke")}</button>
+                                        <button type="submit" class="button secondary">{t!(lang, admin.revoke)}</button>
                                     </ActionForm>
                                 });
-                                let state = if k.key.revoked { lang.t("폐기됨", "Revoked") } else { lang.t("사용 중", "Active") };
+                                let state = if k.key.revoked { t!(lang, admin.revoked) } else { t!(lang, admin.active_2) };
                                 view! {
                                     <tr>
                                         <td><code>{k.owner}</code> " " {k.owner_name}</td>
@@ -228,12 +225,12 @@ fn ApiKeysSection(keys: KeysResource, revoke: ServerAction<RevokeApiKey>) -> imp
                             view! {
                                 <div class="table-wrap"><table data-testid="all-keys">
                                     <thead><tr>
-                                        <th scope="col">{lang.t("소유자", "Owner")}</th>
-                                        <th scope="col">{lang.t("이름", "Name")}</th>
-                                        <th scope="col">{lang.t("키", "Key")}</th>
-                                        <th scope="col">{lang.t("만든 날", "Created")}</th>
-                                        <th scope="col">{lang.t("마지막 사용", "Last used")}</th>
-                                        <th scope="col">{lang.t("상태", "State")}</th>
+                                        <th scope="col">{t!(lang, admin.owner)}</th>
+                                        <th scope="col">{t!(lang, admin.name)}</th>
+                                        <th scope="col">{t!(lang, admin.key)}</th>
+                                        <th scope="col">{t!(lang, admin.created)}</th>
+                                        <th scope="col">{t!(lang, admin.last_used)}</th>
+                                        <th scope="col">{t!(lang, admin.state)}</th>
                                     </tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table></div>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
+use types::t;
 
 use crate::api::{search_datasets, suggest};
 use crate::components::common::ErrorBox;
@@ -79,16 +80,16 @@ pub fn CatalogPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=lang.t("데이터 찾기", "Find datasets")/>
-        <h1>{lang.t("데이터 찾기", "Find datasets")}</h1>
+        <Title text={t!(lang, catalog.find_datasets)}/>
+        <h1>{t!(lang, catalog.find_datasets)}</h1>
         <form method="get" action="/datasets" class="search-form" role="search">
-            <label for="catalog-q" class="visually-hidden">{lang.t("검색어", "Search text")}</label>
+            <label for="catalog-q" class="visually-hidden">{t!(lang, catalog.search_text)}</label>
             <input id="catalog-q" name="q" type="search" autocomplete="off" list="catalog-suggestions"
                 prop:value=move || current().q
-                placeholder=lang.t("예: 공원, 교통, wifi, 주차장", "e.g. park, transport, wifi")
+                placeholder={t!(lang, catalog.e_g_park_transport_wifi)}
                 on:input=on_input/>
             <datalist id="catalog-suggestions">
-                {move || suggestions.get().into_iter().map(|s| view! { <option value=lang.t(&s.title_ko, &s.title_en).to_string()></option> }).collect_view()}
+                {move || suggestions.get().into_iter().map(|s| view! { <option value=lang.pick(&s.title_ko, &s.title_en).to_string()></option> }).collect_view()}
             </datalist>
             {move || {
                 let q = current();
@@ -103,9 +104,9 @@ pub fn CatalogPage() -> impl IntoView {
                 }
                 hidden
             }}
-            <button type="submit">{lang.t("검색", "Search")}</button>
+            <button type="submit">{t!(lang, catalog.search)}</button>
         </form>
-        <Transition fallback=move || view! { <p class="loading">{lang.t("찾는 중…", "Searching…")}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{t!(lang, catalog.searching)}</p> }>
             {move || Suspend::new(async move {
                 let query = match parsed.get() {
                     Ok(q) => q,
@@ -162,9 +163,9 @@ fn Results(r: SearchResult, query: SearchQuery) -> impl IntoView {
     .into_iter()
     .map(|s| {
         let label = match s {
-            SearchSort::Relevance => lang.t("정확도순", "Best match"),
-            SearchSort::Updated => lang.t("최근 갱신순", "Recently updated"),
-            SearchSort::Title => lang.t("제목순", "Title"),
+            SearchSort::Relevance => t!(lang, catalog.best_match),
+            SearchSort::Updated => t!(lang, catalog.recently_updated),
+            SearchSort::Title => t!(lang, catalog.title),
         };
         let href = format!(
             "/datasets?{}",
@@ -189,7 +190,7 @@ fn Results(r: SearchResult, query: SearchQuery) -> impl IntoView {
             }
             .to_query_string()
         );
-        view! { <a href=href class="clear-filters">{lang.t("선택 해제", "Clear filters")}</a> }
+        view! { <a href=href class="clear-filters">{t!(lang, catalog.clear_filters)}</a> }
     });
     let pager = (page_count > 1).then(|| {
         let first = query.page.saturating_sub(2).max(1);
@@ -203,13 +204,13 @@ fn Results(r: SearchResult, query: SearchQuery) -> impl IntoView {
             .collect_view();
         let prev = (query.page > 1).then(|| {
             let href = format!("/datasets?{}", query.with_page(query.page - 1).to_query_string());
-            view! { <a href=href rel="prev">{lang.t("← 이전", "← Previous")}</a> }
+            view! { <a href=href rel="prev">{t!(lang, catalog.previous)}</a> }
         });
         let next = (query.page < page_count).then(|| {
             let href = format!("/datasets?{}", query.with_page(query.page + 1).to_query_string());
-            view! { <a href=href rel="next">{lang.t("다음 →", "Next →")}</a> }
+            view! { <a href=href rel="next">{t!(lang, catalog.next)}</a> }
         });
-        view! { <nav class="pager" aria-label=lang.t("쪽 이동", "Pages")>{prev} {numbers} {next}</nav> }
+        view! { <nav class="pager" aria-label={t!(lang, catalog.pages)}>{prev} {numbers} {next}</nav> }
     });
     let empty = r.items.is_empty();
     let items = r
@@ -242,37 +243,34 @@ fn Results(r: SearchResult, query: SearchQuery) -> impl IntoView {
     view! {
         <div class="catalog">
             <details class="facets">
-                <summary>{lang.t("분류로 좁히기", "Narrow down")}</summary>
+                <summary>{t!(lang, catalog.narrow_down)}</summary>
                 {clear}
                 {facets}
             </details>
             <section class="results" aria-live="polite" aria-busy="false">
                 <p class="result-count" data-testid="result-count">
-                    {match lang {
-                        Lang::Ko => format!("{}건 · {}/{}쪽 · {:.1}ms", r.total, query.page, page_count, r.took_ms),
-                        Lang::En => format!("{} datasets · page {} of {} · {:.1} ms", r.total, query.page, page_count, r.took_ms),
-                    }}
+                    {t!(lang, catalog.result_count, total = r.total, page = query.page, pages = page_count, ms = format!("{:.1}", r.took_ms)).to_string()}
                 </p>
-                <p class="sort">{lang.t("정렬: ", "Sort: ")} {sort_links}</p>
+                <p class="sort">{t!(lang, catalog.sort)} {sort_links}</p>
                 {(r.total > 0).then(|| {
                     let qs = query.with_page(1).to_query_string();
                     let href = move |f: &str| format!("/api/v1/export?format={f}&{}", qs.trim_start_matches('?'));
                     view! {
-                        <p class="export">{lang.t("이 결과 내려받기: ", "Download these results: ")}
+                        <p class="export">{t!(lang, catalog.download_these_results)}
                             <a href=href("csv") download>"CSV"</a>" · "<a href=href("xlsx") download>"XLSX"</a>" · "<a href=href("json") download>"JSON"</a>
                         </p>
                     }
                 })}
                 {r.fuzzy.then(|| view! {
-                    <p class="notice">{lang.t("정확히 일치하는 데이터가 없어 비슷한 철자로 찾았습니다.", "No exact match: showing results for similar spellings.")}</p>
+                    <p class="notice">{t!(lang, catalog.no_exact_match_showing_results)}</p>
                 })}
                 {empty.then(|| view! {
                     <div class="empty">
-                        <p><strong>{lang.t("조건에 맞는 데이터가 없습니다.", "No datasets match.")}</strong></p>
+                        <p><strong>{t!(lang, catalog.no_datasets_match)}</strong></p>
                         <ul>
-                            <li>{lang.t("검색어를 줄이거나 더 일반적인 말로 바꿔 보세요 (예: 공원, 주차, 인구).", "Use fewer or more general words (e.g. park, parking, population).")}</li>
-                            <li>{lang.t("한국어와 영어 모두 찾을 수 있습니다.", "Both Korean and English work.")}</li>
-                            <li>{lang.t("선택한 분류를 해제해 보세요.", "Clear some of the selected filters.")}</li>
+                            <li>{t!(lang, catalog.use_fewer_or_more_general)}</li>
+                            <li>{t!(lang, catalog.both_korean_and_english_work)}</li>
+                            <li>{t!(lang, catalog.clear_some_of_the_selected)}</li>
                         </ul>
                     </div>
                 })}

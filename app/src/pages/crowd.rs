@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use types::t;
 
 use crate::api::crowd::{crowd_alerts, crowd_spot};
 use crate::api::crowd_status;
@@ -93,8 +94,8 @@ pub fn CrowdPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=lang.t("실시간 혼잡도", "Live crowd levels")/>
-        <h1>{lang.t("실시간 혼잡도", "Live crowd levels")}</h1>
+        <Title text={t!(lang, crowd.live_crowd_levels)}/>
+        <h1>{t!(lang, crowd.live_crowd_levels)}</h1>
         // One block loads the shared state and renders everything that reads it. On the server
         // Suspense blocks render concurrently, on several threads: a block storing the state
         // while another reads it made the read fail, a panic that cut the page short.
@@ -118,23 +119,23 @@ pub fn CrowdPage() -> impl IntoView {
                 view! {
                     {banner}
                     <p class="legend">
-                        <span class="lvl lvl-4">{lang.t("붐빔", "Busy")}</span>
-                        <span class="lvl lvl-3">{lang.t("약간 붐빔", "Slightly busy")}</span>
-                        <span class="lvl lvl-2">{lang.t("보통", "Normal")}</span>
-                        <span class="lvl lvl-1">{lang.t("여유", "Relaxed")}</span>
+                        <span class="lvl lvl-4">{t!(lang, crowd.busy)}</span>
+                        <span class="lvl lvl-3">{t!(lang, crowd.slightly_busy)}</span>
+                        <span class="lvl lvl-2">{t!(lang, crowd.normal)}</span>
+                        <span class="lvl lvl-1">{t!(lang, crowd.relaxed)}</span>
                     </p>
                     <form method="get" action="/crowd" class="crowd-filter" role="search">
-                        <label for="crowd-q">{lang.t("장소 찾기", "Find a place")}</label>
+                        <label for="crowd-q">{t!(lang, crowd.find_a_place)}</label>
                         <input id="crowd-q" name="q" type="search" value=q/>
                         <label class="check">
                             <input type="checkbox" name="district" value="all" checked=all/>
-                            {lang.t("서울 전체", "All of Seoul")}
+                            {t!(lang, crowd.all_of_seoul)}
                         </label>
-                        <button type="submit" class="button">{lang.t("보기", "Show")}</button>
+                        <button type="submit" class="button">{t!(lang, crowd.show)}</button>
                     </form>
                     <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
                     <script src="/vendor/leaflet/leaflet.js"></script>
-                    <p class="hint"><a href="/crowd/lite">{lang.t("느린 연결용 간단한 목록", "Light list for slow connections")}</a></p>
+                    <p class="hint"><a href="/crowd/lite">{t!(lang, crowd.light_list_for_slow_connections)}</a></p>
                     {panel}
                     {live}
                 }
@@ -172,14 +173,14 @@ fn AlertBanner(all: bool, q: String) -> impl IntoView {
                         <li>
                             <a href=href>{a.spot_name(lang).to_string()}</a>
                             " " <span class=css>{level}</span>
-                            " · " {lang.t("시작 ", "since ")} {kst_hm(a.since)}
+                            " · " {t!(lang, crowd.since)} {kst_hm(a.since)}
                         </li>
                     }
                 })
                 .collect_view();
             view! {
                 <div class="alert-banner" data-testid="alert-banner">
-                    <strong>{lang.t("혼잡 경보", "Crowd alerts")}</strong>
+                    <strong>{t!(lang, crowd.crowd_alerts)}</strong>
                     <ul>{items}</ul>
                 </div>
             }
@@ -214,7 +215,7 @@ fn CrowdLive(all: bool, q: String) -> impl IntoView {
     view! {
         <div class="crowd-layout">
             <CrowdMap shown all q=q2.clone()/>
-            <section aria-label=lang.t("혼잡도 목록", "Crowd levels list")>
+            <section aria-label={t!(lang, crowd.crowd_levels_list)}>
                 {move || view! { <CrowdList spots=shown.get() all q=q2.clone()/> }}
             </section>
         </div>
@@ -230,11 +231,11 @@ fn SpotPanel(d: SpotDetail, close: String) -> impl IntoView {
     let stale = h.is_stale(now);
     let level = match h.level {
         Some(l) if !stale => view! { <span class=l.css_class()>{l.label(lang)}</span> }.into_any(),
-        Some(l) => view! { <span class="lvl lvl-stale">{l.label(lang)} " (" {lang.t("지난 자료", "stale")} ")"</span> }.into_any(),
-        None => view! { <span class="lvl lvl-stale">{lang.t("자료 없음", "no data")}</span> }.into_any(),
+        Some(l) => view! { <span class="lvl lvl-stale">{l.label(lang)} " (" {t!(lang, crowd.stale)} ")"</span> }.into_any(),
+        None => view! { <span class="lvl lvl-stale">{t!(lang, crowd.no_data)}</span> }.into_any(),
     };
     let pop = match (h.population_min, h.population_max) {
-        (Some(a), Some(b)) => format!("{a}–{b}{}", lang.t("명", " people")),
+        (Some(a), Some(b)) => format!("{a}–{b}{}", t!(lang, crowd.people)),
         _ => String::new(),
     };
     let ago = h
@@ -262,16 +263,16 @@ fn SpotPanel(d: SpotDetail, close: String) -> impl IntoView {
         <aside class="spot-panel card" aria-labelledby="spot-h" data-testid="spot-panel">
             <h2 id="spot-h">{h.name(lang).to_string()}</h2>
             <p>{level} " " <span class="crowd-pop">{pop}</span> " · " <span class="crowd-time">{ago}</span></p>
-            <h3>{lang.t("최근 6시간", "Last 6 hours")}</h3>
+            <h3>{t!(lang, crowd.last_6_hours)}</h3>
             <TrendChart d=d.clone() now/>
             {has_forecast.then(|| view! {
-                <h3>{lang.t("예측", "Forecast")}</h3>
+                <h3>{t!(lang, crowd.forecast)}</h3>
                 <ul class="forecast">{forecast}</ul>
             })}
             <p class="actions">
-                <a href=history download="">{lang.t("24시간 기록 (CSV)", "24-hour history (CSV)")}</a>
+                <a href=history download="">{t!(lang, crowd.n24_hour_history_csv)}</a>
                 " · "
-                <a href=close>{lang.t("닫기", "Close")}</a>
+                <a href=close>{t!(lang, crowd.close)}</a>
             </p>
         </aside>
     }
@@ -330,13 +331,13 @@ fn TrendChart(d: SpotDetail, now: DateTime<Utc>) -> impl IntoView {
                 .first()
                 .map(|f| format!(
                     "; {} {} {}",
-                    lang.t("예측", "forecast"),
+                    t!(lang, crowd.forecast_2),
                     kst_hm(f.at),
                     f.level.label(lang)
                 ))
                 .unwrap_or_default()
         ),
-        _ => lang.t("기록이 없습니다.", "No history.").to_string(),
+        _ => t!(lang, crowd.no_history).to_string(),
     };
     let grid = (1..=4)
         .map(|l| {
@@ -355,7 +356,7 @@ fn TrendChart(d: SpotDetail, now: DateTime<Utc>) -> impl IntoView {
             <polyline points=past.join(" ") class="past"/>
             <polyline points=ahead.join(" ") class="ahead"/>
             <text x="24" y=format!("{:.0}", h - 2.0)>{kst_hm(from)}</text>
-            <text x=format!("{nx:.1}") y=format!("{:.0}", h - 2.0) text-anchor="middle">{lang.t("지금", "now")}</text>
+            <text x=format!("{nx:.1}") y=format!("{:.0}", h - 2.0) text-anchor="middle">{t!(lang, crowd.now)}</text>
         </svg>
     }
 }
@@ -447,7 +448,7 @@ fn CrowdMap(shown: Memo<Vec<HotSpotStatus>>, all: bool, q: String) -> impl IntoV
                     s.level
                         .filter(|_| !stale)
                         .map(|l| l.label(lang))
-                        .unwrap_or(lang.t("자료 없음", "no data"))
+                        .unwrap_or(t!(lang, crowd.no_data))
                 );
                 let text = if n == 0 { "?".to_string() } else { n.to_string() };
                 view! {
@@ -468,7 +469,7 @@ fn CrowdMap(shown: Memo<Vec<HotSpotStatus>>, all: bool, q: String) -> impl IntoV
     view! {
         <div id="crowd-map" class="crowd-map" data-testid="crowd-map">
             <svg viewBox=format!("0 0 {w} {h}") role="img"
-                aria-label=lang.t("혼잡도 지도 (숫자가 클수록 붐빔)", "Crowd map (higher numbers are busier)")>
+                aria-label={t!(lang, crowd.crowd_map_higher_numbers_are)}>
                 <rect width="100%" height="100%" class="map-bg"/>
                 {schematic}
             </svg>
@@ -595,7 +596,7 @@ fn leaflet_update(
         ]);
         let marker = CircleMarker::new_with_options(&LatLng::new(h.lat, h.lon), &options);
         let pop = match (h.population_min, h.population_max) {
-            (Some(a), Some(b)) => format!("{a}–{b}{}", lang.t("명", " people")),
+            (Some(a), Some(b)) => format!("{a}–{b}{}", t!(lang, crowd.people)),
             _ => String::new(),
         };
         let ago = h
@@ -606,7 +607,7 @@ fn leaflet_update(
             .level
             .filter(|_| !stale)
             .map(|l| l.label(lang))
-            .unwrap_or(lang.t("자료 없음", "no data"));
+            .unwrap_or(t!(lang, crowd.no_data));
         let text = format!("{} — {level} · {pop} · {ago}", h.name(lang));
         // Leaflet's `bindTooltip(content)`, called directly (the crate's binding of the
         // two-argument form names a method Leaflet does not have). A string is set as HTML,
@@ -659,11 +660,11 @@ pub fn CrowdList(
             let stale = h.is_stale(now);
             let level = match h.level {
                 Some(l) if !stale => view! { <span class=l.css_class()>{l.label(lang)}</span> }.into_any(),
-                Some(l) => view! { <span class="lvl lvl-stale">{l.label(lang)} " (" {lang.t("지난 자료", "stale")} ")"</span> }.into_any(),
-                None => view! { <span class="lvl lvl-stale">{lang.t("자료 없음", "no data")}</span> }.into_any(),
+                Some(l) => view! { <span class="lvl lvl-stale">{l.label(lang)} " (" {t!(lang, crowd.stale)} ")"</span> }.into_any(),
+                None => view! { <span class="lvl lvl-stale">{t!(lang, crowd.no_data)}</span> }.into_any(),
             };
             let pop = match (h.population_min, h.population_max) {
-                (Some(a), Some(b)) => format!("{a}–{b}{}", lang.t("명", " people")),
+                (Some(a), Some(b)) => format!("{a}–{b}{}", t!(lang, crowd.people)),
                 _ => String::new(),
             };
             let ago = h.observed_at.map(|t| crate::jobs::age(t, now, lang));
@@ -690,13 +691,13 @@ fn EmergencyBox(e: crate::crowd::EmergencyInfo, #[prop(optional)] site: bool) ->
         .spot_name_ko
         .clone()
         .zip(e.spot_name_en.clone())
-        .map(|(ko, en)| format!(" — {}", lang.t(&ko, &en)));
+        .map(|(ko, en)| format!(" — {}", lang.pick(&ko, &en)));
     let link = site.then(|| {
-        view! { " " <a href="/crowd/lite">{lang.t("실시간 혼잡도 보기", "See live crowd levels")}</a> }
+        view! { " " <a href="/crowd/lite">{t!(lang, crowd.see_live_crowd_levels)}</a> }
     });
     view! {
         <div class=if site { "emergency site-emergency" } else { "emergency" } role="alert" data-testid="emergency">
-            <strong>{lang.t("비상 안내", "Emergency notice")}{place}</strong>
+            <strong>{t!(lang, crowd.emergency_notice)}{place}</strong>
             <p>{e.message(lang).to_string()}{link}</p>
         </div>
     }

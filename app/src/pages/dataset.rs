@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
+use types::t;
 
 use crate::api::collab::{activity, comments, AddComment};
 use crate::api::dataset;
@@ -42,7 +43,7 @@ pub fn DatasetPage() -> impl IntoView {
         reports,
     };
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{t!(lang, dataset.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(d) => view! { <DatasetView d staff/> }.into_any(),
@@ -77,10 +78,10 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let s = d.summary.clone();
     let title = s.title(lang).to_string();
-    let description = lang.t(&d.description_ko, &d.description_en).to_string();
+    let description = lang.pick(&d.description_ko, &d.description_en).to_string();
     let edit = d.can_edit.then(|| {
         let href = format!("/datasets/{}/edit", s.slug);
-        view! { <a class="button" href=href>{lang.t("편집", "Edit")}</a> }
+        view! { <a class="button" href=href>{t!(lang, dataset.edit)}</a> }
     });
     let mut schemes: Vec<(String, Vec<String>)> = Vec::new();
     for t in &d.terms {
@@ -102,7 +103,7 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
                 <td>{x.format.clone()}</td>
                 <td>{x.kind.clone()}</td>
                 <td>{size}</td>
-                <td><a href=x.url.clone() rel="nofollow noopener">{lang.t("내려받기/열기", "Download/open")}</a></td>
+                <td><a href=x.url.clone() rel="nofollow noopener">{t!(lang, dataset.download_open)}</a></td>
             </tr>
         }
     }).collect_view();
@@ -123,7 +124,7 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
     let revisions = d.revisions.iter().map(|r| view! {
         <li>
             <strong>{format!("v{}", r.version)}</strong>
-            " · " {r.author.clone().unwrap_or_else(|| lang.t("시스템", "system").to_string())}
+            " · " {r.author.clone().unwrap_or_else(|| t!(lang, dataset.system).to_string())}
             " · " <time datetime=r.created_at.to_rfc3339()>{r.created_at.format("%Y-%m-%d %H:%M").to_string()}</time>
             " · " {r.message.clone()}
         </li>
@@ -151,10 +152,10 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
         <Meta property="og:url" content=canonical.clone()/>
         <Meta property="og:title" content=title.clone()/>
         <Meta property="og:description" content=meta_description/>
-        <Meta property="og:locale" content=if lang == Lang::Ko { "ko_KR" } else { "en_US" }/>
+        <Meta property="og:locale" content=t!(lang, dataset.og_locale)/>
         <script type="application/ld+json" inner_html=json_ld></script>
         <article class="dataset">
-            <p class="breadcrumb"><a href="/datasets">{lang.t("데이터 목록", "Datasets")}</a></p>
+            <p class="breadcrumb"><a href="/datasets">{t!(lang, dataset.datasets)}</a></p>
             <h1>{title}</h1>
             <p class="subtitle" lang=lang.other().code()>{s.title(lang.other()).to_string()}</p>
             <p class="badges">
@@ -165,37 +166,37 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
             </p>
             <div class="description markdown" inner_html=crate::markdown::to_safe_html(&description)></div>
             <section aria-labelledby="meta-h">
-                <h2 id="meta-h">{lang.t("기본 정보", "About")}</h2>
+                <h2 id="meta-h">{t!(lang, dataset.about)}</h2>
                 <dl class="meta-grid">
-                    <dt>{lang.t("담당 부서", "Department")}</dt><dd>{s.department.name(lang).to_string()}</dd>
-                    <dt>{lang.t("제공 기관", "Source")}</dt><dd>{s.source_institution.clone()}</dd>
-                    <dt>{lang.t("갱신 주기", "Update cycle")}</dt><dd>{s.update_cycle.label(lang)}</dd>
-                    <dt>{lang.t("최종 갱신", "Last updated")}</dt><dd>{or_dash(d.last_updated.map(|x| x.to_string()))}</dd>
-                    <dt>{lang.t("다음 갱신 예정", "Next due")}</dt><dd>{or_dash(d.next_due.map(|x| x.to_string()))}</dd>
-                    <dt>{lang.t("이용 허락", "License")}</dt><dd>{d.license.clone()}</dd>
-                    <dt>{lang.t("공간 범위", "Spatial coverage")}</dt><dd>{or_dash(d.spatial_coverage.clone())}</dd>
-                    <dt>{lang.t("시간 범위", "Temporal coverage")}</dt><dd>{temporal}</dd>
-                    <dt>{lang.t("키워드", "Keywords")}</dt><dd>{d.keywords.join(", ")}</dd>
-                    <dt>{lang.t("문의", "Contact")}</dt><dd>{or_dash(d.contact_name.clone())} " " {or_dash(d.contact_phone.clone())}</dd>
+                    <dt>{t!(lang, dataset.department)}</dt><dd>{s.department.name(lang).to_string()}</dd>
+                    <dt>{t!(lang, dataset.source)}</dt><dd>{s.source_institution.clone()}</dd>
+                    <dt>{t!(lang, dataset.update_cycle)}</dt><dd>{s.update_cycle.label(lang)}</dd>
+                    <dt>{t!(lang, dataset.last_updated)}</dt><dd>{or_dash(d.last_updated.map(|x| x.to_string()))}</dd>
+                    <dt>{t!(lang, dataset.next_due)}</dt><dd>{or_dash(d.next_due.map(|x| x.to_string()))}</dd>
+                    <dt>{t!(lang, dataset.license)}</dt><dd>{d.license.clone()}</dd>
+                    <dt>{t!(lang, dataset.spatial_coverage)}</dt><dd>{or_dash(d.spatial_coverage.clone())}</dd>
+                    <dt>{t!(lang, dataset.temporal_coverage)}</dt><dd>{temporal}</dd>
+                    <dt>{t!(lang, dataset.keywords)}</dt><dd>{d.keywords.join(", ")}</dd>
+                    <dt>{t!(lang, dataset.contact)}</dt><dd>{or_dash(d.contact_name.clone())} " " {or_dash(d.contact_phone.clone())}</dd>
                     {terms}
                 </dl>
             </section>
             <section aria-labelledby="dist-h">
-                <h2 id="dist-h">{lang.t("제공 파일·API", "Distributions")}</h2>
+                <h2 id="dist-h">{t!(lang, dataset.distributions)}</h2>
                 <div class="table-wrap"><table>
                     <thead><tr>
-                        <th scope="col">{lang.t("이름", "Name")}</th><th scope="col">{lang.t("형식", "Format")}</th>
-                        <th scope="col">{lang.t("유형", "Kind")}</th><th scope="col">{lang.t("크기", "Size")}</th><th scope="col"><span class="visually-hidden">{lang.t("링크", "Link")}</span></th>
+                        <th scope="col">{t!(lang, dataset.name)}</th><th scope="col">{t!(lang, dataset.format)}</th>
+                        <th scope="col">{t!(lang, dataset.kind)}</th><th scope="col">{t!(lang, dataset.size)}</th><th scope="col"><span class="visually-hidden">{t!(lang, dataset.link)}</span></th>
                     </tr></thead>
                     <tbody>{distributions}</tbody>
                 </table></div>
             </section>
             <section aria-labelledby="cols-h">
-                <h2 id="cols-h">{lang.t("데이터 항목 정의", "Data dictionary")}</h2>
+                <h2 id="cols-h">{t!(lang, dataset.data_dictionary)}</h2>
                 <div class="table-wrap"><table>
                     <thead><tr>
-                        <th scope="col">{lang.t("항목명", "Column")}</th><th scope="col">{lang.t("유형", "Type")}</th>
-                        <th scope="col">{lang.t("설명", "Description")}</th><th scope="col">{lang.t("단위", "Unit")}</th>
+                        <th scope="col">{t!(lang, dataset.column)}</th><th scope="col">{t!(lang, dataset.type_label)}</th>
+                        <th scope="col">{t!(lang, dataset.description)}</th><th scope="col">{t!(lang, dataset.unit)}</th>
                     </tr></thead>
                     <tbody>{columns}</tbody>
                 </table></div>
@@ -204,7 +205,7 @@ fn DatasetView(d: DatasetDetail, staff: StaffData) -> impl IntoView {
             // Staff only: anonymous readers get no revisions (authors and messages are internal).
             {(!d.revisions.is_empty()).then(|| view! {
                 <section aria-labelledby="rev-h">
-                    <h2 id="rev-h">{lang.t("변경 이력", "Revisions")} " (" {d.revision_count} ")"</h2>
+                    <h2 id="rev-h">{t!(lang, dataset.revisions)} " (" {d.revision_count} ")"</h2>
                     <ul class="revisions">{revisions}</ul>
                 </section>
             })}
@@ -234,15 +235,15 @@ fn StaffPanel(
                     let version = RwSignal::new(version);
                     let propose = (!can_edit && u.role != Role::Viewer).then(|| {
                         let href = format!("/datasets/{slug}/edit");
-                        view! { <a class="button secondary" href=href data-testid="propose">{lang.t("변경 제안", "Propose a change")}</a> }
+                        view! { <a class="button secondary" href=href data-testid="propose">{t!(lang, dataset.propose_a_change)}</a> }
                     });
                     let history = format!("/datasets/{slug}/history");
                     Some(view! {
                         <LiveBar dataset_id=id me=u.id editing=false version/>
-                        <p class="actions">{propose} " " <a href=history>{lang.t("전체 이력과 비교", "Full history and compare")}</a></p>
+                        <p class="actions">{propose} " " <a href=history>{t!(lang, dataset.full_history_and_compare)}</a></p>
                         <Reports list=staff.reports resolve=staff.resolve/>
                         <Discussion slug=slug.clone() add=staff.add list=staff.talk/>
-                        <Feed title=lang.t("활동", "Activity").to_string() items=staff.feed/>
+                        <Feed title={t!(lang, dataset.activity).to_string()} items=staff.feed/>
                     })
                 })
             }}
@@ -266,7 +267,7 @@ fn Discussion(
     };
     view! {
         <section class="discussion" aria-labelledby="talk-h">
-            <h2 id="talk-h">{lang.t("토론", "Discussion")}</h2>
+            <h2 id="talk-h">{t!(lang, dataset.discussion)}</h2>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -279,17 +280,17 @@ fn Discussion(
                                 </li>
                             }).collect_view()}</ul>
                         }.into_any(),
-                        Ok(_) => view! { <p class="empty">{lang.t("아직 댓글이 없습니다.", "No comments yet.")}</p> }.into_any(),
+                        Ok(_) => view! { <p class="empty">{t!(lang, dataset.no_comments_yet)}</p> }.into_any(),
                         Err(err) => view! { <ErrorBox err/> }.into_any(),
                     }
                 })}
             </Suspense>
             <ActionForm action=add>
                 <input type="hidden" name="slug" value=slug/>
-                <label for="comment-body">{lang.t("댓글 쓰기", "Add a comment")}</label>
+                <label for="comment-body">{t!(lang, dataset.add_a_comment)}</label>
                 <textarea id="comment-body" name="body" rows="3" maxlength="2000" required></textarea>
                 {failure}
-                <p><button type="submit" class="button">{lang.t("댓글 남기기", "Comment")}</button></p>
+                <p><button type="submit" class="button">{t!(lang, dataset.comment)}</button></p>
             </ActionForm>
         </section>
     }
@@ -307,27 +308,14 @@ fn ReportProblem(slug: String, department: String) -> impl IntoView {
             "sent" => ("notice", crate::feedback::sent_message(lang).to_string()),
             "limited" => (
                 "notice error",
-                lang.t(
-                    "신고가 너무 많이 접수되었습니다. 잠시 뒤에 다시 보내 주세요.",
-                    "Too many reports from your connection. Please try again later.",
-                )
-                .to_string(),
+                t!(lang, dataset.too_many_reports_from_your).to_string(),
             ),
             _ => (
                 "notice error",
                 match field.as_deref() {
-                    Some("kind") => lang.t(
-                        "문제 유형을 고르세요.",
-                        "Choose what kind of problem it is.",
-                    ),
-                    Some("contact") => lang.t(
-                        "연락처는 200자 이하여야 합니다.",
-                        "The contact must be at most 200 characters.",
-                    ),
-                    _ => lang.t(
-                        "내용을 10자 이상 2000자 이하로, 링크는 2개까지 써 주세요.",
-                        "Write 10 to 2000 characters, with at most 2 links.",
-                    ),
+                    Some("kind") => t!(lang, dataset.choose_what_kind_of_problem),
+                    Some("contact") => t!(lang, dataset.the_contact_must_be_at),
+                    _ => t!(lang, dataset.write_10_to_2000_characters),
                 }
                 .to_string(),
             ),
@@ -342,26 +330,23 @@ fn ReportProblem(slug: String, department: String) -> impl IntoView {
         .collect_view();
     view! {
         <section class="report" id="report" aria-labelledby="report-h">
-            <h2 id="report-h">{lang.t("문제 신고", "Report a problem")}</h2>
+            <h2 id="report-h">{t!(lang, dataset.report_a_problem)}</h2>
             {notice}
             <details open=open>
-                <summary>{lang.t("이 데이터에 문제가 있나요?", "Something wrong with this data?")}</summary>
-                <p class="hint">{match lang {
-                    Lang::Ko => format!("{department}에 전달됩니다. 개인정보는 쓰지 마세요."),
-                    Lang::En => format!("This goes to {department}. Please do not include personal data."),
-                }}</p>
+                <summary>{t!(lang, dataset.something_wrong_with_this_data)}</summary>
+                <p class="hint">{t!(lang, dataset.report_goes_to, department = &department).to_string()}</p>
                 <form method="post" action=action>
-                    <label for="report-kind">{lang.t("문제 유형", "Kind of problem")}</label>
+                    <label for="report-kind">{t!(lang, dataset.kind_of_problem)}</label>
                     <select id="report-kind" name="kind" required>{kinds}</select>
-                    <label for="report-body">{lang.t("내용 (10자 이상)", "What is wrong (10 characters or more)")}</label>
+                    <label for="report-body">{t!(lang, dataset.what_is_wrong_10_characters)}</label>
                     <textarea id="report-body" name="body" rows="4" minlength="10" maxlength="2000" required></textarea>
-                    <label for="report-contact">{lang.t("연락처 (선택, 답변이 필요할 때)", "Contact (optional, if you want an answer)")}</label>
+                    <label for="report-contact">{t!(lang, dataset.contact_optional_if_you_want)}</label>
                     <input id="report-contact" name="contact" type="text" maxlength="200" autocomplete="email"/>
                     <div class="hp" aria-hidden="true">
                         <label for="report-website">"Website"</label>
                         <input id="report-website" name="website" type="text" tabindex="-1" autocomplete="off"/>
                     </div>
-                    <p><button type="submit" class="button">{lang.t("보내기", "Send")}</button></p>
+                    <p><button type="submit" class="button">{t!(lang, dataset.send)}</button></p>
                 </form>
             </details>
         </section>
@@ -379,8 +364,8 @@ fn Reports(list: ReportsResource, resolve: ServerAction<SetFeedbackStatus>) -> i
                 let open = items.iter().filter(|f| f.status == FeedbackStatus::Open).count();
                 let rows = items.into_iter().map(|f| {
                     let next = match f.status {
-                        FeedbackStatus::Open => (FeedbackStatus::Resolved, lang.t("처리 완료로 표시", "Mark resolved")),
-                        FeedbackStatus::Resolved => (FeedbackStatus::Open, lang.t("다시 열기", "Reopen")),
+                        FeedbackStatus::Open => (FeedbackStatus::Resolved, t!(lang, dataset.mark_resolved)),
+                        FeedbackStatus::Resolved => (FeedbackStatus::Open, t!(lang, dataset.reopen)),
                     };
                     let by = f.resolved_by.clone().map(|n| format!(" · {n}"));
                     view! {
@@ -392,7 +377,7 @@ fn Reports(list: ReportsResource, resolve: ServerAction<SetFeedbackStatus>) -> i
                                 {by}
                             </p>
                             <p class="body">{f.body.clone()}</p>
-                            {f.contact.clone().map(|c| view! { <p class="hint">{lang.t("연락처: ", "Contact: ")}{c}</p> })}
+                            {f.contact.clone().map(|c| view! { <p class="hint">{t!(lang, dataset.contact_2)}{c}</p> })}
                             <ActionForm action=resolve>
                                 <input type="hidden" name="id" value=f.id/>
                                 <input type="hidden" name="status" value=next.0.code()/>
@@ -403,7 +388,7 @@ fn Reports(list: ReportsResource, resolve: ServerAction<SetFeedbackStatus>) -> i
                 }).collect_view();
                 Some(view! {
                     <section class="reports" aria-labelledby="reports-h" data-testid="reports">
-                        <h2 id="reports-h">{lang.t("주민 신고", "Residents' reports")} " (" {open} ")"</h2>
+                        <h2 id="reports-h">{t!(lang, dataset.residents_reports)} " (" {open} ")"</h2>
                         <ul class="feedback-list">{rows}</ul>
                     </section>
                 })
@@ -414,12 +399,12 @@ fn Reports(list: ReportsResource, resolve: ServerAction<SetFeedbackStatus>) -> i
 
 pub fn scheme_label(code: &str, lang: Lang) -> String {
     match code {
-        "theme" => lang.t("분야", "Theme"),
-        "department" => lang.t("부서", "Department"),
-        "dong" => lang.t("행정동", "Administrative dong"),
-        "source" => lang.t("제공 기관", "Source institution"),
-        "data_type" => lang.t("데이터 유형", "Data type"),
-        "update_cycle" => lang.t("갱신 주기", "Update cycle"),
+        "theme" => t!(lang, dataset.theme),
+        "department" => t!(lang, dataset.department_2),
+        "dong" => t!(lang, dataset.administrative_dong),
+        "source" => t!(lang, dataset.source_institution),
+        "data_type" => t!(lang, dataset.data_type),
+        "update_cycle" => t!(lang, dataset.update_cycle),
         other => other,
     }
     .to_string()

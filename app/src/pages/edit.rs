@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use types::t;
 
 use crate::api::collab::{dataset_for_edit, propose_change, save_dataset};
 use crate::api::jobs::proposed_columns;
@@ -43,8 +44,8 @@ pub fn EditPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t("데이터 편집", "Edit dataset")/>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+        <Title text={t!(lang, edit.edit_dataset)}/>
+        <Suspense fallback=move || view! { <p class="loading">{t!(lang, edit.loading)}</p> }>
             {move || Suspend::new(async move {
                 match ctx.await {
                     Ok((c, proposed)) => view! { <EditForm c proposed/> }.into_any(),
@@ -56,19 +57,13 @@ pub fn EditPage() -> impl IntoView {
 }
 
 fn label(field: &str, lang: Lang) -> &'static str {
-    FIELDS
-        .iter()
-        .find(|f| f.0 == field)
-        .map(|f| lang.t(f.1, f.2))
-        .unwrap_or("")
+    crate::labels::field(field, lang).unwrap_or("")
 }
 
 /// A field's value as shown in the merge view (a choice by its label).
 fn shown(field: &str, value: &str, lang: Lang) -> String {
-    if let Some((_, _, _, FieldKind::Choice(options))) = FIELDS.iter().find(|f| f.0 == field) {
-        if let Some(o) = options.iter().find(|o| o.0 == value) {
-            return lang.t(o.1, o.2).to_string();
-        }
+    if let Some(o) = crate::labels::option(field, value, lang) {
+        return o.to_string();
     }
     match field {
         "distributions" => {
@@ -221,7 +216,7 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
             errors.with(|es| {
                 es.iter()
                     .find(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
-                    .map(|e| lang.t(&e.message_ko, &e.message_en).to_string())
+                    .map(|e| lang.pick(&e.message_ko, &e.message_en).to_string())
             })
         }
     };
@@ -229,7 +224,7 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
     let inputs = FIELDS
         .iter()
         .filter(|f| f.0 != "status" || can_publish)
-        .map(|&(field, ko, en, kind)| {
+        .map(|&(field, _, _, kind)| {
             let id = format!("f-{field}");
             let err_id = format!("e-{field}");
             let value = move || form.with(|f| f.get(field).to_string());
@@ -243,7 +238,7 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
                         <textarea id=id.clone() name=field rows="6" aria-describedby=err_id.clone() aria-invalid=invalid
                             prop:value=value on:input=move |e| set(event_target_value(&e))>{move || crate::markdown::raw_text(value())}</textarea>
                         <details class="md-preview">
-                            <summary>{lang.t("미리 보기", "Preview")}</summary>
+                            <summary>{t!(lang, edit.preview)}</summary>
                             <div class="markdown" data-testid=format!("preview-{field}") inner_html=preview></div>
                         </details>
                     }
@@ -252,8 +247,9 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
                 FieldKind::Choice(options) => {
                     let opts = options
                         .iter()
-                        .map(|&(code, oko, oen)| {
-                            view! { <option value=code selected=move || value() == code>{lang.t(oko, oen)}</option> }
+                        .map(|&(code, _, _)| {
+                            let text = crate::labels::option(field, code, lang).unwrap_or(code);
+                            view! { <option value=code selected=move || value() == code>{text}</option> }
                         })
                         .collect_view();
                     view! {
@@ -281,7 +277,7 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
             };
             view! {
                 <div class="field" class:has-error=move || error_of(field)().is_some()>
-                    <label for=id>{lang.t(ko, en)}</label>
+                    <label for=id>{label(field, lang)}</label>
                     {control}
                     <p class="field-error" id=err_id>{error_of(field)}</p>
                 </div>
@@ -311,16 +307,16 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
                             <fieldset class="pick">
                                 <legend class="visually-hidden">{label(field, lang)}</legend>
                                 <label><input type="radio" name=name.clone() data-pick="mine" prop:checked=is_mine.clone()
-                                    on:change=move |_| form.update(|f| f.set(field, mine.clone()))/>{lang.t("내 값", "Mine")}</label>
+                                    on:change=move |_| form.update(|f| f.set(field, mine.clone()))/>{t!(lang, edit.mine)}</label>
                                 <label><input type="radio" name=name data-pick="theirs" prop:checked=move || !is_mine()
-                                    on:change=move |_| form.update(|f| f.set(field, theirs.clone()))/>{lang.t("저장된 값", "Theirs")}</label>
+                                    on:change=move |_| form.update(|f| f.set(field, theirs.clone()))/>{t!(lang, edit.theirs)}</label>
                             </fieldset>
                         }
                     });
                     let status = if m.conflict {
-                        lang.t("충돌: 선택하세요", "Conflict: choose")
+                        t!(lang, edit.conflict_choose)
                     } else {
-                        lang.t("자동 병합", "Merged")
+                        t!(lang, edit.merged)
                     };
                     view! {
                         <tr class:conflict=m.conflict data-field=field>
@@ -334,17 +330,14 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
                 .collect_view();
             view! {
                 <section class="merge" data-testid="merge-view" aria-labelledby="merge-h">
-                    <h2 id="merge-h">{lang.t("다른 사람의 변경과 병합", "Merge with a change saved meanwhile")}</h2>
-                    <p>{move || match lang {
-                        Lang::Ko => format!("다른 사람이 먼저 저장해 지금은 버전 {}입니다. 아무것도 덮어쓰지 않았습니다. 결과를 확인하고 다시 저장하세요.", version.get()),
-                        Lang::En => format!("Someone saved first; the dataset is now at version {}. Nothing was overwritten. Check the result and save again.", version.get()),
-                    }}</p>
+                    <h2 id="merge-h">{t!(lang, edit.merge_with_a_change_saved)}</h2>
+                    <p>{move || t!(lang, edit.saved_first, v = version.get()).to_string()}</p>
                     <div class="table-wrap"><table>
                         <thead><tr>
-                            <th scope="col">{lang.t("항목", "Field")}</th>
-                            <th scope="col">{lang.t("내 편집", "Mine")}</th>
-                            <th scope="col">{lang.t("저장된 값", "Theirs")}</th>
-                            <th scope="col">{lang.t("결과", "Result")}</th>
+                            <th scope="col">{t!(lang, edit.field)}</th>
+                            <th scope="col">{t!(lang, edit.mine_2)}</th>
+                            <th scope="col">{t!(lang, edit.theirs)}</th>
+                            <th scope="col">{t!(lang, edit.result)}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table></div>
@@ -358,19 +351,13 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
         outcome.with(|o| {
             o.as_ref().map(|o| match o {
                 Outcome::Saved(v) => view! {
-                    <p class="success" role="status" data-testid="saved">{match lang {
-                        Lang::Ko => format!("저장했습니다 (버전 {v})."),
-                        Lang::En => format!("Saved (version {v})."),
-                    }}</p>
+                    <p class="success" role="status" data-testid="saved">{t!(lang, edit.saved_version, v = v).to_string()}</p>
                 }
                 .into_any(),
                 Outcome::Proposed(id) => view! {
                     <p class="success" role="status" data-testid="proposed">
-                        {match lang {
-                            Lang::Ko => format!("제안 #{id}을 보냈습니다. 담당 부서의 데이터 관리책임자가 검토합니다. "),
-                            Lang::En => format!("Proposal #{id} sent. The owning department's stewards will review it. "),
-                        }}
-                        <a href="/review">{lang.t("내 제안 보기", "See my proposals")}</a>
+                        {t!(lang, edit.proposal_sent, id = id).to_string()}
+                        <a href="/review">{t!(lang, edit.see_my_proposals)}</a>
                     </p>
                 }
                 .into_any(),
@@ -383,10 +370,7 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
     let title = detail.summary.title(lang).to_string();
     let mode_note = (!direct).then(|| {
         view! {
-            <p class="hint" data-testid="propose-mode">{lang.t(
-                "이 데이터는 다른 부서(또는 게시된 데이터)라 직접 고칠 수 없습니다. 저장하면 변경 제안으로 보내져 담당 부서가 검토합니다.",
-                "You cannot edit this dataset directly (another department's, or published). Saving sends your change as a proposal for its department to review.",
-            )}</p>
+            <p class="hint" data-testid="propose-mode">{t!(lang, edit.you_cannot_edit_this_dataset)}</p>
         }
     });
     // Its own erased view: nested in the article, the view type grows past the compiler's
@@ -395,7 +379,7 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
         <form class="edit-form" on:submit=submit novalidate>
             {inputs}
             <div class="field">
-                <label for="f-message">{lang.t("변경 설명 (이력에 남습니다)", "What changed (kept in the history)")}</label>
+                <label for="f-message">{t!(lang, edit.what_changed_kept_in_the)}</label>
                 <input id="f-message" type="text" maxlength="500" aria-describedby="e-message"
                     prop:value=move || message.get() on:input=move |e| message.set(event_target_value(&e))/>
                 <p class="field-error" id="e-message">{error_of("message")}</p>
@@ -405,15 +389,15 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
             <p class="actions">
                 <button type="submit" class="button" data-testid="save" disabled=move || busy.get()>
                     {move || match (direct, merging.with(Option::is_some)) {
-                        (true, false) => lang.t("저장", "Save"),
-                        (true, true) => lang.t("병합한 결과 저장", "Save the merged result"),
-                        (false, _) => lang.t("제안 보내기", "Send the proposal"),
+                        (true, false) => t!(lang, edit.save),
+                        (true, true) => t!(lang, edit.save_the_merged_result),
+                        (false, _) => t!(lang, edit.send_the_proposal),
                     }}
                 </button>
                 " "
-                <a href=back.clone()>{lang.t("데이터로 돌아가기", "Back to the dataset")}</a>
+                <a href=back.clone()>{t!(lang, edit.back_to_the_dataset)}</a>
                 " · "
-                <a href=history>{lang.t("변경 이력", "History")}</a>
+                <a href=history>{t!(lang, edit.history)}</a>
             </p>
         </form>
     }
@@ -421,15 +405,12 @@ fn EditForm(c: EditContext, proposed: Option<Vec<crate::model::DataColumn>>) -> 
     view! {
         <article class="edit">
             <p class="breadcrumb"><a href=back>{title.clone()}</a></p>
-            <h1>{if direct { lang.t("데이터 편집", "Edit dataset") } else { lang.t("변경 제안", "Propose a change") }}</h1>
+            <h1>{if direct { t!(lang, edit.edit_dataset) } else { t!(lang, edit.propose_a_change) }}</h1>
             <p class="subtitle">{move || format!("{title} · v{}", version.get())}</p>
             <LiveBar dataset_id me editing=true version on_merge/>
             {mode_note}
             {proposed_note.then(|| view! {
-                <p class="notice" role="status" data-testid="columns-proposed">{lang.t(
-                    "데이터 파일 분석 결과로 데이터 항목 정의를 채웠습니다. 확인하고 고친 뒤 저장하세요.",
-                    "The data dictionary is filled from the data file's profile: review, edit and save it.",
-                )}</p>
+                <p class="notice" role="status" data-testid="columns-proposed">{t!(lang, edit.the_data_dictionary_is_filled)}</p>
             })}
             {merge_view}
             {form_view}

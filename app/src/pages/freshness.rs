@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use types::t;
 
 use crate::api::freshness;
 use crate::components::common::ErrorBox;
@@ -17,9 +18,9 @@ pub fn FreshnessPage() -> impl IntoView {
     let user = expect_context::<UserResource>();
     let data = Resource::new(|| (), |_| freshness());
     view! {
-        <Title text=lang.t("갱신 현황", "Freshness")/>
-        <h1>{lang.t("데이터 갱신 현황", "Data freshness")}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+        <Title text={t!(lang, freshness.freshness)}/>
+        <h1>{t!(lang, freshness.data_freshness)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t!(lang, freshness.loading)}</p> }>
             {move || Suspend::new(async move {
                 let mine = user.await.ok().flatten().and_then(|u| u.department).map(|d| d.id);
                 match data.await {
@@ -54,16 +55,17 @@ fn Report(r: FreshnessReport, mine: Option<i32>) -> impl IntoView {
         .max()
         .unwrap_or(1);
     let t = &r.total;
-    let summary = match lang {
-        Lang::Ko => format!(
-            "{} 기준 게시 데이터 {}종: 최신 {} · 곧 갱신 {} · 갱신 지연 {} · 주기 없음 {}",
-            r.today, t.total(), t.on_time, t.due_soon, t.overdue, t.no_schedule
-        ),
-        Lang::En => format!(
-            "{} published datasets on {}: {} on time · {} due soon · {} overdue · {} without a schedule",
-            t.total(), r.today, t.on_time, t.due_soon, t.overdue, t.no_schedule
-        ),
-    };
+    let summary = t!(
+        lang,
+        freshness.summary,
+        today = r.today,
+        total = t.total(),
+        on_time = t.on_time,
+        due_soon = t.due_soon,
+        overdue = t.overdue,
+        no_schedule = t.no_schedule
+    )
+    .to_string();
     let rows = r
         .departments
         .iter()
@@ -88,10 +90,7 @@ fn Report(r: FreshnessReport, mine: Option<i32>) -> impl IntoView {
                 <li class:mine=mine == Some(l.department.id)>
                     <a href=href>{l.dataset.title(lang).to_string()}</a> " · "
                     {l.department.name(lang).to_string()} " · "
-                    {match lang {
-                        Lang::Ko => format!("예정일 {} ({}일 지남)", l.next_due, l.days_late),
-                        Lang::En => format!("due {} ({} days late)", l.next_due, l.days_late),
-                    }}
+                    {t!(lang, freshness.due_late, due = l.next_due, days = l.days_late).to_string()}
                 </li>
             }
         })
@@ -99,24 +98,24 @@ fn Report(r: FreshnessReport, mine: Option<i32>) -> impl IntoView {
     view! {
         <p data-testid="freshness-summary">{summary}</p>
         <p class="legend" aria-hidden="true">
-            <span><span class="swatch on-time"></span>{lang.t("최신", "On time")}</span>
-            <span><span class="swatch due-soon"></span>{lang.t("곧 갱신 (14일 이내)", "Due within 14 days")}</span>
-            <span><span class="swatch overdue"></span>{lang.t("갱신 지연", "Overdue")}</span>
-            <span><span class="swatch none"></span>{lang.t("주기 없음", "No schedule")}</span>
+            <span><span class="swatch on-time"></span>{t!(lang, freshness.on_time)}</span>
+            <span><span class="swatch due-soon"></span>{t!(lang, freshness.due_within_14_days)}</span>
+            <span><span class="swatch overdue"></span>{t!(lang, freshness.overdue)}</span>
+            <span><span class="swatch none"></span>{t!(lang, freshness.no_schedule)}</span>
         </p>
         <div class="table-wrap"><table class="freshness" data-testid="freshness-table">
             <thead><tr>
-                <th scope="col">{lang.t("부서", "Department")}</th>
-                <th scope="col"><span class="visually-hidden">{lang.t("그래프", "Chart")}</span></th>
-                <th scope="col">{lang.t("최신", "On time")}</th>
-                <th scope="col">{lang.t("곧 갱신", "Due soon")}</th>
-                <th scope="col">{lang.t("지연", "Overdue")}</th>
-                <th scope="col">{lang.t("주기 없음", "No schedule")}</th>
+                <th scope="col">{t!(lang, freshness.department)}</th>
+                <th scope="col"><span class="visually-hidden">{t!(lang, freshness.chart)}</span></th>
+                <th scope="col">{t!(lang, freshness.on_time)}</th>
+                <th scope="col">{t!(lang, freshness.due_soon)}</th>
+                <th scope="col">{t!(lang, freshness.overdue_2)}</th>
+                <th scope="col">{t!(lang, freshness.no_schedule)}</th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table></div>
         <section aria-labelledby="late-h">
-            <h2 id="late-h">{lang.t("갱신이 늦은 데이터", "Overdue datasets")}</h2>
+            <h2 id="late-h">{t!(lang, freshness.overdue_datasets)}</h2>
             <ul class="late-list" data-testid="overdue-list">{late}</ul>
         </section>
     }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use types::t;
 
 use crate::api::collab::{compare_revisions, revert_dataset, revisions};
 use crate::collab::RevisionInfo;
@@ -36,10 +37,10 @@ pub fn HistoryPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t("변경 이력", "History")/>
-        <h1>{lang.t("변경 이력", "History")}</h1>
-        <p class="breadcrumb"><a href=move || format!("/datasets/{}", slug())>{lang.t("데이터로 돌아가기", "Back to the dataset")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+        <Title text={t!(lang, history.history)}/>
+        <h1>{t!(lang, history.history)}</h1>
+        <p class="breadcrumb"><a href=move || format!("/datasets/{}", slug())>{t!(lang, history.back_to_the_dataset)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{t!(lang, history.loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(revs) => view! { <History revs slug=slug() reverted/> }.into_any(),
@@ -59,7 +60,7 @@ pub fn HistoryPage() -> impl IntoView {
                             <section class="diff" data-testid="diff" aria-labelledby="diff-h">
                                 <h2 id="diff-h">{format!("v{} → v{}", from.unwrap_or(0), to.unwrap_or(0))}</h2>
                                 <div class="table-wrap"><table>
-                                    <thead><tr><th scope="col">{lang.t("항목", "Field")}</th><th scope="col">{lang.t("이전", "Before")}</th><th scope="col">{lang.t("이후", "After")}</th></tr></thead>
+                                    <thead><tr><th scope="col">{t!(lang, history.field)}</th><th scope="col">{t!(lang, history.before)}</th><th scope="col">{t!(lang, history.after)}</th></tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table></div>
                             </section>
@@ -106,19 +107,16 @@ fn History(revs: Vec<RevisionInfo>, slug: String, reverted: RwSignal<u32>) -> im
                 .as_object()
                 .map(|m| m.keys().map(|k| field_label(k, lang)).collect::<Vec<_>>().join(", "))
                 .unwrap_or_default();
-            let credit = r.proposer.clone().map(|p| match lang {
-                Lang::Ko => format!(" (제안: {p})"),
-                Lang::En => format!(" (proposed by {p})"),
-            });
+            let credit = r.proposer.clone().map(|p| t!(lang, history.proposed_by, p = &p).to_string());
             view! {
                 <li>
                     <strong>{format!("v{v}")}</strong> " · "
-                    {r.author.clone().unwrap_or_else(|| lang.t("시스템", "system").to_string())}{credit} " · "
+                    {r.author.clone().unwrap_or_else(|| t!(lang, history.system).to_string())}{credit} " · "
                     <time datetime=r.created_at.to_rfc3339()>{r.created_at.format("%Y-%m-%d %H:%M").to_string()}</time>
                     " · " {r.message.clone()}
                     {(!fields.is_empty()).then(|| view! { <small>" [" {fields} "]"</small> })}
                     {(v != current).then(|| view! {
-                        " " <button type="button" class="link-button" on:click=revert>{lang.t("이 버전으로 되돌리기", "Revert to this")}</button>
+                        " " <button type="button" class="link-button" on:click=revert>{t!(lang, history.revert_to_this)}</button>
                     })}
                 </li>
             }
@@ -126,11 +124,11 @@ fn History(revs: Vec<RevisionInfo>, slug: String, reverted: RwSignal<u32>) -> im
         .collect_view();
     view! {
         <form class="compare" method="get">
-            <label for="from">{lang.t("비교: ", "Compare ")}</label>
+            <label for="from">{t!(lang, history.compare)}</label>
             <select id="from" name="from" prop:value=previous.to_string()>{options}</select>
             <label for="to">" → "</label>
             <select id="to" name="to" prop:value=current.to_string()>{options2}</select>
-            " " <button type="submit" class="button secondary">{lang.t("비교", "Compare")}</button>
+            " " <button type="submit" class="button secondary">{t!(lang, history.compare_2)}</button>
         </form>
         {move || failure.get().map(|err| view! { <ErrorBox err/> })}
         <ul class="revisions">{items}</ul>

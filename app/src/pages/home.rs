@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
+use types::t;
 
 use crate::api::load_home;
 use crate::components::common::{DatasetCard, ErrorBox};
@@ -12,16 +13,16 @@ pub fn HomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_home());
     view! {
         <Title text=""/>
-        <Meta name="description" content=lang.t("성동구의 공공데이터를 찾고, 실시간 혼잡도를 확인하세요.", "Find Seongdong-gu's public data and see live crowd levels.")/>
+        <Meta name="description" content={t!(lang, home.find_seongdong_gus_public_data)}/>
         <section class="hero">
-            <h1>{lang.t("성동구 데이터, 한 곳에서", "Seongdong-gu's data, in one place")}</h1>
+            <h1>{t!(lang, home.seongdong_gus_data_in_one)}</h1>
             <form class="search-form" method="get" action="/datasets" role="search">
-                <label for="home-q" class="visually-hidden">{lang.t("데이터 검색", "Search datasets")}</label>
-                <input id="home-q" name="q" type="search" placeholder=lang.t("예: 공원, 와이파이, 불법건축물", "e.g. parks, Wi-Fi, illegal buildings")/>
-                <button type="submit">{lang.t("검색", "Search")}</button>
+                <label for="home-q" class="visually-hidden">{t!(lang, home.search_datasets)}</label>
+                <input id="home-q" name="q" type="search" placeholder={t!(lang, home.e_g_parks_wi_fi)}/>
+                <button type="submit">{t!(lang, home.search)}</button>
             </form>
         </section>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{t!(lang, home.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => {
@@ -33,10 +34,7 @@ pub fn HomePage() -> impl IntoView {
                         let popular = (!d.popular.is_empty()).then(|| {
                             let items = d.popular.into_iter().map(|(s, views)| {
                                 let href = format!("/datasets/{}", s.slug);
-                                let count = match lang {
-                                    Lang::Ko => format!("조회 {views}회"),
-                                    Lang::En => format!("{views} views"),
-                                };
+                                let count = t!(lang, home.views, views = views).to_string();
                                 view! {
                                     <li>
                                         <a href=href>{s.title(lang).to_string()}</a>
@@ -47,7 +45,7 @@ pub fn HomePage() -> impl IntoView {
                             }).collect_view();
                             view! {
                                 <section aria-labelledby="popular-h" data-testid="popular">
-                                    <h2 id="popular-h">{lang.t("많이 본 데이터 (30일)", "Most viewed (30 days)")}</h2>
+                                    <h2 id="popular-h">{t!(lang, home.most_viewed_30_days)}</h2>
                                     <ol class="popular-list">{items}</ol>
                                 </section>
                             }
@@ -56,25 +54,22 @@ pub fn HomePage() -> impl IntoView {
                         crowd.retain(|h| h.is_local);
                         view! {
                             <p class="stats" data-testid="stats">
-                                {match lang {
-                                    Lang::Ko => format!("데이터 {}종 · 부서 {}곳", d.dataset_count, d.department_count),
-                                    Lang::En => format!("{} datasets · {} departments", d.dataset_count, d.department_count),
-                                }}
+                                {t!(lang, home.stats, datasets = d.dataset_count, departments = d.department_count).to_string()}
                             </p>
                             <div class="home-grid">
                                 <section aria-labelledby="themes-h">
-                                    <h2 id="themes-h">{lang.t("분야별 데이터", "Themes")}</h2>
+                                    <h2 id="themes-h">{t!(lang, home.themes)}</h2>
                                     <ul class="theme-list">{themes}</ul>
                                 </section>
                                 <section aria-labelledby="crowd-h">
-                                    <h2 id="crowd-h">{lang.t("지금 성동구 혼잡도", "Crowds in Seongdong-gu now")}</h2>
+                                    <h2 id="crowd-h">{t!(lang, home.crowds_in_seongdong_gu_now)}</h2>
                                     <CrowdList spots=crowd/>
-                                    <p><a href="/crowd">{lang.t("전체 혼잡도 보기", "All hot spots")}</a></p>
+                                    <p><a href="/crowd">{t!(lang, home.all_hot_spots)}</a></p>
                                 </section>
                             </div>
                             {popular}
                             <section aria-labelledby="recent-h">
-                                <h2 id="recent-h">{lang.t("최근 갱신된 데이터", "Recently updated")}</h2>
+                                <h2 id="recent-h">{t!(lang, home.recently_updated)}</h2>
                                 <ul class="dataset-list">{recent}</ul>
                             </section>
                         }.into_any()

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use types::t;
 
 use crate::components::common::ErrorBox;
 use crate::editing::FieldError;
@@ -93,9 +94,9 @@ pub fn ImportPage() -> impl IntoView {
             let href = format!("/jobs/{}", info.id);
             view! {
                 <section class="import-preview" data-testid="import-queued">
-                    <h2>{lang.t("백그라운드에서 가져오는 중", "Importing in the background")}</h2>
+                    <h2>{t!(lang, import.importing_in_the_background)}</h2>
                     <JobLive info/>
-                    <p><a href=href>{lang.t("작업 페이지", "Job page")}</a></p>
+                    <p><a href=href>{t!(lang, import.job_page)}</a></p>
                 </section>
             }
             .into_any()
@@ -104,16 +105,13 @@ pub fn ImportPage() -> impl IntoView {
             let n = errors.len();
             let rows = errors
                 .into_iter()
-                .map(|e| view! { <tr><td>{e.field.clone()}</td><td>{lang.t(&e.message_ko, &e.message_en).to_string()}</td></tr> })
+                .map(|e| view! { <tr><td>{e.field.clone()}</td><td>{lang.pick(&e.message_ko, &e.message_en).to_string()}</td></tr> })
                 .collect_view();
             view! {
                 <section class="import-problems" data-testid="import-problems" role="alert">
-                    <h2>{match lang {
-                        Lang::Ko => format!("문제 {n}건: 아무것도 가져오지 않았습니다"),
-                        Lang::En => format!("{n} problem(s): nothing was imported"),
-                    }}</h2>
+                    <h2>{t!(lang, import.problems, n = n).to_string()}</h2>
                     <div class="table-wrap"><table>
-                        <thead><tr><th scope="col">{lang.t("위치", "Where")}</th><th scope="col">{lang.t("이유", "Why")}</th></tr></thead>
+                        <thead><tr><th scope="col">{t!(lang, import.where_label)}</th><th scope="col">{t!(lang, import.why)}</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table></div>
                 </section>
@@ -122,24 +120,22 @@ pub fn ImportPage() -> impl IntoView {
         }
         State::Preview(r) | State::Done(r) => {
             let done = !r.dry_run;
-            let summary = match lang {
-                Lang::Ko => format!(
-                    "새로 등록 {} · 수정 {} · 변경 없음 {}",
-                    r.created, r.updated, r.unchanged
-                ),
-                Lang::En => format!(
-                    "{} new · {} updated · {} unchanged",
-                    r.created, r.updated, r.unchanged
-                ),
-            };
+            let summary = t!(
+                lang,
+                import.summary,
+                created = r.created,
+                updated = r.updated,
+                unchanged = r.unchanged
+            )
+            .to_string();
             let rows = r
                 .rows
                 .into_iter()
                 .map(|o| {
                     let action = match o.action {
-                        RowAction::Create => lang.t("새로 등록", "new"),
-                        RowAction::Update => lang.t("수정", "update"),
-                        RowAction::Unchanged => lang.t("변경 없음", "unchanged"),
+                        RowAction::Create => t!(lang, import.new),
+                        RowAction::Update => t!(lang, import.update),
+                        RowAction::Unchanged => t!(lang, import.unchanged),
                     };
                     let href = format!("/datasets/{}", o.slug);
                     view! {
@@ -149,15 +145,15 @@ pub fn ImportPage() -> impl IntoView {
                 .collect_view();
             view! {
                 <section class="import-preview" data-testid=if done { "import-done" } else { "import-preview" }>
-                    <h2>{if done { lang.t("가져왔습니다", "Imported") } else { lang.t("미리 보기", "Preview") }}</h2>
+                    <h2>{if done { t!(lang, import.imported) } else { t!(lang, import.preview) }}</h2>
                     <p role="status">{summary}</p>
                     {(!done).then(|| view! {
                         <p><button type="button" class="button" data-testid="import-commit" disabled=move || busy.get()
-                            on:click=move |_| send(false)>{lang.t("모두 가져오기", "Import all")}</button></p>
+                            on:click=move |_| send(false)>{t!(lang, import.import_all)}</button></p>
                     })}
                     <div class="table-wrap"><table>
-                        <thead><tr><th scope="col">{lang.t("행", "Row")}</th><th scope="col">{lang.t("식별자", "Identifier")}</th>
-                            <th scope="col">{lang.t("처리", "Action")}</th><th scope="col">{lang.t("바뀌는 항목", "Fields")}</th></tr></thead>
+                        <thead><tr><th scope="col">{t!(lang, import.row)}</th><th scope="col">{t!(lang, import.identifier)}</th>
+                            <th scope="col">{t!(lang, import.action)}</th><th scope="col">{t!(lang, import.fields)}</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table></div>
                 </section>
@@ -170,8 +166,8 @@ pub fn ImportPage() -> impl IntoView {
     let page = move || {
         view! {
             <section aria-labelledby="export-h">
-                <h2 id="export-h">{lang.t("내보내기", "Export")}</h2>
-                <p>{lang.t("지금 볼 수 있는 목록 전체를 내려받아 고친 뒤 다시 가져올 수 있습니다.", "Download the catalog you can see, edit it in a spreadsheet and import it back.")}</p>
+                <h2 id="export-h">{t!(lang, import.export)}</h2>
+                <p>{t!(lang, import.download_the_catalog_you_can)}</p>
                 <p class="actions">
                     <a class="button secondary" href="/api/v1/export?format=xlsx" download>"XLSX"</a>
                     <a class="button secondary" href="/api/v1/export?format=csv" download>"CSV"</a>
@@ -179,24 +175,21 @@ pub fn ImportPage() -> impl IntoView {
                 </p>
             </section>
             <section aria-labelledby="import-h">
-                <h2 id="import-h">{lang.t("가져오기", "Import")}</h2>
-                <p class="hint">{lang.t(
-                    "CSV(UTF-8) 또는 XLSX. 머리글은 필드 이름이나 한국어·영어 이름(식별자, 제목, …). 모든 행을 먼저 검사하고, 문제가 하나라도 있으면 아무것도 쓰지 않습니다.",
-                    "CSV (UTF-8) or XLSX. Headers are field names or their Korean/English labels (Identifier, Title, …). Every row is checked first; if any has a problem, nothing is written.",
-                )}</p>
-                <label for="import-file">{lang.t("파일", "File")}</label>
+                <h2 id="import-h">{t!(lang, import.import)}</h2>
+                <p class="hint">{t!(lang, import.csv_utf_8_or_xlsx)}</p>
+                <label for="import-file">{t!(lang, import.file)}</label>
                 <input id="import-file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     on:change=move |_| state.set(State::Idle)/>
                 <p><button type="button" class="button" data-testid="import-preview-button" disabled=move || busy.get()
-                    on:click=move |_| send(true)>{lang.t("미리 보기", "Preview")}</button></p>
+                    on:click=move |_| send(true)>{t!(lang, import.preview)}</button></p>
                 {body}
             </section>
         }
     };
     view! {
-        <Title text=lang.t("일괄 가져오기", "Bulk import")/>
-        <h1>{lang.t("일괄 가져오기·내보내기", "Bulk import and export")}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+        <Title text={t!(lang, import.bulk_import)}/>
+        <h1>{t!(lang, import.bulk_import_and_export)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t!(lang, import.loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(_)) => page().into_any(),

@@ -5,6 +5,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use types::t;
 
 use crate::api::jobs::{job, jobs};
 use crate::components::common::ErrorBox;
@@ -16,16 +17,13 @@ pub fn JobsPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let list = Resource::new(|| (), |_| jobs());
     view! {
-        <Title text=lang.t("작업", "Jobs")/>
-        <h1>{lang.t("백그라운드 작업", "Background jobs")}</h1>
-        <p class="hint">{lang.t(
-            "가져오기, 수집, 데이터 프로파일링은 백그라운드에서 실행되며 서버가 다시 시작돼도 이어지거나 실패로 표시됩니다.",
-            "Imports, harvests and data profiling run in the background; a restart resumes them or marks them failed.",
-        )}</p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+        <Title text={t!(lang, jobs.jobs)}/>
+        <h1>{t!(lang, jobs.background_jobs)}</h1>
+        <p class="hint">{t!(lang, jobs.imports_harvests_and_data_profiling)}</p>
+        <Suspense fallback=move || view! { <p class="loading">{t!(lang, jobs.loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(list) if list.is_empty() => view! { <p>{lang.t("작업이 없습니다.", "No jobs yet.")}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>{t!(lang, jobs.no_jobs_yet)}</p> }.into_any(),
                     Ok(list) => {
                         let now = Utc::now();
                         let rows = list.into_iter().map(|j| {
@@ -38,7 +36,7 @@ pub fn JobsPage() -> impl IntoView {
                                     <td>{j.subject.clone()}</td>
                                     <td><StatusBadge status=j.status/></td>
                                     <td><Bar info=j.clone()/></td>
-                                    <td>{j.created_by.clone().unwrap_or_else(|| lang.t("일정", "schedule").to_string())}</td>
+                                    <td>{j.created_by.clone().unwrap_or_else(|| t!(lang, jobs.schedule).to_string())}</td>
                                     <td><time datetime=j.created_at.to_rfc3339()>{when}</time></td>
                                 </tr>
                             }
@@ -46,10 +44,10 @@ pub fn JobsPage() -> impl IntoView {
                         view! {
                             <div class="table-wrap"><table class="jobs">
                                 <thead><tr>
-                                    <th scope="col">"#"</th><th scope="col">{lang.t("종류", "Kind")}</th>
-                                    <th scope="col">{lang.t("대상", "Subject")}</th><th scope="col">{lang.t("상태", "Status")}</th>
-                                    <th scope="col">{lang.t("진행", "Progress")}</th><th scope="col">{lang.t("요청자", "By")}</th>
-                                    <th scope="col">{lang.t("요청", "Queued")}</th>
+                                    <th scope="col">"#"</th><th scope="col">{t!(lang, jobs.kind)}</th>
+                                    <th scope="col">{t!(lang, jobs.subject)}</th><th scope="col">{t!(lang, jobs.status)}</th>
+                                    <th scope="col">{t!(lang, jobs.progress)}</th><th scope="col">{t!(lang, jobs.by)}</th>
+                                    <th scope="col">{t!(lang, jobs.queued)}</th>
                                 </tr></thead>
                                 <tbody>{rows}</tbody>
                             </table></div>
@@ -74,9 +72,9 @@ pub fn JobPage() -> impl IntoView {
     };
     let info = Resource::new(id, job);
     view! {
-        <Title text=lang.t("작업", "Job")/>
-        <p class="breadcrumb"><a href="/admin/jobs">{lang.t("작업 목록", "Jobs")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+        <Title text={t!(lang, jobs.job)}/>
+        <p class="breadcrumb"><a href="/admin/jobs">{t!(lang, jobs.jobs_2)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{t!(lang, jobs.loading)}</p> }>
             {move || Suspend::new(async move {
                 match info.await {
                     Ok(j) => view! {
@@ -108,7 +106,7 @@ fn Bar(info: JobInfo) -> impl IntoView {
         }
         .into_any(),
         None if info.status == JobStatus::Running => {
-            view! { <progress aria-label=lang.t("진행 중", "In progress")></progress> }.into_any()
+            view! { <progress aria-label={t!(lang, jobs.in_progress)}></progress> }.into_any()
         }
         None => ().into_any(),
     }
@@ -145,7 +143,7 @@ pub fn JobLive(info: JobInfo) -> impl IntoView {
                     {outcome}
                 }
             }}
-            <p class="hint">{lang.t("이 페이지를 닫아도 작업은 계속됩니다.", "The job goes on if you close this page.")}</p>
+            <p class="hint">{t!(lang, jobs.the_job_goes_on_if)}</p>
         </section>
     }
 }
@@ -155,38 +153,30 @@ fn Outcome(o: JobOutcome) -> impl IntoView {
     let lang = expect_context::<Lang>();
     match o {
         JobOutcome::Import(r) => {
-            let summary = match lang {
-                Lang::Ko => format!(
-                    "새로 등록 {} · 수정 {} · 변경 없음 {}",
-                    r.created, r.updated, r.unchanged
-                ),
-                Lang::En => format!(
-                    "{} new · {} updated · {} unchanged",
-                    r.created, r.updated, r.unchanged
-                ),
-            };
+            let summary = t!(
+                lang,
+                import.summary,
+                created = r.created,
+                updated = r.updated,
+                unchanged = r.unchanged
+            )
+            .to_string();
             view! { <p role="status" data-testid="job-summary">{summary}</p> }.into_any()
         }
         JobOutcome::Harvest(r) => view! { <HarvestReportView r/> }.into_any(),
         JobOutcome::Profile(p) => {
             let href = format!("/datasets/{}#profile-h", p.dataset_slug);
-            let summary = match lang {
-                Lang::Ko => format!(
-                    "{}: {}행, {}개 항목",
-                    p.file_name,
-                    p.profile.rows,
-                    p.profile.columns.len()
-                ),
-                Lang::En => format!(
-                    "{}: {} rows, {} columns",
-                    p.file_name,
-                    p.profile.rows,
-                    p.profile.columns.len()
-                ),
-            };
+            let summary = t!(
+                lang,
+                jobs.profile_summary,
+                file = &p.file_name,
+                rows = p.profile.rows,
+                columns = p.profile.columns.len()
+            )
+            .to_string();
             view! {
                 <p role="status" data-testid="job-summary">{summary}</p>
-                <p><a class="button" href=href>{lang.t("데이터 페이지에서 보기", "See it on the dataset page")}</a></p>
+                <p><a class="button" href=href>{t!(lang, jobs.see_it_on_the_dataset)}</a></p>
             }
             .into_any()
         }
@@ -197,26 +187,17 @@ fn Outcome(o: JobOutcome) -> impl IntoView {
 #[component]
 pub fn HarvestReportView(r: HarvestReport) -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let summary = match lang {
-        Lang::Ko => format!(
-            "가져온 항목 {} · 새로 등록 {} · 수정 {} · 변경 없음 {} · 보관 {} · 실패 {}",
-            r.fetched,
-            r.created,
-            r.updated,
-            r.unchanged,
-            r.archived,
-            r.failed.len()
-        ),
-        Lang::En => format!(
-            "{} fetched · {} new · {} updated · {} unchanged · {} archived · {} failed",
-            r.fetched,
-            r.created,
-            r.updated,
-            r.unchanged,
-            r.archived,
-            r.failed.len()
-        ),
-    };
+    let summary = t!(
+        lang,
+        jobs.harvest_summary,
+        fetched = r.fetched,
+        created = r.created,
+        updated = r.updated,
+        unchanged = r.unchanged,
+        archived = r.archived,
+        failed = r.failed.len()
+    )
+    .to_string();
     let changes = r
         .records
         .into_iter()
@@ -235,9 +216,9 @@ pub fn HarvestReportView(r: HarvestReport) -> impl IntoView {
             .map(|f| view! { <tr><td>{f.key.unwrap_or_else(|| "—".into())}</td><td>{f.reason}</td></tr> })
             .collect_view();
         view! {
-            <h3>{lang.t("실패한 항목", "Failed records")}</h3>
+            <h3>{t!(lang, jobs.failed_records)}</h3>
             <div class="table-wrap"><table data-testid="harvest-failures">
-                <thead><tr><th scope="col">{lang.t("식별자", "Identifier")}</th><th scope="col">{lang.t("이유", "Reason")}</th></tr></thead>
+                <thead><tr><th scope="col">{t!(lang, jobs.identifier)}</th><th scope="col">{t!(lang, jobs.reason)}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table></div>
         }
@@ -245,7 +226,7 @@ pub fn HarvestReportView(r: HarvestReport) -> impl IntoView {
     view! {
         <p role="status" data-testid="job-summary">{summary}</p>
         <div class="table-wrap"><table>
-            <thead><tr><th scope="col">{lang.t("데이터", "Dataset")}</th><th scope="col">{lang.t("처리", "Action")}</th><th scope="col">{lang.t("바뀐 항목", "Fields")}</th></tr></thead>
+            <thead><tr><th scope="col">{t!(lang, jobs.dataset)}</th><th scope="col">{t!(lang, jobs.action)}</th><th scope="col">{t!(lang, jobs.fields)}</th></tr></thead>
             <tbody>{changes}</tbody>
         </table></div>
         {failures}

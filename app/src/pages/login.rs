@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use types::t;
 
 use crate::i18n::Lang;
 use crate::model::LoginInput;
@@ -23,9 +24,9 @@ pub fn LoginPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=lang.t("로그인", "Sign in")/>
+        <Title text={t!(lang, login.sign_in)}/>
         <section class="narrow">
-            <h1>{lang.t("직원 로그인", "Staff sign-in")}</h1>
+            <h1>{t!(lang, login.staff_sign_in)}</h1>
             <ActionForm action=auth.login attr:class="stack" on:submit=move |ev| {
                 // The same validation the server runs, before the request leaves.
                 let form = event_target::<leptos::web_sys::HtmlFormElement>(&ev);
@@ -46,14 +47,14 @@ pub fn LoginPage() -> impl IntoView {
                 }
             }>
                 <input type="hidden" name="next" prop:value=next/>
-                <label for="username">{lang.t("아이디", "Username")}</label>
+                <label for="username">{t!(lang, login.username)}</label>
                 <input id="username" name="username" type="text" autocomplete="username" required/>
-                <label for="password">{lang.t("비밀번호", "Password")}</label>
+                <label for="password">{t!(lang, login.password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <p class="form-error" role="alert" aria-live="polite">{error}</p>
-                <button type="submit" class="primary">{lang.t("로그인", "Sign in")}</button>
+                <button type="submit" class="primary">{t!(lang, login.sign_in)}</button>
             </ActionForm>
-            <p class="hint">{lang.t("데모 계정은 README를 참고하세요.", "Demo accounts are listed in the README.")}</p>
+            <p class="hint">{t!(lang, login.demo_accounts_are_listed_in)}</p>
         </section>
     }
 }

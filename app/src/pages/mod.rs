@@ -17,6 +17,7 @@ pub mod review;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use types::t;
 
 use crate::components::common::ErrorBox;
 use crate::error::AppError;
@@ -26,9 +27,9 @@ use crate::i18n::Lang;
 pub fn NotFound() -> impl IntoView {
     let lang = expect_context::<Lang>();
     view! {
-        <Title text=lang.t("페이지 없음", "Not found")/>
-        <h1>{lang.t("페이지를 찾을 수 없습니다", "Page not found")}</h1>
+        <Title text={t!(lang, pages.not_found)}/>
+        <h1>{t!(lang, pages.page_not_found)}</h1>
         <ErrorBox err=AppError::not_found("page")/>
-        <p><a href="/">{lang.t("처음으로", "Home")}</a></p>
+        <p><a href="/">{t!(lang, pages.home)}</a></p>
     }
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use types::t;
 
 use crate::api::collab::{activity, load_notifications, mark_all_read};
 use crate::collab::{ActivityItem, FeedScope, NotificationInfo, NotificationKind};
@@ -24,24 +25,21 @@ pub fn NotificationsPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=lang.t("알림", "Notifications")/>
-        <h1>{lang.t("알림", "Notifications")}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+        <Title text={t!(lang, notifications.notifications)}/>
+        <h1>{t!(lang, notifications.notifications)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t!(lang, notifications.loading)}</p> }>
             {move || Suspend::new(async move {
                 match notes.await {
                     Ok(n) => {
                         let unread = n.unread;
                         let items = if n.items.is_empty() {
-                            view! { <p class="empty">{lang.t("알림이 없습니다.", "No notifications.")}</p> }.into_any()
+                            view! { <p class="empty">{t!(lang, notifications.no_notifications)}</p> }.into_any()
                         } else {
                             view! { <ul class="notifications">{n.items.into_iter().map(|i| view! { <Note i/> }).collect_view()}</ul> }.into_any()
                         };
                         view! {
-                            <p data-testid="unread">{match lang {
-                                Lang::Ko => format!("읽지 않은 알림 {unread}개"),
-                                Lang::En => format!("{unread} unread"),
-                            }} " "
-                            {(unread > 0).then(|| view! { <button type="button" class="button secondary" on:click=mark>{lang.t("모두 읽음", "Mark all read")}</button> })}
+                            <p data-testid="unread">{t!(lang, notifications.unread_count, n = unread).to_string()} " "
+                            {(unread > 0).then(|| view! { <button type="button" class="button secondary" on:click=mark>{t!(lang, notifications.mark_all_read)}</button> })}
                             </p>
                             {items}
                         }.into_any()
@@ -54,15 +52,12 @@ pub fn NotificationsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let department = user.await.ok().flatten().and_then(|u| u.department);
                 department.map(|d| {
-                    let title = match lang {
-                        Lang::Ko => format!("{} 활동", d.name_ko),
-                        Lang::En => format!("Activity in {}", d.name_en),
-                    };
+                    let title = t!(lang, notifications.department_activity, name = lang.pick(&d.name_ko, &d.name_en)).to_string();
                     view! { <Feed title items=department_feed/> }
                 })
             })}
         </Suspense>
-        <Feed title=lang.t("내 활동", "My activity").to_string() items=my_feed/>
+        <Feed title={t!(lang, notifications.my_activity).to_string()} items=my_feed/>
     }
 }
 
@@ -104,7 +99,7 @@ pub fn Feed(title: String, items: FeedResource) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match items.await {
                         Ok(None) => ().into_any(),
-                        Ok(Some(list)) if list.is_empty() => view! { <p class="empty">{lang.t("활동이 없습니다.", "No activity yet.")}</p> }.into_any(),
+                        Ok(Some(list)) if list.is_empty() => view! { <p class="empty">{t!(lang, notifications.no_activity_yet)}</p> }.into_any(),
                         Ok(Some(list)) => view! { <ul class="activity">{list.into_iter().map(|a| view! { <Activity a/> }).collect_view()}</ul> }.into_any(),
                         Err(err) => view! { <ErrorBox err/> }.into_any(),
                     }
@@ -121,7 +116,7 @@ fn Activity(a: ActivityItem) -> impl IntoView {
     view! {
         <li data-kind=a.kind.code()>
             <time datetime=a.at.to_rfc3339()>{a.at.format("%Y-%m-%d %H:%M").to_string()}</time> " · "
-            {a.actor.clone().unwrap_or_else(|| lang.t("시스템", "system").to_string())} " "
+            {a.actor.clone().unwrap_or_else(|| t!(lang, notifications.system).to_string())} " "
             <strong>{a.kind.label(lang)}</strong> " · "
             <a href=href>{a.dataset.title(lang).to_string()}</a>
             {(!a.text.is_empty()).then(|| view! { <span class="text">" — " {a.text.clone()}</span> })}

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde_json::{Map, Value};
+use types::t;
 
 use crate::api::collab::{accept_proposal, list_proposals, reject_proposal, withdraw_proposal};
 use crate::collab::{ProposalInfo, ProposalScope, ProposalStatus};
 use crate::components::common::ErrorBox;
-use crate::editing::FIELDS;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
@@ -31,10 +31,8 @@ pub fn value_text(v: &Value) -> String {
 }
 
 pub fn field_label(field: &str, lang: Lang) -> String {
-    FIELDS
-        .iter()
-        .find(|f| f.0 == field)
-        .map(|f| lang.t(f.1, f.2).to_string())
+    crate::labels::field(field, lang)
+        .map(str::to_string)
         .unwrap_or_else(|| field.to_string())
 }
 
@@ -51,15 +49,15 @@ pub fn ReviewPage() -> impl IntoView {
         |_| list_proposals(ProposalScope::Mine),
     );
     view! {
-        <Title text=lang.t("변경 제안", "Proposals")/>
-        <h1>{lang.t("변경 제안", "Proposals")}</h1>
+        <Title text={t!(lang, review.proposals)}/>
+        <h1>{t!(lang, review.proposals)}</h1>
         <section aria-labelledby="queue-h">
-            <h2 id="queue-h">{lang.t("검토할 제안", "To review")}</h2>
-            <Suspense fallback=move || view! { <p class="loading">{lang.t("불러오는 중…", "Loading…")}</p> }>
+            <h2 id="queue-h">{t!(lang, review.to_review)}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{t!(lang, review.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match queue.await {
                         Ok(list) if list.is_empty() => view! {
-                            <p class="empty">{lang.t("검토할 제안이 없습니다.", "Nothing to review.")}</p>
+                            <p class="empty">{t!(lang, review.nothing_to_review)}</p>
                         }.into_any(),
                         Ok(list) => list.into_iter().map(|p| view! { <ProposalCard p changed/> }).collect_view().into_any(),
                         Err(err) => view! { <ErrorBox err/> }.into_any(),
@@ -68,12 +66,12 @@ pub fn ReviewPage() -> impl IntoView {
             </Suspense>
         </section>
         <section aria-labelledby="mine-h">
-            <h2 id="mine-h">{lang.t("내가 보낸 제안", "My proposals")}</h2>
+            <h2 id="mine-h">{t!(lang, review.my_proposals)}</h2>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match mine.await {
                         Ok(list) if list.is_empty() => view! {
-                            <p class="empty">{lang.t("보낸 제안이 없습니다. 다른 부서의 데이터 페이지에서 ‘변경 제안’을 누르세요.", "No proposals yet. Use “Propose a change” on another department's dataset.")}</p>
+                            <p class="empty">{t!(lang, review.no_proposals_yet_use_propose)}</p>
                         }.into_any(),
                         Ok(list) => list.into_iter().map(|p| view! { <ProposalCard p changed/> }).collect_view().into_any(),
                         Err(err) => view! { <ErrorBox err/> }.into_any(),
@@ -109,16 +107,16 @@ fn ProposalCard(p: ProposalInfo, changed: RwSignal<u32>) -> impl IntoView {
                         <fieldset class="pick">
                             <legend class="visually-hidden">{field_label(&field, lang)}</legend>
                             <label><input type="radio" name=name.clone() data-pick="proposed" prop:checked={let c = current.clone(); move || !c()}
-                                on:change=move |_| keep_current.update(|k| k.retain(|x| *x != b))/>{lang.t("제안 값", "Proposed")}</label>
+                                on:change=move |_| keep_current.update(|k| k.retain(|x| *x != b))/>{t!(lang, review.proposed)}</label>
                             <label><input type="radio" name=name data-pick="current" prop:checked=current
-                                on:change={let f = field.clone(); move |_| keep_current.update(|k| if !k.contains(&f) { k.push(f.clone()) })}/>{lang.t("현재 값 유지", "Keep current")}</label>
+                                on:change={let f = field.clone(); move |_| keep_current.update(|k| if !k.contains(&f) { k.push(f.clone()) })}/>{t!(lang, review.keep_current)}</label>
                         </fieldset>
                     }
                 });
                 view! {
                     <tr class:conflict=f.conflict>
                         <th scope="row">{field_label(&f.field, lang)}
-                            {f.conflict.then(|| view! { <br/><small>{lang.t("제안 후 바뀜", "Changed since")}</small> })}</th>
+                            {f.conflict.then(|| view! { <br/><small>{t!(lang, review.changed_since)}</small> })}</th>
                         <td>{value_text(&f.current)}</td>
                         <td>{value_text(&f.proposed)}</td>
                         <td>{pick}</td>
@@ -187,12 +185,12 @@ fn ProposalCard(p: ProposalInfo, changed: RwSignal<u32>) -> impl IntoView {
         let reason_id = format!("reason-{id}");
         view! {
             <div class="decide">
-                <button type="button" class="button" data-testid="accept" on:click=accept>{lang.t("반영", "Accept")}</button>
+                <button type="button" class="button" data-testid="accept" on:click=accept>{t!(lang, review.accept)}</button>
                 <form class="reject" on:submit=reject>
-                    <label for=reason_id.clone()>{lang.t("반려 사유", "Reason to reject")}</label>
+                    <label for=reason_id.clone()>{t!(lang, review.reason_to_reject)}</label>
                     <input id=reason_id type="text" maxlength="500" required
                         prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e))/>
-                    <button type="submit" class="button secondary">{lang.t("반려", "Reject")}</button>
+                    <button type="submit" class="button secondary">{t!(lang, review.reject)}</button>
                 </form>
             </div>
         }
@@ -214,19 +212,19 @@ fn ProposalCard(p: ProposalInfo, changed: RwSignal<u32>) -> impl IntoView {
                 <time datetime=p.created_at.to_rfc3339()>{p.created_at.format("%Y-%m-%d %H:%M").to_string()}</time>
                 {format!(" · v{}", p.base_version)}</p>
             <p>{p.message.clone()}</p>
-            {p.reason.clone().map(|r| view! { <p class="reason">{lang.t("반려 사유: ", "Reason: ")}{r}</p> })}
+            {p.reason.clone().map(|r| view! { <p class="reason">{t!(lang, review.reason)}{r}</p> })}
             <div class="table-wrap"><table>
                 <thead><tr>
-                    <th scope="col">{lang.t("항목", "Field")}</th>
-                    <th scope="col">{lang.t("현재 값", "Current")}</th>
-                    <th scope="col">{lang.t("제안 값", "Proposed")}</th>
-                    <th scope="col"><span class="visually-hidden">{lang.t("선택", "Choice")}</span></th>
+                    <th scope="col">{t!(lang, review.field)}</th>
+                    <th scope="col">{t!(lang, review.current)}</th>
+                    <th scope="col">{t!(lang, review.proposed)}</th>
+                    <th scope="col"><span class="visually-hidden">{t!(lang, review.choice)}</span></th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table></div>
             {decide}
             {can_withdraw.then(|| view! {
-                <button type="button" class="button secondary" on:click=withdraw>{lang.t("제안 철회", "Withdraw")}</button>
+                <button type="button" class="button secondary" on:click=withdraw>{t!(lang, review.withdraw)}</button>
             })}
             {move || failure.get().map(|err| view! { <ErrorBox err/> })}
         </article>

@@ -9,6 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use types::t;
 
 use crate::http::{ApiError, AppState};
 
@@ -68,23 +69,22 @@ pub async fn page(
             shown.insert(0, pinned);
         }
     }
-    let t = |ko: &'static str, en: &'static str| lang.t(ko, en);
     let mut banner = String::new();
     if let Some(e) = &alerts.emergency {
         let place = match (&e.spot_name_ko, &e.spot_name_en) {
-            (Some(ko), Some(en)) => format!(" ({})", escape(lang.t(ko, en))),
+            (Some(ko), Some(en)) => format!(" ({})", escape(lang.pick(ko, en))),
             _ => String::new(),
         };
         banner.push_str(&format!(
             "<div class=em role=alert><strong>{}{place}</strong><p>{}</div>",
-            t("비상 안내", "Emergency notice"),
+            t!(lang, crowd_lite.emergency_notice),
             escape(e.message(lang))
         ));
     }
     if !alerts.alerts.is_empty() {
         banner.push_str(&format!(
             "<div class=al role=status><strong>{}</strong><ul>",
-            t("혼잡 경보", "Crowd alerts")
+            t!(lang, crowd_lite.crowd_alerts)
         ));
         for a in &alerts.alerts {
             banner.push_str(&format!(
@@ -102,9 +102,9 @@ pub async fn page(
             Some(l) if !stale => (format!("l{}", l.number()), l.label(lang).to_string()),
             Some(l) => (
                 "ls".to_string(),
-                format!("{} ({})", l.label(lang), t("지난 자료", "stale")),
+                format!("{} ({})", l.label(lang), t!(lang, crowd_lite.stale)),
             ),
-            None => ("ls".to_string(), t("자료 없음", "no data").to_string()),
+            None => ("ls".to_string(), t!(lang, crowd_lite.no_data).to_string()),
         };
         let pop = match (h.population_min, h.population_max) {
             // `<wbr>`: a narrow phone may break the range after the dash.
@@ -124,7 +124,7 @@ pub async fn page(
     if shown.is_empty() {
         rows.push_str(&format!(
             "<tr><td colspan=4>{}\n",
-            t("맞는 장소가 없습니다.", "No matching place.")
+            t!(lang, crowd_lite.no_matching_place)
         ));
     }
     // The page's address with these choices (the search text is kept).
@@ -149,29 +149,29 @@ pub async fn page(
         format!(
             "<a href=\"{}\">{}</a>",
             href(false, refresh),
-            t("성동구만 보기", "Seongdong-gu only")
+            t!(lang, crowd_lite.seongdong_gu_only)
         )
     } else {
         format!(
             "<a href=\"{}\">{}</a>",
             href(true, refresh),
-            t("서울 전체 보기", "All of Seoul")
+            t!(lang, crowd_lite.all_of_seoul)
         )
     };
     let refresh_links = if refresh {
         format!(
             "{} · <a href=\"{}\">{}</a>",
-            t("1분마다 새로 고치는 중", "Refreshing every minute"),
+            t!(lang, crowd_lite.refreshing_every_minute),
             href(all, false),
-            t("자동 새로 고침 끄기", "Stop refreshing")
+            t!(lang, crowd_lite.stop_refreshing)
         )
     } else {
         format!(
             "<a href=\"{}\">{}</a> · <a href=\"{}\">{}</a>",
             href(all, false),
-            t("지금 새로 고침", "Refresh now"),
+            t!(lang, crowd_lite.refresh_now),
             href(all, true),
-            t("1분마다 자동 새로 고침", "Refresh every minute")
+            t!(lang, crowd_lite.refresh_every_minute)
         )
     };
     let meta_refresh = if refresh {
@@ -197,10 +197,10 @@ th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25re
 <table><thead><tr><th scope=col>{place}<th scope=col>{level}<th scope=col>{people}<th scope=col>{when}</thead><tbody>\n{rows}</tbody></table>\
 <p>{note}</p></html>",
         lang_code = lang.code(),
-        title = t("실시간 혼잡도 (간단히 보기)", "Live crowd levels (light)"),
-        updated = t("갱신", "Updated"),
+        title = t!(lang, crowd_lite.live_crowd_levels_light),
+        updated = t!(lang, crowd_lite.updated),
         time = app::crowd::kst_hm(now),
-        map = t("지도", "Map"),
+        map = t!(lang, crowd_lite.map),
         all_field = if all {
             "<input type=hidden name=district value=all>"
         } else {
@@ -211,17 +211,14 @@ th{{font-weight:600}}b{{display:inline-block;padding:0 .3rem;border-radius:.25re
         } else {
             ""
         },
-        search = t("장소 찾기", "Find a place"),
+        search = t!(lang, crowd_lite.find_a_place),
         q = escape(&q),
-        go = t("찾기", "Search"),
-        place = t("장소", "Place"),
-        level = t("혼잡도", "Level"),
-        people = t("인구(명)", "People"),
-        when = t("관측", "Observed"),
-        note = t(
-            "붐빔 지역은 피해 주세요.",
-            "Please avoid busy places.",
-        ),
+        go = t!(lang, crowd_lite.search),
+        place = t!(lang, crowd_lite.place),
+        level = t!(lang, crowd_lite.level),
+        people = t!(lang, crowd_lite.people),
+        when = t!(lang, crowd_lite.observed),
+        note = t!(lang, crowd_lite.please_avoid_busy_places),
     );
     Ok((
         [
