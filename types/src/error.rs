@@ -22,9 +22,7 @@ pub enum AppError {
     },
     /// Several fields failed validation (a form); each error names its field.
     #[error("invalid input in {} field(s)", errors.len())]
-    InvalidFields {
-        errors: Vec<crate::editing::FieldError>,
-    },
+    InvalidFields { errors: Vec<FieldError> },
     #[error("login required")]
     Unauthenticated,
     #[error("wrong username or password")]
@@ -74,7 +72,7 @@ impl AppError {
     /// One field's problem, as a form's list of field errors.
     pub fn invalid_field(field: &str, ko: impl Into<String>, en: impl Into<String>) -> Self {
         AppError::InvalidFields {
-            errors: vec![crate::editing::FieldError::new(field, ko, en)],
+            errors: vec![FieldError::new(field, ko, en)],
         }
     }
 
@@ -199,6 +197,25 @@ impl FromServerFnError for AppError {
                 message_en: format!("Invalid request arguments: {msg}"),
             },
             other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+/// One problem with one field, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub field: String,
+    pub message_ko: String,
+    pub message_en: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, ko: impl Into<String>, en: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            message_ko: ko.into(),
+            message_en: en.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::model::{coded_enum, DepartmentRef};
 pub use crate::profiling::ColumnProfile;
+pub use crate::profiling::DistributionProfile;
 use crate::profiling::Profile;
 use crate::transfer::ImportReport;
 
@@ -309,17 +310,6 @@ impl HarvestSourceInput {
         }
         e
     }
-}
-
-/// The newest profile of one distribution's data file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DistributionProfile {
-    pub id: i32,
-    pub url: String,
-    pub file_name: String,
-    pub created_at: DateTime<Utc>,
-    pub profile: Profile,
 }
 
 impl Profile {

@@ -3,6 +3,7 @@
 //! compiled into the wasm as well as the server.
 
 pub mod admin;
+pub mod codes;
 pub mod collab;
 pub mod crowd;
 pub mod editing;

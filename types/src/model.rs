@@ -288,7 +288,7 @@ impl DatasetSummary {
 pub struct Distribution {
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title: String,
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::distribution_kind))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::codes::distribution_kind))]
     pub kind: String,
     #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     pub format: String,
@@ -303,7 +303,7 @@ pub struct Distribution {
 pub struct DataColumn {
     #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: String,
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::column_type))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::codes::column_type))]
     pub data_type: String,
     #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub description: Option<String>,
@@ -349,7 +349,7 @@ pub struct DatasetDetail {
     pub can_edit: bool,
     /// The newest profile of each distribution whose data file was profiled.
     #[serde(default)]
-    pub profiles: Vec<crate::jobs::DistributionProfile>,
+    pub profiles: Vec<crate::profiling::DistributionProfile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,6 @@ use utoipa::openapi::schema::{Object, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{RefOr, Required};
 use utoipa::PartialSchema;
 
-use crate::editing::{COLUMN_TYPES, DISTRIBUTION_KINDS};
 use crate::i18n::Lang;
 use crate::model::UpdateCycle;
 use crate::search::{
@@ -25,16 +24,6 @@ fn one_of(codes: impl IntoIterator<Item = &'static str>) -> Object {
 /// An update cycle's code (`realtime`, `daily`, …), as a change sends it.
 pub fn update_cycle_code() -> Object {
     one_of(UpdateCycle::ALL.iter().map(|c| c.code()))
-}
-
-/// A distribution's kind (`file`, `api`, `link`).
-pub fn distribution_kind() -> Object {
-    one_of(DISTRIBUTION_KINDS.iter().map(|(code, _, _)| *code))
-}
-
-/// A data dictionary column's type (`text`, `integer`, …).
-pub fn column_type() -> Object {
-    one_of(COLUMN_TYPES.iter().copied())
 }
 
 /// The search parameters (`SearchQuery::from_pairs` reads them): the text, one parameter per

@@ -1,6 +1,7 @@
 //! Data profile DTOs shared by the server (profiling engine) and the UI (data dictionary
 //! proposal, preview table and map preview). Pure data: compiles to wasm too.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The profile of one data file attached to a dataset distribution.
@@ -42,4 +43,15 @@ pub struct ColumnProfile {
     pub distinct_estimate: u64,
     /// Up to 5 distinct non-null values, first seen.
     pub samples: Vec<String>,
+}
+
+/// The newest profile of one distribution's data file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DistributionProfile {
+    pub id: i32,
+    pub url: String,
+    pub file_name: String,
+    pub created_at: DateTime<Utc>,
+    pub profile: Profile,
 }

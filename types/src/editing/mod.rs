@@ -62,23 +62,8 @@ pub const EDITABLE_SCHEMES: &[&str] = &["theme", "dong", "source", "data_type"];
 pub const MAX_TERMS: usize = 50;
 pub const MAX_DISTRIBUTIONS: usize = 50;
 pub const MAX_COLUMNS: usize = 500;
-pub const DISTRIBUTION_KINDS: &[(&str, &str, &str)] = &[
-    ("file", "파일", "File"),
-    ("api", "오픈API", "Open API"),
-    ("link", "링크", "Link"),
-];
-pub const COLUMN_TYPES: &[&str] = &[
-    "text", "integer", "number", "date", "datetime", "time", "boolean", "geometry",
-];
-
-/// One problem with one field, in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FieldError {
-    pub field: String,
-    pub message_ko: String,
-    pub message_en: String,
-}
+pub use crate::codes::{COLUMN_TYPES, DISTRIBUTION_KINDS};
+pub use crate::error::FieldError;
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 20_000;
@@ -86,16 +71,6 @@ pub const MAX_KEYWORDS: usize = 30;
 pub const MAX_KEYWORD: usize = 50;
 pub const MAX_SHORT: usize = 200;
 pub const MAX_MESSAGE: usize = 500;
-
-impl FieldError {
-    pub fn new(field: &str, ko: impl Into<String>, en: impl Into<String>) -> FieldError {
-        FieldError {
-            field: field.to_string(),
-            message_ko: ko.into(),
-            message_en: en.into(),
-        }
-    }
-}
 
 impl DatasetPatch {
     pub fn is_empty(&self) -> bool {

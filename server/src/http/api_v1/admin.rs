@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 
-use super::openapi::error::*;
+use super::schema::error::*;
 use super::{actor, bad_body};
 use crate::http::limits::bearer;
 use crate::http::{ApiError, AppState};

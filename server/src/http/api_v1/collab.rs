@@ -12,8 +12,8 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::openapi::error::*;
-use super::openapi::{Marked, ProposalScope};
+use super::schema::error::*;
+use super::schema::{Marked, ProposalScope};
 use super::{actor, bad_body, check_id, if_match, unknown_param};
 use crate::http::{ApiError, AppState};
 use domain::ops;

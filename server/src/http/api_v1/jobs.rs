@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::Stream;
 
-use super::openapi::error::*;
-use super::openapi::JobAccepted;
+use super::schema::error::*;
+use super::schema::JobAccepted;
 use super::{actor, bad_body, check_id, no_params, staff, unknown_param};
 use crate::http::{ApiError, AppState};
 use domain::ops::{self, Actor};

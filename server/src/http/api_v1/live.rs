@@ -13,8 +13,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::openapi::error::*;
-use super::openapi::LiveMode;
+use super::schema::error::*;
+use super::schema::LiveMode;
 use super::{check_id, staff, unknown_param};
 use crate::http::{ApiError, AppState};
 use domain::live::Attendance;

@@ -22,11 +22,12 @@ pub mod jobs;
 pub mod live;
 mod openapi;
 pub mod portal;
+mod schema;
 pub mod transfer;
 
-use openapi::error::*;
 pub use openapi::openapi;
-use openapi::LangCode;
+use schema::error::*;
+use schema::LangCode;
 
 use super::{ApiError, AppState};
 use domain::ops::{self, Actor};

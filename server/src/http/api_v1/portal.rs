@@ -13,7 +13,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 
-use super::openapi::error::*;
+use super::schema::error::*;
 use super::{actor, bad_body, unknown_param};
 use crate::http::limits::bearer;
 use crate::http::{ApiError, AppState};

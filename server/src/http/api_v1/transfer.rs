@@ -10,8 +10,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::openapi::error::*;
-use super::openapi::{ExportParams, ImportQueued};
+use super::schema::error::*;
+use super::schema::{ExportParams, ImportQueued};
 use super::{staff, unknown_param, viewer};
 use crate::http::{ApiError, AppState};
 use app::transfer::ImportReport;

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::super::openapi::error::*;
+use super::super::schema::error::*;
 use super::super::{actor, bad_body, staff};
 use crate::http::{ApiError, AppState};
 use domain::ops;

@@ -10,8 +10,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::super::openapi::error::*;
-use super::super::openapi::JsonOrCsv;
+use super::super::schema::error::*;
+use super::super::schema::JsonOrCsv;
 use super::super::{no_params, unknown_param};
 use crate::http::{ApiError, AppState};
 use app::crowd::TrendPoint;

@@ -12,8 +12,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::no_params;
-use super::openapi::error::*;
-use super::openapi::JsonOrCsv;
+use super::schema::error::*;
+use super::schema::JsonOrCsv;
 use crate::http::{ApiError, AppState};
 use app::crowd::PublicAlerts;
 use app::model::HotSpotStatus;

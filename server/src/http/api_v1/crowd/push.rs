@@ -13,7 +13,7 @@ use axum::Json;
 use chrono::Utc;
 
 use super::super::bad_body;
-use super::super::openapi::error::*;
+use super::super::schema::error::*;
 use crate::http::{ApiError, AppState};
 use domain::ops;
 use domain::services::crowd::local;
