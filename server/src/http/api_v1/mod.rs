@@ -261,7 +261,8 @@ async fn write_dataset(
     whole: bool,
 ) -> Result<Response, ApiError> {
     check_id(&id)?;
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.user()?;
     let expected = if_match(&headers)?;
     let Json(patch) = body.map_err(|e| {
         AppError::validation(
@@ -287,7 +288,7 @@ async fn write_dataset(
         .into());
     }
     let updated: Updated =
-        ops::collab::update(&state.services, &Actor::Staff(user), &id, expected, &patch).await?;
+        ops::collab::update(&state.services, &actor, &id, expected, &patch).await?;
     let tag = etag(updated.version);
     Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }
@@ -297,10 +298,7 @@ pub(super) async fn staff(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<app::model::SessionUser, AppError> {
-    match viewer(state, headers).await? {
-        Viewer::Staff(u) => Ok(u),
-        Viewer::Public => Err(AppError::Unauthenticated),
-    }
+    actor(state, headers).await?.user().cloned()
 }
 
 /// `GET /api/v1/datasets/{id}/revisions`: the history, newest first (staff).
@@ -421,10 +419,10 @@ pub async fn revert(
                 "version: must be a version number.",
             )
         })?;
-    let user = staff(&state, &headers).await?;
+    let actor = actor(&state, &headers).await?;
+    actor.user()?;
     let expected = if_match(&headers)?;
-    let updated =
-        ops::collab::revert(&state.services, &Actor::Staff(user), &id, expected, to).await?;
+    let updated = ops::collab::revert(&state.services, &actor, &id, expected, to).await?;
     let tag = etag(updated.version);
     Ok(([(header::ETAG, tag)], Json(updated)).into_response())
 }

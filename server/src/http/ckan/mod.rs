@@ -9,13 +9,12 @@ pub mod package_show;
 pub mod present;
 
 use app::error::AppError;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
 use crate::http::AppState;
-use domain::ops::Actor;
 
 /// The `help` address of an action, on `DONGNE_PUBLIC_URL` (never the request's `Host`).
 fn help(state: &AppState, action: &str) -> String {
@@ -84,6 +83,4 @@ pub fn number(name: &str, v: &str, lo: u64, hi: u64) -> Result<u64, AppError> {
 }
 
 /// Who is asking (anonymous: the public catalog).
-pub async fn actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError> {
-    crate::http::api_v1::actor(state, headers).await
-}
+pub use crate::http::api_v1::actor;
